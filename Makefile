@@ -1,0 +1,55 @@
+# Geodock -- the two set-up commands are `make run` and `make test` (see README.md).
+PLUGIN_NAME = geodock
+VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
+PY = .venv/bin/python
+SERVERS_PY = .venv-servers/bin/python
+export QT_QPA_PLATFORM ?= offscreen
+PYTEST_QGIS = $(PY) -m pytest -p pytest_qgis
+LINT_PATHS = __init__.py plugin ui tests
+
+.PHONY: deps test test-plugin test-sdk lint format zip run bench servers servers-stop clean
+
+deps:  ## apt packages and the four venvs (idempotent)
+	@tests/tools/setup.sh
+
+test: deps  ## ruff, then the whole test suite offscreen (plugin tests and SDK fidelity tests)
+	.venv/bin/ruff check $(LINT_PATHS)
+	rm -rf .qgis-settings
+	$(SERVERS_PY) -m pytest -p no:qgis tests/sdk -q
+	$(PYTEST_QGIS) tests --ignore=tests/sdk -q
+
+test-plugin: deps
+	rm -rf .qgis-settings
+	$(PYTEST_QGIS) tests --ignore=tests/sdk -q $(ARGS)
+
+test-sdk: deps
+	$(SERVERS_PY) -m pytest -p no:qgis tests/sdk -q $(ARGS)
+
+lint: deps  ## ruff, flake8-qgis (QGIS's own rules) and mypy with qgis-stubs over plugin/
+	.venv/bin/ruff check $(LINT_PATHS)
+	.venv/bin/ruff format --check __init__.py plugin ui
+	.venv/bin/flake8 --select=QGS --exclude=.venv*,build,dist,.qgis-settings .
+	.venv/bin/mypy plugin
+
+format: deps
+	.venv/bin/ruff check --fix $(LINT_PATHS)
+	.venv/bin/ruff format __init__.py plugin ui
+
+zip:  ## dist/geodock-<version>.zip for QGIS's "Install from ZIP": runtime files only
+	@tests/tools/make_zip.sh $(PLUGIN_NAME) $(VERSION)
+
+run: deps  ## QGIS with Geodock in a dedicated profile and the local demo servers (Xvfb + screenshot without DISPLAY)
+	@tests/tools/run_qgis.sh
+
+bench: deps  ## speed and memory measures, each beside its reference
+	rm -rf .qgis-settings
+	$(PY) tests/bench/run.py
+
+servers: deps  ## start every local platform server, print them, write build/servers.json; stop with make servers-stop
+	$(SERVERS_PY) tests/servers/launch.py serve
+
+servers-stop:
+	@/usr/bin/python3 tests/servers/launch.py stop
+
+clean:
+	rm -rf build dist .qgis-settings

@@ -1,0 +1,1 @@
+"""Geodock's non-widget code: network client, connections, platform adapters, tasks, Processing, Browser."""

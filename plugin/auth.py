@@ -1,0 +1,142 @@
+"""Credentials, kept only in the QGIS authentication database.
+
+QGIS 3.22 has no "API header" auth method, so a platform token or key lives in a **Basic** auth config
+(its password field; the username says what it is, e.g. ``apikey``) and is read back at request time.
+A Geobox username/password config is exchanged for a bearer token kept in memory only.
+Every secret read here is registered with :func:`plugin.log.remember_secret`, so no log line can show it.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from qgis.core import QgsApplication, QgsAuthCertUtils, QgsAuthMethodConfig
+
+from . import log
+from .errors import AuthenticationError, GeodockError
+
+BASIC = "Basic"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The username and password of a Basic auth config (the password may be a token or key)."""
+
+    username: str
+    password: str
+
+
+class AuthDatabaseError(GeodockError):
+    """The QGIS authentication database is locked or refused an operation."""
+
+
+def _manager():
+    return QgsApplication.authManager()
+
+
+def ensure_unlocked() -> None:
+    """Make sure the auth database can be used (asks QGIS for the master password if needed)."""
+    manager = _manager()
+    if manager.isDisabled():
+        raise AuthDatabaseError("The QGIS authentication system is disabled", manager.disabledMessage())
+    if not manager.masterPasswordIsSet() and not manager.setMasterPassword(True):
+        raise AuthDatabaseError(
+            "The QGIS authentication database is locked: set or enter its master password",
+            "Headless runs can unlock it with QGIS_AUTH_PASSWORD_FILE.",
+        )
+
+
+def create_basic_config(name: str, username: str, password: str) -> str:
+    """Store a new Basic auth config and return its id."""
+    ensure_unlocked()
+    config = QgsAuthMethodConfig(BASIC)
+    config.setName(name)
+    config.setConfig("username", username)
+    config.setConfig("password", password)
+    config.setConfig("realm", "")
+    ok = _manager().storeAuthenticationConfig(config)
+    stored = ok[0] if isinstance(ok, tuple) else ok
+    if not stored or not config.id():
+        raise AuthDatabaseError(f"Could not store the credentials of {name} in the QGIS authentication database")
+    log.remember_secret(password)
+    return config.id()
+
+
+def config_exists(authcfg: str) -> bool:
+    return bool(authcfg) and authcfg in _manager().configIds()
+
+
+def read_credentials(authcfg: str) -> Optional[Credentials]:
+    """Username and password of Basic config ``authcfg``; None for no config or another method."""
+    if not authcfg:
+        return None
+    manager = _manager()
+    if authcfg not in manager.configIds():
+        raise AuthenticationError(f"Authentication configuration {authcfg} does not exist", 401)
+    config = QgsAuthMethodConfig()
+    loaded = manager.loadAuthenticationConfig(authcfg, config, True)
+    ok = loaded[0] if isinstance(loaded, tuple) else loaded
+    if isinstance(loaded, tuple) and len(loaded) > 1:
+        config = loaded[1]
+    if not ok:
+        raise AuthenticationError("The authentication configuration could not be read (is the database unlocked?)", 401)
+    if config.method() != BASIC:
+        return None
+    password = config.config("password", "")
+    log.remember_secret(password)
+    return Credentials(config.config("username", ""), password)
+
+
+def method_of(authcfg: str) -> str:
+    """The auth method key of ``authcfg`` (e.g. ``Basic``, ``OAuth2``), '' when there is none."""
+    if not authcfg:
+        return ""
+    return _manager().configAuthMethodKey(authcfg)
+
+
+def trust_certificate_authorities(paths: list[str]) -> int:
+    """Add the PEM certificate authorities in ``paths`` to QGIS's trusted CAs; returns how many."""
+    manager = _manager()
+    count = 0
+    for path in paths:
+        if not Path(path).is_file():
+            log.warning(f"Certificate authority file {path} not found")
+            continue
+        for cert in QgsAuthCertUtils.certsFromFile(path):
+            if manager.storeCertAuthority(cert):
+                count += 1
+    if count:
+        manager.rebuildCaCertsCache()
+        manager.rebuildTrustedCaCertsCache()
+    return count
+
+
+class TokenCache:
+    """Short-lived tokens (e.g. Geobox bearer tokens) in memory, per auth config; thread-safe."""
+
+    def __init__(self) -> None:
+        self._tokens: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Optional[str]:
+        with self._lock:
+            return self._tokens.get(key)
+
+    def put(self, key: str, token: str) -> None:
+        log.remember_secret(token)
+        with self._lock:
+            self._tokens[key] = token
+
+    def drop(self, key: str) -> None:
+        with self._lock:
+            self._tokens.pop(key, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._tokens.clear()
+
+
+tokens = TokenCache()

@@ -1,0 +1,216 @@
+"""Connections to remote platforms: stored in QgsSettings, their secrets only in the QGIS auth database.
+
+A connection is a name, a kind (``koordinates``, ``geobox``, ``amigocloud``, ``ogcapi-processes``), a base
+URL, an auth config id and free options. The JSON exchange format is
+``{"connections": [{"name", "kind", "url", "authcfg"[, "options"]}]}``; for headless and fleet set-ups an
+imported entry may carry ``"credentials"`` (``{"token"}``, ``{"username", "password"}`` or ``{"apikey"}``),
+which the import stores as a new auth config, keeping only its id. An export never carries a secret.
+A top-level ``"certificate_authorities": [pem paths]`` adds CAs to QGIS's trusted certificates.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from qgis.core import QgsSettings
+from qgis.PyQt.QtCore import QObject, QUrl, pyqtSignal
+
+from . import auth, settings
+from .errors import GeodockError
+
+KINDS = ("koordinates", "geobox", "amigocloud", "ogcapi-processes")
+KIND_TITLES = {
+    "koordinates": "Koordinates",
+    "geobox": "Geobox",
+    "amigocloud": "AmigoCloud",
+    "ogcapi-processes": "OGC API – Processes",
+}
+
+
+class ConnectionConfigError(GeodockError):
+    """A connection definition is invalid (bad kind, URL, name...)."""
+
+
+@dataclass
+class Connection:
+    name: str
+    kind: str
+    url: str
+    authcfg: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
+    id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+
+    def validate(self) -> None:
+        """Raise :class:`ConnectionConfigError` with a clear message when the connection cannot work."""
+        if not self.name.strip():
+            raise ConnectionConfigError("A connection needs a name")
+        if self.kind not in KINDS:
+            raise ConnectionConfigError(f"Unknown connection kind {self.kind!r} (one of {', '.join(KINDS)})")
+        url = QUrl(self.url)
+        if not url.isValid() or url.scheme() not in ("http", "https") or not url.host():
+            raise ConnectionConfigError(f"{self.name}: the URL must be an http(s) address, not {self.url!r}")
+
+    @property
+    def base_url(self) -> str:
+        """The URL with exactly one trailing slash."""
+        return self.url.rstrip("/") + "/"
+
+    def to_json(self) -> dict[str, Any]:
+        """The exchange form: never a secret, only the auth config id."""
+        data: dict[str, Any] = {"name": self.name, "kind": self.kind, "url": self.url, "authcfg": self.authcfg}
+        if self.options:
+            data["options"] = dict(self.options)
+        return data
+
+
+class ConnectionStore(QObject):
+    """All connections, read from and written to QgsSettings; ``changed`` fires after every change."""
+
+    changed = pyqtSignal()
+
+    def all(self) -> list[Connection]:
+        s = QgsSettings()
+        s.beginGroup(settings.CONNECTIONS)
+        ids = s.childGroups()
+        s.endGroup()
+        result = []
+        for cid in ids:
+            prefix = f"{settings.CONNECTIONS}/{cid}"
+            try:
+                options = json.loads(s.value(f"{prefix}/options", "{}") or "{}")
+            except ValueError:
+                options = {}
+            result.append(
+                Connection(
+                    name=s.value(f"{prefix}/name", ""),
+                    kind=s.value(f"{prefix}/kind", ""),
+                    url=s.value(f"{prefix}/url", ""),
+                    authcfg=s.value(f"{prefix}/authcfg", ""),
+                    options=options,
+                    id=cid,
+                )
+            )
+        return sorted(result, key=lambda c: c.name.lower())
+
+    def get(self, name: str) -> Optional[Connection]:
+        for connection in self.all():
+            if connection.name == name:
+                return connection
+        return None
+
+    def require(self, name: str) -> Connection:
+        connection = self.get(name)
+        if connection is None:
+            known = ", ".join(c.name for c in self.all()) or "none"
+            raise ConnectionConfigError(f"No Geodock connection named {name!r} (known: {known})")
+        return connection
+
+    def save(self, connection: Connection) -> None:
+        """Add or update ``connection`` (by id); names stay unique."""
+        connection.validate()
+        for other in self.all():
+            if other.name == connection.name and other.id != connection.id:
+                raise ConnectionConfigError(f"A connection named {connection.name!r} exists already")
+        s = QgsSettings()
+        prefix = f"{settings.CONNECTIONS}/{connection.id}"
+        s.setValue(f"{prefix}/name", connection.name)
+        s.setValue(f"{prefix}/kind", connection.kind)
+        s.setValue(f"{prefix}/url", connection.url)
+        s.setValue(f"{prefix}/authcfg", connection.authcfg)
+        s.setValue(f"{prefix}/options", json.dumps(connection.options))
+        self.changed.emit()
+
+    def remove(self, connection: Connection) -> None:
+        QgsSettings().remove(f"{settings.CONNECTIONS}/{connection.id}")
+        self.changed.emit()
+
+    # Exchange -----------------------------------------------------------------------------------
+
+    def export_json(self, connections: Optional[list[Connection]] = None) -> dict[str, Any]:
+        return {"connections": [c.to_json() for c in (connections if connections is not None else self.all())]}
+
+    def export_file(self, path: Path, connections: Optional[list[Connection]] = None) -> int:
+        data = self.export_json(connections)
+        Path(path).write_text(json.dumps(data, indent=2), encoding="utf-8")
+        return len(data["connections"])
+
+    def import_json(self, data: Any, replace: bool = True) -> list[Connection]:
+        """Import connections from the exchange format; returns them as stored.
+
+        An entry with ``credentials`` gets a new Basic auth config holding them. An existing connection of
+        the same name is updated when ``replace`` (its id kept), else the entry is refused.
+        """
+        if not isinstance(data, dict) or not isinstance(data.get("connections"), list):
+            raise ConnectionConfigError('Not a Geodock connections file: expected {"connections": [...]}')
+        entries = data["connections"]
+        parsed: list[tuple[Connection, Optional[dict[str, Any]]]] = []
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                raise ConnectionConfigError(f"Connection #{index + 1} is not an object")
+            connection = Connection(
+                name=str(entry.get("name", "")).strip(),
+                kind=str(entry.get("kind", "")),
+                url=str(entry.get("url", "")),
+                authcfg=str(entry.get("authcfg", "") or ""),
+                options=dict(entry.get("options") or {}),
+            )
+            connection.validate()
+            credentials = entry.get("credentials")
+            if credentials is not None and not isinstance(credentials, dict):
+                raise ConnectionConfigError(f"{connection.name}: credentials must be an object")
+            parsed.append((connection, credentials))
+        cas = data.get("certificate_authorities") or []
+        if cas:
+            auth.trust_certificate_authorities([str(p) for p in cas])
+        stored = []
+        for connection, credentials in parsed:
+            existing = self.get(connection.name)
+            if existing is not None:
+                if not replace:
+                    raise ConnectionConfigError(f"A connection named {connection.name!r} exists already")
+                connection.id = existing.id
+            if credentials:
+                connection.authcfg = store_credentials(connection, credentials)
+            elif connection.authcfg and not auth.config_exists(connection.authcfg):
+                raise ConnectionConfigError(
+                    f"{connection.name}: authentication configuration {connection.authcfg} is not in this QGIS"
+                )
+            self.save(connection)
+            stored.append(connection)
+        return stored
+
+    def import_file(self, path: Path, replace: bool = True) -> list[Connection]:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except OSError as err:
+            raise ConnectionConfigError(f"Cannot read {Path(path).name}: {err.strerror}") from None
+        except ValueError as err:
+            raise ConnectionConfigError(f"{Path(path).name} is not valid JSON: {err}") from None
+        return self.import_json(data, replace)
+
+
+def store_credentials(connection: Connection, credentials: dict[str, Any]) -> str:
+    """Put imported ``credentials`` into a new Basic auth config; returns its id."""
+    name = f"Geodock: {connection.name}"
+    if "token" in credentials:
+        return auth.create_basic_config(name, "token", str(credentials["token"]))
+    if "apikey" in credentials:
+        return auth.create_basic_config(name, "apikey", str(credentials["apikey"]))
+    if "username" in credentials and "password" in credentials:
+        return auth.create_basic_config(name, str(credentials["username"]), str(credentials["password"]))
+    raise ConnectionConfigError(f"{connection.name}: credentials need a token, an apikey, or a username and password")
+
+
+_store: Optional[ConnectionStore] = None
+
+
+def store() -> ConnectionStore:
+    """The process-wide connection store."""
+    global _store
+    if _store is None:
+        _store = ConnectionStore()
+    return _store

@@ -1,0 +1,243 @@
+"""Typed errors for everything that can go wrong talking to a remote platform.
+
+Each error has a one-line, human :attr:`GeodockError.message` (what the QGIS message bar shows), taken
+from the platform's own error body when it gives one, and :attr:`GeodockError.details` for the Geodock
+log tab. Neither ever contains a secret: URLs are redacted by :func:`plugin.redact.redact_url` before they
+get here.
+
+Error body shapes understood (see ``shared/api``):
+
+* Koordinates ``{"error": "..."}``, field maps ``{"field": ["msg"]}`` (400/422), ``{"errors": ["..."]}`` (409);
+* Geobox / FastAPI ``{"detail": "..."}``, ``{"detail": {"msg": ...}}``, ``{"detail": [{"loc": [...], "msg": ...}]}``;
+* OGC RFC 7807 ``{"type", "title", "status", "detail"}``; pygeoapi ``{"code", "type", "description"}``;
+* AmigoCloud ``{"error": ["msg"]}`` / ``{"detail": "..."}``;
+* an HTML error page (its ``<title>`` or first heading).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any, Optional
+
+MAX_MESSAGE = 300
+
+
+class GeodockError(Exception):
+    """Base of every Geodock error: ``message`` is one line for the user, ``details`` for the log."""
+
+    def __init__(self, message: str, details: str = "", url: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+        self.url = url
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class CancelledError(GeodockError):
+    """The user (or a QgsFeedback) cancelled the operation."""
+
+    def __init__(self, message: str = "Cancelled", details: str = "", url: str = "") -> None:
+        super().__init__(message, details, url)
+
+
+class NetworkError(GeodockError):
+    """The server could not be reached, or the connection dropped (no HTTP answer)."""
+
+
+class RequestTimeoutError(NetworkError):
+    """No answer within the request's timeout."""
+
+
+class ResponseError(GeodockError):
+    """The server answered with an HTTP error status."""
+
+    def __init__(self, message: str, status: int, details: str = "", url: str = "") -> None:
+        super().__init__(message, details, url)
+        self.status = status
+
+
+class ValidationError(ResponseError):
+    """400 or 422: the request was refused as invalid; ``field_errors`` maps fields to messages."""
+
+    def __init__(
+        self,
+        message: str,
+        status: int,
+        details: str = "",
+        url: str = "",
+        field_errors: Optional[dict[str, list[str]]] = None,
+    ) -> None:
+        super().__init__(message, status, details, url)
+        self.field_errors = field_errors or {}
+
+
+class AuthenticationError(ResponseError):
+    """401: missing or wrong credentials."""
+
+
+class PermissionDeniedError(ResponseError):
+    """403: authenticated, but not allowed."""
+
+
+class NotFoundError(ResponseError):
+    """404: no such resource."""
+
+
+class ConflictError(ResponseError):
+    """409: the resource's state does not allow this (e.g. cancelling a finished export)."""
+
+
+class RateLimitedError(ResponseError):
+    """429: too many requests; ``retry_after`` seconds when the server said so."""
+
+    def __init__(
+        self, message: str, status: int, details: str = "", url: str = "", retry_after: Optional[float] = None
+    ) -> None:
+        super().__init__(message, status, details, url)
+        self.retry_after = retry_after
+
+
+class ServerError(ResponseError):
+    """5xx: the server failed."""
+
+
+class UnreadableResponseError(GeodockError):
+    """The answer could not be read: malformed JSON, an HTML page where JSON was expected, a truncated body."""
+
+
+_STATUS_CLASSES: dict[int, type[ResponseError]] = {
+    400: ValidationError,
+    422: ValidationError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitedError,
+}
+
+_STATUS_WORDS = {
+    400: "Bad request",
+    401: "Authentication failed",
+    403: "Permission denied",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    422: "Invalid request",
+    429: "Too many requests",
+    500: "Server error",
+    502: "Bad gateway",
+    503: "Service unavailable",
+    504: "Gateway timeout",
+}
+
+
+def one_line(text: str, limit: int = MAX_MESSAGE) -> str:
+    """Collapse whitespace and cut ``text`` to ``limit`` characters."""
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def html_text(body: str) -> str:
+    """The gist of an HTML page: its title, else its first heading, else its text."""
+    for pattern in (r"<title[^>]*>(.*?)</title>", r"<h1[^>]*>(.*?)</h1>"):
+        match = re.search(pattern, body, re.IGNORECASE | re.DOTALL)
+        if match and match.group(1).strip():
+            return one_line(html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))))
+    text = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", body, flags=re.IGNORECASE | re.DOTALL)
+    return one_line(html.unescape(re.sub(r"<[^>]+>", " ", text)))
+
+
+def _join(messages: list[str]) -> str:
+    return "; ".join(m for m in messages if m)
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return _join([_as_text(v) for v in value])
+    if isinstance(value, dict):
+        for key in ("msg", "message", "detail", "description", "error"):
+            if key in value:
+                return _as_text(value[key])
+        return json.dumps(value)
+    return "" if value is None else str(value)
+
+
+def _fastapi_detail(detail: Any) -> tuple[str, dict[str, list[str]]]:
+    if isinstance(detail, list):
+        fields: dict[str, list[str]] = {}
+        parts = []
+        for item in detail:
+            if isinstance(item, dict):
+                loc = item.get("loc") or []
+                field = str(loc[-1]) if loc else ""
+                msg = _as_text(item.get("msg", item))
+                parts.append(f"{field}: {msg}" if field else msg)
+                if field:
+                    fields.setdefault(field, []).append(msg)
+            else:
+                parts.append(_as_text(item))
+        return _join(parts), fields
+    return _as_text(detail), {}
+
+
+def parse_error_body(body: bytes, content_type: str = "") -> tuple[str, dict[str, list[str]]]:
+    """The platform's own message in an error body, and per-field messages when it has them."""
+    text = body.decode("utf-8", errors="replace").strip()
+    if not text:
+        return "", {}
+    try:
+        data = json.loads(text)
+    except ValueError:
+        if "html" in content_type.lower() or text.lstrip().startswith("<"):
+            return html_text(text), {}
+        return one_line(text), {}
+    if isinstance(data, str):
+        return one_line(data), {}
+    if isinstance(data, list):
+        return one_line(_as_text(data)), {}
+    if not isinstance(data, dict):
+        return one_line(str(data)), {}
+    if "detail" in data and "title" in data:  # RFC 7807
+        title, detail = _as_text(data["title"]), _as_text(data["detail"])
+        return one_line(f"{title}: {detail}" if detail and detail != title else title or detail), {}
+    if "description" in data and ("code" in data or "type" in data):  # pygeoapi
+        return one_line(_as_text(data["description"])), {}
+    if "detail" in data:  # FastAPI / Geobox / AmigoCloud
+        message, fields = _fastapi_detail(data["detail"])
+        return one_line(message), fields
+    for key in ("error", "errors", "message", "title", "description"):
+        if key in data:
+            return one_line(_as_text(data[key])), {}
+    # A field map: {"crs": ["Unknown CRS"], "items": ["..."]}
+    if data and all(isinstance(v, (list, str)) for v in data.values()):
+        fields = {str(k): [_as_text(m) for m in (v if isinstance(v, list) else [v])] for k, v in data.items()}
+        return one_line(_join(f"{k}: {_join(v)}" for k, v in fields.items())), fields
+    return one_line(text), {}
+
+
+def error_for_status(
+    status: int,
+    body: bytes,
+    content_type: str = "",
+    url: str = "",
+    retry_after: Optional[float] = None,
+) -> ResponseError:
+    """The typed error for an HTTP error ``status`` with the platform's message from ``body``."""
+    message, fields = parse_error_body(body, content_type)
+    words = _STATUS_WORDS.get(status, "HTTP error")
+    headline = f"{words} ({status})" + (f": {message}" if message else "")
+    details = f"HTTP {status} from {url}\n{body[:4000].decode('utf-8', errors='replace')}"
+    if status in (400, 422):
+        return ValidationError(headline, status, details, url, fields)
+    if status == 429:
+        return RateLimitedError(headline, status, details, url, retry_after)
+    if status >= 500:
+        return ServerError(headline, status, details, url)
+    cls = _STATUS_CLASSES.get(status, ResponseError)
+    return cls(headline, status, details, url)

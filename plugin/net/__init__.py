@@ -1,0 +1,1 @@
+"""Geodock's one HTTP client, on QgsNetworkAccessManager (see :mod:`.client`)."""

@@ -1,0 +1,590 @@
+"""Geodock's one HTTP client, on ``QgsNetworkAccessManager``.
+
+The model: **every call blocks the thread it runs on, and the GUI thread never makes one.** Calls run in
+a ``QgsTask`` (see :mod:`plugin.tasks`), a Processing algorithm, or ``qgis_process``; the GUI starts a task
+and gets its result in ``finished()``, on the GUI thread. Inside a call, the request goes out through the
+``QgsNetworkAccessManager`` of the calling thread (QGIS makes one per thread, with the proxy, SSL and
+authentication settings of the application), and a local ``QEventLoop`` runs until the reply is done,
+so cancelling through the call's ``QgsFeedback`` aborts the reply at once.
+
+Every request gets: the connection's authentication (an :class:`AuthApplier`), ``User-Agent:
+Geodock/<version> QGIS/<version>``, ``Accept``, an inactivity timeout, and on failure a typed error from
+:mod:`plugin.errors` carrying the platform's own message. Idempotent requests are retried with exponential
+backoff and jitter, a bounded number of times, on 429/502/503/504 and dropped connections, honouring
+``Retry-After``. Redirects are followed by hand so that credentials never travel to another origin.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import random
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional, Protocol, Union
+
+from qgis.core import QgsFeedback, QgsNetworkAccessManager
+from qgis.PyQt import sip
+from qgis.PyQt.QtCore import QByteArray, QEventLoop, QObject, QTimer, QUrl, QUrlQuery
+from qgis.PyQt.QtNetwork import QHttpMultiPart, QNetworkReply, QNetworkRequest
+
+from .. import log
+from ..errors import (
+    CancelledError,
+    GeodockError,
+    NetworkError,
+    RequestTimeoutError,
+    ResponseError,
+    UnreadableResponseError,
+    error_for_status,
+)
+from ..redact import redact_url
+from ..version import user_agent
+
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_RETRIES = 3
+MAX_REDIRECTS = 5
+# Marks requests Geodock authenticated itself, so the provider-side request preprocessor leaves them alone.
+GEODOCK_REQUEST_ATTRIBUTE = QNetworkRequest.Attribute(QNetworkRequest.Attribute.User + 7041)
+
+Params = Union[Mapping[str, Any], Iterable[tuple[str, Any]], None]
+
+
+class AuthApplier(Protocol):
+    """Adds a connection's credentials to a request (a header, a query parameter, or an auth config)."""
+
+    def apply(self, request: QNetworkRequest) -> None:
+        """Authenticate ``request`` in place (it may change the URL)."""
+
+    def renew(self, feedback: Optional[QgsFeedback]) -> bool:
+        """Called once after a 401: renew short-lived credentials; ``True`` to retry the request."""
+
+
+class ResponseSink(Protocol):
+    """Receives a response body as it streams in, instead of keeping it in memory."""
+
+    def begin(self, response: HttpResponse) -> None:
+        """Headers are in; the body follows (raise a GeodockError to refuse it)."""
+
+    def write(self, data: bytes) -> None:
+        """Next part of the body."""
+
+
+@dataclass
+class HttpRequest:
+    """What to send. ``json`` or ``form`` or ``body`` (bytes) or ``multipart`` for the body."""
+
+    url: str
+    method: str = "GET"
+    params: Params = None
+    headers: dict[str, str] = field(default_factory=dict)
+    json: Any = None
+    form: Optional[Mapping[str, Any]] = None
+    body: Optional[bytes] = None
+    multipart: Optional[Callable[[], QHttpMultiPart]] = None  # a factory: a fresh body for every attempt
+    timeout: float = DEFAULT_TIMEOUT  # seconds without any progress
+    retries: Optional[int] = None  # None: DEFAULT_RETRIES for idempotent methods, 0 otherwise
+    accept: str = "application/json"
+    auth: Optional[AuthApplier] = None
+    on_upload_progress: Optional[Callable[[int, int], None]] = None  # (bytes sent, total or -1)
+
+    def max_retries(self) -> int:
+        if self.retries is not None:
+            return self.retries
+        return DEFAULT_RETRIES if self.method.upper() in IDEMPOTENT else 0
+
+    def full_url(self) -> QUrl:
+        url = QUrl(self.url)
+        if self.params:
+            query = QUrlQuery(url)
+            items = self.params.items() if isinstance(self.params, Mapping) else self.params
+            for key, value in items:
+                if value is None:
+                    continue
+                if isinstance(value, bool):
+                    value = "true" if value else "false"
+                query.addQueryItem(str(key), _encode_query_value(str(value)))
+            url.setQuery(query)
+        return url
+
+
+def _encode_query_value(value: str) -> str:
+    # QUrlQuery leaves "+" and "&" alone in values; encode what would change the meaning of the query.
+    return value.replace("%", "%25").replace("+", "%2B").replace("&", "%26").replace("#", "%23")
+
+
+@dataclass
+class HttpResponse:
+    """A received answer. ``headers`` keys are lower case."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    url: str
+
+    def header(self, name: str, default: str = "") -> str:
+        return self.headers.get(name.lower(), default)
+
+    def json(self) -> Any:
+        """The body as JSON, or :class:`UnreadableResponseError` (HTML page, malformed, truncated)."""
+        content_type = self.header("content-type")
+        text = self.body.decode("utf-8", errors="replace")
+        if "html" in content_type.lower() or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+            raise UnreadableResponseError(
+                "The server answered with a web page instead of data",
+                f"HTML from {redact_url(self.url)}:\n{text[:2000]}",
+                self.url,
+            )
+        try:
+            return json.loads(text) if text.strip() else None
+        except ValueError as err:
+            raise UnreadableResponseError(
+                f"The server's answer could not be read ({err.msg} at character {err.pos})",
+                f"Malformed JSON from {redact_url(self.url)}:\n{text[:2000]}",
+                self.url,
+            ) from None
+
+
+def retry_after_seconds(value: str) -> Optional[float]:
+    """``Retry-After`` as seconds: a number of seconds or an HTTP date."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def backoff_delay(attempt: int, base: float = 0.5, cap: float = 30.0) -> float:
+    """Exponential backoff with full jitter for retry number ``attempt`` (0-based)."""
+    return random.uniform(0.5, 1.0) * min(cap, base * (2**attempt))
+
+
+class _Attempt(QObject):
+    """One request/reply on the current thread's QgsNetworkAccessManager, driven by a local event loop."""
+
+    def __init__(
+        self,
+        request: HttpRequest,
+        url: QUrl,
+        method: str,
+        sink: Optional[ResponseSink],
+        feedback: Optional[QgsFeedback],
+        authenticate: bool,
+    ) -> None:
+        super().__init__()
+        self.request = request
+        self.url = url
+        self.method = method
+        self.sink = sink
+        self.feedback = feedback
+        self.authenticate = authenticate
+        self.loop = QEventLoop()
+        self.timer = QTimer()
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self._on_timeout)
+        self.chunks: list[bytes] = []
+        self.timed_out = False
+        self.cancelled = False
+        self.sink_error: Optional[GeodockError] = None
+        self.began = False
+        self.received = 0
+        self.reply: Optional[QNetworkReply] = None
+        self.response: Optional[HttpResponse] = None
+
+    def build(self) -> QNetworkRequest:
+        qreq = QNetworkRequest(self.url)
+        qreq.setAttribute(
+            QNetworkRequest.Attribute.RedirectPolicyAttribute, QNetworkRequest.RedirectPolicy.ManualRedirectPolicy
+        )
+        qreq.setAttribute(GEODOCK_REQUEST_ATTRIBUTE, True)
+        # Never through QGIS's disk cache: API answers change, and downloads would be copied into it.
+        qreq.setAttribute(
+            QNetworkRequest.Attribute.CacheLoadControlAttribute, QNetworkRequest.CacheLoadControl.AlwaysNetwork
+        )
+        qreq.setAttribute(QNetworkRequest.Attribute.CacheSaveControlAttribute, False)
+        if self.request.accept:
+            qreq.setRawHeader(b"Accept", self.request.accept.encode())
+        for name, value in self.request.headers.items():
+            qreq.setRawHeader(name.encode(), str(value).encode())
+        if self.authenticate and self.request.auth is not None:
+            self.request.auth.apply(qreq)
+        return qreq
+
+    def body(self, qreq: QNetworkRequest) -> Union[QByteArray, QHttpMultiPart, None]:
+        request = self.request
+        if self.method in ("GET", "HEAD"):
+            return None
+        if request.multipart is not None:
+            return request.multipart()
+        if request.json is not None:
+            qreq.setHeader(QNetworkRequest.KnownHeaders.ContentTypeHeader, "application/json")
+            return QByteArray(json.dumps(request.json).encode())
+        if request.form is not None:
+            query = QUrlQuery()
+            for key, value in request.form.items():
+                if value is not None:
+                    query.addQueryItem(str(key), _encode_query_value(str(value)))
+            qreq.setHeader(QNetworkRequest.KnownHeaders.ContentTypeHeader, "application/x-www-form-urlencoded")
+            return QByteArray(query.toString(QUrl.ComponentFormattingOption.FullyEncoded).encode())
+        if request.body is not None:
+            return QByteArray(request.body)
+        return None
+
+    def run(self) -> QNetworkReply:
+        qreq = self.build()
+        data = self.body(qreq)
+        nam = QgsNetworkAccessManager.instance()
+        verb = self.method.encode()
+        if isinstance(data, QHttpMultiPart):
+            reply = nam.post(qreq, data) if self.method == "POST" else nam.put(qreq, data)
+            data.setParent(reply)
+        elif data is not None:
+            reply = nam.sendCustomRequest(qreq, verb, data)
+        elif self.method == "GET":
+            reply = nam.get(qreq)
+        elif self.method == "HEAD":
+            reply = nam.head(qreq)
+        else:
+            reply = nam.sendCustomRequest(qreq, verb)
+        self.reply = reply
+        reply.setReadBufferSize(1024 * 1024)
+        reply.metaDataChanged.connect(self._on_meta)
+        reply.readyRead.connect(self._on_ready_read)
+        reply.downloadProgress.connect(self._on_progress)
+        reply.uploadProgress.connect(self._on_upload_progress)
+        reply.finished.connect(self.loop.quit)
+        if self.feedback is not None:
+            self.feedback.canceled.connect(self.cancel)
+            if self.feedback.isCanceled():
+                self.cancel()
+        self.timer.start(int(self.request.timeout * 1000))
+        if not reply.isFinished() and not self.cancelled:
+            self.loop.exec()
+        if self.feedback is not None:
+            try:
+                self.feedback.canceled.disconnect(self.cancel)
+            except TypeError:
+                pass
+        if reply.isFinished():
+            self._on_ready_read()
+        self.timer.stop()
+        return reply
+
+    def dispose(self) -> None:
+        """Free the Qt objects on this (worker) thread, which owns them."""
+        self.timer.stop()
+        for obj in (self.timer, self.loop):
+            sip.delete(obj)
+        if self.reply is not None:
+            for signal in (
+                self.reply.metaDataChanged,
+                self.reply.readyRead,
+                self.reply.downloadProgress,
+                self.reply.uploadProgress,
+                self.reply.finished,
+            ):
+                try:
+                    signal.disconnect()
+                except TypeError:
+                    pass
+            sip.delete(self.reply)
+            self.reply = None
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        if self.reply is not None and not self.reply.isFinished():
+            self.reply.abort()
+        self.loop.quit()
+
+    def _on_timeout(self) -> None:
+        self.timed_out = True
+        if self.reply is not None:
+            self.reply.abort()
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.timer.start(int(self.request.timeout * 1000))
+
+    def _on_upload_progress(self, done: int, total: int) -> None:
+        self.timer.start(int(self.request.timeout * 1000))
+        if self.request.on_upload_progress is not None and done > 0:
+            self.request.on_upload_progress(done, total)
+
+    def status(self) -> int:
+        value = self.reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute) if self.reply else None
+        return int(value) if value is not None else 0
+
+    def headers(self) -> dict[str, str]:
+        assert self.reply is not None
+        return {bytes(k).decode("latin-1").lower(): bytes(v).decode("latin-1") for k, v in self.reply.rawHeaderPairs()}
+
+    def _streaming(self) -> bool:
+        status = self.status()
+        return self.sink is not None and 200 <= status < 300
+
+    def _on_meta(self) -> None:
+        if self._streaming() and not self.began:
+            self.began = True
+            assert self.reply is not None and self.sink is not None
+            try:
+                self.sink.begin(HttpResponse(self.status(), self.headers(), b"", self.reply.url().toString()))
+            except GeodockError as err:
+                self.sink_error = err
+                self.reply.abort()
+
+    def _on_ready_read(self) -> None:
+        reply = self.reply
+        if reply is None or self.sink_error is not None:
+            return
+        self.timer.start(int(self.request.timeout * 1000))
+        if self._streaming():
+            if not self.began:
+                self._on_meta()
+                if self.sink_error is not None:
+                    return
+            while reply.bytesAvailable() > 0:
+                data = bytes(reply.read(1024 * 1024))
+                if not data:
+                    break
+                self.received += len(data)
+                try:
+                    self.sink.write(data)  # type: ignore[union-attr]
+                except GeodockError as err:
+                    self.sink_error = err
+                    reply.abort()
+                    return
+        else:
+            data = bytes(reply.readAll())
+            if data:
+                self.received += len(data)
+                self.chunks.append(data)
+
+
+_ua_preprocessor_id: Optional[str] = None
+
+
+def _set_user_agent(request: QNetworkRequest) -> None:
+    # QgsNetworkAccessManager sets its own User-Agent on every request before the preprocessors run.
+    if request.attribute(GEODOCK_REQUEST_ATTRIBUTE):
+        request.setRawHeader(b"User-Agent", user_agent().encode())
+
+
+def install_user_agent() -> None:
+    """Make Geodock's requests carry Geodock's User-Agent (idempotent)."""
+    global _ua_preprocessor_id
+    if _ua_preprocessor_id is None:
+        _ua_preprocessor_id = QgsNetworkAccessManager.setRequestPreprocessor(_set_user_agent)
+
+
+def uninstall_user_agent() -> None:
+    global _ua_preprocessor_id
+    if _ua_preprocessor_id is not None:
+        QgsNetworkAccessManager.removeRequestPreprocessor(_ua_preprocessor_id)
+        _ua_preprocessor_id = None
+
+
+class HttpClient:
+    """Sends :class:`HttpRequest` s and returns :class:`HttpResponse` s, blocking the calling thread.
+
+    Never call it on the GUI thread of a running QGIS desktop: run it in a ``QgsTask`` (see
+    :func:`plugin.tasks.run_in_background`) or from a Processing algorithm.
+    """
+
+    def __init__(self, sleep: Optional[Callable[[float, Optional[QgsFeedback]], None]] = None) -> None:
+        self._sleep = sleep or wait
+        install_user_agent()
+
+    def send(
+        self, request: HttpRequest, feedback: Optional[QgsFeedback] = None, sink: Optional[ResponseSink] = None
+    ) -> HttpResponse:
+        """Send ``request`` and return the final answer (2xx), or raise a :class:`GeodockError` subclass.
+
+        With a ``sink``, a 2xx body is streamed into it instead of being kept (``HttpResponse.body`` is empty).
+        """
+        url = request.full_url()
+        method = request.method.upper()
+        attempt = 0
+        renewed = False
+        redirects = 0
+        authenticate = True
+        origin = _origin(url)
+        while True:
+            _check_cancel(feedback)
+            exchange = _Attempt(request, url, method, sink, feedback, authenticate)
+            reply = exchange.run()
+            try:
+                result = self._outcome(exchange, reply)
+            finally:
+                exchange.dispose()
+            if isinstance(result, QUrl):  # redirect
+                redirects += 1
+                if redirects > MAX_REDIRECTS:
+                    raise NetworkError("Too many redirects", url=redact_url(url.toString()))
+                status = exchange.status()
+                if status == 303 or (status in (301, 302) and method == "POST"):
+                    method = "GET"
+                url = url.resolved(result)
+                authenticate = authenticate and _origin(url) == origin
+                continue
+            if isinstance(result, HttpResponse):
+                return result
+            err = result
+            if isinstance(err, ResponseError) and err.status == 401 and request.auth is not None and not renewed:
+                renewed = True
+                if request.auth.renew(feedback):
+                    continue
+            if attempt < request.max_retries() and _retryable(err) and not (sink is not None and exchange.began):
+                delay = backoff_delay(attempt)
+                retry_after = getattr(err, "retry_after", None)
+                if retry_after is not None:
+                    delay = min(max(delay, retry_after), 120.0)
+                log.info(f"Retrying {method} {redact_url(url.toString())} in {delay:.1f} s after: {err.message}")
+                attempt += 1
+                self._sleep(delay, feedback)
+                continue
+            raise err
+
+    def _outcome(self, exchange: _Attempt, reply: QNetworkReply) -> Union[HttpResponse, QUrl, GeodockError]:
+        safe_url = redact_url(reply.url().toString())
+        if exchange.sink_error is not None:
+            return exchange.sink_error
+        if exchange.cancelled:
+            return CancelledError(url=safe_url)
+        if exchange.timed_out:
+            return RequestTimeoutError(
+                f"No answer from {reply.url().host()} within {exchange.request.timeout:g} s",
+                f"Timed out: {exchange.method} {safe_url}",
+                safe_url,
+            )
+        status = exchange.status()
+        headers = exchange.headers()
+        error = reply.error()
+        if status == 0 or (error != QNetworkReply.NetworkError.NoError and 200 <= status < 300):
+            # No HTTP answer at all, or the body broke off.
+            return NetworkError(
+                _network_message(reply), f"{exchange.method} {safe_url}: {reply.errorString()}", safe_url
+            )
+        if status in REDIRECT_STATUSES and headers.get("location"):
+            return QUrl(headers["location"])
+        body = b"".join(exchange.chunks)
+        if 200 <= status < 300:
+            expected = headers.get("content-length")
+            if (
+                expected is not None
+                and exchange.method != "HEAD"
+                and "content-encoding" not in headers
+                and exchange.received < int(expected)
+            ):
+                return NetworkError(
+                    f"The answer from {reply.url().host()} was cut short",
+                    f"{exchange.method} {safe_url}: {exchange.received} of {expected} bytes",
+                    safe_url,
+                )
+            return HttpResponse(status, headers, body, reply.url().toString())
+        return error_for_status(
+            status,
+            body,
+            headers.get("content-type", ""),
+            safe_url,
+            retry_after_seconds(headers.get("retry-after", "")),
+        )
+
+    # JSON helpers -----------------------------------------------------------------------------------
+
+    def get_json(
+        self,
+        url: str,
+        params: Params = None,
+        auth: Optional[AuthApplier] = None,
+        feedback: Optional[QgsFeedback] = None,
+        **kwargs: Any,
+    ) -> Any:
+        """GET ``url`` and return its JSON body."""
+        return self.send(HttpRequest(url, "GET", params=params, auth=auth, **kwargs), feedback).json()
+
+    def send_json(
+        self,
+        method: str,
+        url: str,
+        payload: Any = None,
+        auth: Optional[AuthApplier] = None,
+        feedback: Optional[QgsFeedback] = None,
+        **kwargs: Any,
+    ) -> Any:
+        """``method`` ``url`` with a JSON body; returns the JSON answer (None for an empty body)."""
+        return self.send(HttpRequest(url, method, json=payload, auth=auth, **kwargs), feedback).json()
+
+
+def _origin(url: QUrl) -> tuple[str, str, int]:
+    default = 443 if url.scheme() == "https" else 80
+    return (url.scheme(), url.host().lower(), url.port(default))
+
+
+def _retryable(err: GeodockError) -> bool:
+    if isinstance(err, ResponseError):
+        return err.status in RETRY_STATUSES
+    return type(err) is NetworkError  # dropped or reset connections; not timeouts, not cancels
+
+
+def _network_message(reply: QNetworkReply) -> str:
+    host = reply.url().host()
+    code = reply.error()
+    errors = QNetworkReply.NetworkError
+    if code == errors.ConnectionRefusedError:
+        return f"Could not connect to {host}: connection refused"
+    if code == errors.HostNotFoundError:
+        return f"Could not connect to {host}: unknown host"
+    if code == errors.SslHandshakeFailedError:
+        return f"Secure connection to {host} failed (certificate not trusted?)"
+    if code in (errors.RemoteHostClosedError, errors.UnknownNetworkError):
+        return f"The connection to {host} was dropped"
+    if code == errors.ProxyConnectionRefusedError or code == errors.ProxyNotFoundError:
+        return f"Could not reach the proxy for {host}"
+    return f"Network error talking to {host}: {reply.errorString()}"
+
+
+def _check_cancel(feedback: Optional[QgsFeedback]) -> None:
+    if feedback is not None and feedback.isCanceled():
+        raise CancelledError()
+
+
+def wait(seconds: float, feedback: Optional[QgsFeedback] = None) -> None:
+    """Sleep ``seconds`` on the current thread, returning early (with CancelledError) when cancelled."""
+    if seconds <= 0:
+        return
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(loop.quit)
+    if feedback is not None:
+        feedback.canceled.connect(loop.quit)
+    timer.start(int(seconds * 1000))
+    loop.exec()
+    timer.stop()
+    if feedback is not None:
+        try:
+            feedback.canceled.disconnect(loop.quit)
+        except TypeError:
+            pass
+    _check_cancel(feedback)
+
+
+_shared: Optional[HttpClient] = None
+
+
+def shared_client() -> HttpClient:
+    """The client every adapter uses (stateless: one per process is enough)."""
+    global _shared
+    if _shared is None:
+        _shared = HttpClient()
+    return _shared

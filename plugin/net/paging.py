@@ -1,0 +1,119 @@
+"""The four paging schemes of the platforms, as one :class:`Page` type.
+
+* Koordinates: ``Link: <...>; rel="page-next"`` and ``X-Resource-Range: start-end/total``;
+* Geobox: ``skip``/``limit`` and ``return_count=true`` for the total;
+* AmigoCloud: a cursor ``{count, next, previous, results}`` (SQL answers carry ``data`` instead);
+* OGC API: ``links`` with ``rel="next"``.
+
+A page's ``next`` is what to ask for the following page: a URL for link and cursor schemes, an offset for
+``skip``/``limit``; ``None`` on the last page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional, Union
+
+from qgis.core import QgsFeedback
+
+from .client import AuthApplier, HttpClient, HttpRequest, HttpResponse
+
+PageToken = Union[str, int, None]
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    total: Optional[int] = None
+    next: PageToken = None
+    raw: Any = field(default=None, repr=False)
+
+
+_LINK = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]+)*)")
+
+
+def parse_link_header(value: str) -> dict[str, str]:
+    """``{rel: url}`` of an HTTP ``Link`` header."""
+    links: dict[str, str] = {}
+    for match in _LINK.finditer(value or ""):
+        url, params = match.group(1), match.group(2)
+        rel = re.search(r'rel\s*=\s*"?([^";]+)"?', params)
+        if rel:
+            for name in rel.group(1).split():
+                links.setdefault(name, url)
+    return links
+
+
+def parse_resource_range(value: str) -> Optional[int]:
+    """The total of ``X-Resource-Range: start-end/total`` (None when absent or ``*``)."""
+    match = re.search(r"/(\d+)\s*$", value or "")
+    return int(match.group(1)) if match else None
+
+
+def link_page(response: HttpResponse) -> Page:
+    """A Koordinates page: a JSON array, ``rel="page-next"`` and ``X-Resource-Range``."""
+    items = response.json() or []
+    links = parse_link_header(response.header("link"))
+    return Page(list(items), parse_resource_range(response.header("x-resource-range")), links.get("page-next"), items)
+
+
+def cursor_page(data: Any, items_key: str = "results") -> Page:
+    """An AmigoCloud cursor page; a body without ``next`` that is a single object yields itself."""
+    if isinstance(data, dict) and ("next" in data or items_key in data or "data" in data):
+        items = data.get(items_key)
+        if items is None:
+            items = data.get("data", [])
+        return Page(list(items), data.get("count"), data.get("next") or None, data)
+    return Page([data] if data is not None else [], 1, None, data)
+
+
+def ogc_page(data: Any, items_key: str) -> Page:
+    """An OGC API page: ``items_key`` list and ``links`` with ``rel="next"``."""
+    items = list((data or {}).get(items_key, []))
+    next_url = None
+    for link in (data or {}).get("links", []) or []:
+        if link.get("rel") == "next" and link.get("href"):
+            next_url = link["href"]
+            break
+    total = (data or {}).get("numberMatched")
+    return Page(items, total if isinstance(total, int) else None, next_url, data)
+
+
+def offset_page(items: list[Any], skip: int, limit: int, total: Optional[int]) -> Page:
+    """A Geobox ``skip``/``limit`` page; the next offset when this page was full (and below ``total``)."""
+    end = skip + len(items)
+    more = len(items) >= limit and (total is None or end < total)
+    return Page(list(items), total, end if more else None, items)
+
+
+def iterate(
+    fetch: Callable[[PageToken], Page], feedback: Optional[QgsFeedback] = None, max_pages: int = 100000
+) -> Iterator[Any]:
+    """Every item over all pages; ``fetch(None)`` gets the first page, ``fetch(page.next)`` the others."""
+    token: PageToken = None
+    for _ in range(max_pages):
+        if feedback is not None and feedback.isCanceled():
+            return
+        page = fetch(token)
+        yield from page.items
+        if page.next is None:
+            return
+        token = page.next
+
+
+def fetch_link_page(
+    client: HttpClient,
+    first_url: str,
+    token: PageToken,
+    params: Optional[dict[str, Any]],
+    auth: Optional[AuthApplier],
+    feedback: Optional[QgsFeedback] = None,
+) -> Page:
+    """GET a Koordinates-style page: the first from ``first_url`` + ``params``, later ones from ``token``."""
+    if token is None:
+        request = HttpRequest(first_url, params=params, auth=auth)
+    else:
+        request = HttpRequest(str(token), auth=auth)
+    return link_page(client.send(request, feedback))

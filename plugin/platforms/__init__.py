@@ -1,0 +1,24 @@
+"""Platform adapters, one module each, behind :class:`.base.PlatformAdapter`."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Optional
+
+from ..connections import Connection
+from ..net.client import HttpClient
+from .base import PlatformAdapter
+
+_MODULES = {
+    "koordinates": ("koordinates", "KoordinatesAdapter"),
+    "geobox": ("geobox", "GeoboxAdapter"),
+    "amigocloud": ("amigocloud", "AmigoCloudAdapter"),
+    "ogcapi-processes": ("ogcapi", "OgcProcessesAdapter"),
+}
+
+
+def adapter_for(connection: Connection, client: Optional[HttpClient] = None) -> PlatformAdapter:
+    """The adapter of ``connection``'s platform (modules are imported on first use, not at start-up)."""
+    module_name, class_name = _MODULES[connection.kind]
+    module = import_module(f"{__name__}.{module_name}")
+    return getattr(module, class_name)(connection, client)

@@ -1,0 +1,100 @@
+"""How each platform wants its credentials on a request (all read from the QGIS auth database)."""
+
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+from qgis.core import QgsApplication, QgsFeedback
+from qgis.PyQt.QtNetwork import QNetworkRequest
+
+from .. import auth
+from .base import set_query_item
+
+
+class HeaderKeyAuth:
+    """A token from a Basic config's password sent as ``Authorization: <scheme> <token>`` (Koordinates: ``key``)."""
+
+    def __init__(self, authcfg: str, scheme: str) -> None:
+        self.authcfg = authcfg
+        self.scheme = scheme
+
+    def apply(self, request: QNetworkRequest) -> None:
+        credentials = auth.read_credentials(self.authcfg)
+        if credentials and credentials.password:
+            request.setRawHeader(b"Authorization", f"{self.scheme} {credentials.password}".encode())
+
+    def renew(self, feedback: Optional[QgsFeedback]) -> bool:
+        return False
+
+
+class QueryTokenAuth:
+    """A token from a Basic config's password sent as a query parameter (AmigoCloud ``token``)."""
+
+    def __init__(self, authcfg: str, parameter: str) -> None:
+        self.authcfg = authcfg
+        self.parameter = parameter
+
+    def apply(self, request: QNetworkRequest) -> None:
+        credentials = auth.read_credentials(self.authcfg)
+        if credentials and credentials.password:
+            set_query_item(request, self.parameter, credentials.password)
+
+    def renew(self, feedback: Optional[QgsFeedback]) -> bool:
+        return False
+
+
+class AuthConfigAuth:
+    """QGIS's own handling of any auth config (Basic, OAuth2, PKI...) -- for standard HTTP auth."""
+
+    def __init__(self, authcfg: str) -> None:
+        self.authcfg = authcfg
+
+    def apply(self, request: QNetworkRequest) -> None:
+        if self.authcfg:
+            QgsApplication.authManager().updateNetworkRequest(request, self.authcfg)
+
+    def renew(self, feedback: Optional[QgsFeedback]) -> bool:
+        return False
+
+
+class LoginTokenAuth:
+    """Username/password exchanged for a bearer token (kept in memory, renewed once on a 401);
+    a Basic config whose username is ``apikey`` (or empty) is sent as the ``apikey`` query parameter instead."""
+
+    def __init__(
+        self, authcfg: str, login: Callable[[str, str, Optional[QgsFeedback]], str], key_parameter: str = "apikey"
+    ) -> None:
+        self.authcfg = authcfg
+        self.login = login
+        self.key_parameter = key_parameter
+
+    def _key(self) -> str:
+        return f"login:{self.authcfg}"
+
+    def apply(self, request: QNetworkRequest) -> None:
+        credentials = auth.read_credentials(self.authcfg)
+        if not credentials:
+            return
+        if credentials.username in ("", "apikey", "token"):
+            set_query_item(request, self.key_parameter, credentials.password)
+            return
+        token = auth.tokens.get(self._key())
+        if token:
+            request.setRawHeader(b"Authorization", f"Bearer {token}".encode())
+
+    def ensure_token(self, feedback: Optional[QgsFeedback] = None, force: bool = False) -> None:
+        """Log in (a network call: worker threads only) unless a token is already held."""
+        credentials = auth.read_credentials(self.authcfg)
+        if not credentials or credentials.username in ("", "apikey", "token"):
+            return
+        if force:
+            auth.tokens.drop(self._key())
+        if auth.tokens.get(self._key()) is None:
+            auth.tokens.put(self._key(), self.login(credentials.username, credentials.password, feedback))
+
+    def renew(self, feedback: Optional[QgsFeedback]) -> bool:
+        credentials = auth.read_credentials(self.authcfg)
+        if not credentials or credentials.username in ("", "apikey", "token"):
+            return False
+        self.ensure_token(feedback, force=True)
+        return True

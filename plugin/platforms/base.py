@@ -1,0 +1,113 @@
+"""The one interface every platform adapter implements, and the models it returns.
+
+The UI and the Processing algorithms only talk to :class:`PlatformAdapter`; a new platform is one new
+module in this package. Adapter methods block (see :mod:`plugin.net.client`): call them from a QgsTask
+or an algorithm, never on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Optional
+
+from qgis.core import QgsFeedback
+from qgis.PyQt.QtCore import QUrl, QUrlQuery
+from qgis.PyQt.QtNetwork import QNetworkRequest
+
+from ..connections import Connection
+from ..net.client import HttpClient, shared_client
+from ..net.paging import Page, PageToken
+
+
+@dataclass(frozen=True)
+class ResourceKind:
+    """A kind of remote resource a platform lists (``layers``, ``datasets``, ``processes``...)."""
+
+    id: str
+    title: str
+    sortable: tuple[str, ...] = ()
+    searchable: bool = True
+
+
+@dataclass
+class Resource:
+    """One remote item, whatever the platform: what lists, details panes and layer loading need."""
+
+    id: str
+    kind: str
+    title: str
+    description: str = ""
+    geometry_type: Optional[str] = None
+    crs: Optional[str] = None
+    extent: Optional[tuple[float, float, float, float]] = None  # in ``crs``
+    feature_count: Optional[int] = None
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    license: str = ""
+    created: str = ""
+    updated: str = ""
+    thumbnail_url: str = ""
+    web_url: str = ""
+    api_url: str = ""
+    has_children: bool = False
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+
+@dataclass
+class ListQuery:
+    search: str = ""
+    sort: str = ""
+    descending: bool = False
+    page_size: int = 50
+
+
+class PlatformAdapter(ABC):
+    """A connection's platform: authentication, a connection test, listing, details."""
+
+    kind: ClassVar[str]
+
+    def __init__(self, connection: Connection, client: Optional[HttpClient] = None) -> None:
+        self.connection = connection
+        self.client = client or shared_client()
+
+    @property
+    @abstractmethod
+    def auth(self) -> Any:
+        """The :class:`plugin.net.client.AuthApplier` for this connection's requests."""
+
+    @abstractmethod
+    def check(self, feedback: Optional[QgsFeedback] = None) -> str:
+        """Make one real authenticated request; return a one-line description of what answered."""
+
+    def service_prefixes(self) -> list[str]:
+        """URL prefixes whose requests (also from QGIS's own providers) get this connection's credentials."""
+        return [self.connection.base_url]
+
+    def browse_kinds(self) -> list[ResourceKind]:
+        return []
+
+    def list_page(
+        self,
+        kind: str,
+        query: ListQuery,
+        token: PageToken = None,
+        parent: Optional[Resource] = None,
+        feedback: Optional[QgsFeedback] = None,
+    ) -> Page:
+        raise NotImplementedError(f"{self.kind} cannot list {kind}")
+
+    def url(self, path: str) -> str:
+        """``path`` below the connection's API root (absolute URLs pass unchanged)."""
+        if path.startswith(("http://", "https://")):
+            return path
+        return self.connection.base_url + path.lstrip("/")
+
+
+def set_query_item(request: QNetworkRequest, name: str, value: str) -> None:
+    """Set query parameter ``name`` of ``request``'s URL to ``value`` (replacing any earlier value)."""
+    url = request.url()
+    query = QUrlQuery(url)
+    query.removeAllQueryItems(name)
+    query.addQueryItem(name, QUrl.toPercentEncoding(value).data().decode())
+    url.setQuery(query)
+    request.setUrl(url)

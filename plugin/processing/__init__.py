@@ -1,0 +1,1 @@
+"""Geodock's Processing provider (``geodock``) and its algorithms."""

@@ -1,0 +1,96 @@
+"""Credentials for QGIS's own providers (WFS, XYZ/WMTS, vector tiles) talking to a Geodock connection.
+
+A loaded layer's source never carries a secret. While Geodock is loaded, a ``QgsNetworkAccessManager``
+request preprocessor recognises requests to a connection's service URLs and adds that connection's
+credentials the platform's way (``Authorization: key``, ``?apikey=``, ``?token=``...), at request time,
+in whichever thread the provider runs. Requests Geodock's own client made are already authenticated and
+left alone. A ``Basic`` header that a layer's ``authcfg`` produced is replaced by the platform's scheme.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from typing import Any, Optional
+
+from qgis.core import QgsNetworkAccessManager
+from qgis.PyQt.QtCore import QByteArray
+from qgis.PyQt.QtNetwork import QNetworkRequest
+
+from . import log
+from .connections import ConnectionStore
+from .errors import GeodockError
+from .net.client import GEODOCK_REQUEST_ATTRIBUTE
+from .platforms import adapter_for
+from .platforms.auth_appliers import AuthConfigAuth
+
+
+class ProviderAuth:
+    """Installs/uninstalls the preprocessor and keeps its URL-prefix rules in step with the connections."""
+
+    def __init__(self, store: ConnectionStore) -> None:
+        self.store = store
+        self._rules: list[tuple[str, Any]] = []
+        self._lock = threading.Lock()
+        self._id: Optional[str] = None
+
+    @property
+    def installed(self) -> bool:
+        return self._id is not None
+
+    def install(self) -> None:
+        if self._id is not None:
+            return
+        self.refresh()
+        self._id = QgsNetworkAccessManager.setRequestPreprocessor(self._preprocess)
+        self.store.changed.connect(self.refresh)
+
+    def uninstall(self) -> None:
+        if self._id is None:
+            return
+        QgsNetworkAccessManager.removeRequestPreprocessor(self._id)
+        self._id = None
+        try:
+            self.store.changed.disconnect(self.refresh)
+        except TypeError:
+            pass
+        with self._lock:
+            self._rules = []
+
+    def refresh(self) -> None:
+        rules: list[tuple[str, Any]] = []
+        for connection in self.store.all():
+            if not connection.authcfg:
+                continue
+            try:
+                adapter = adapter_for(connection)
+            except (KeyError, GeodockError):
+                continue
+            if isinstance(adapter.auth, AuthConfigAuth):
+                continue  # standard HTTP auth: QGIS applies the layer's own authcfg
+            for prefix in adapter.service_prefixes():
+                rules.append((prefix, adapter.auth))
+        rules.sort(key=lambda rule: len(rule[0]), reverse=True)
+        with self._lock:
+            self._rules = rules
+
+    def applier_for(self, url: str) -> Any:
+        with self._lock:
+            rules = self._rules
+        for prefix, applier in rules:
+            if url.startswith(prefix):
+                return applier
+        return None
+
+    def _preprocess(self, request: QNetworkRequest) -> None:
+        try:
+            if request.attribute(GEODOCK_REQUEST_ATTRIBUTE):
+                return
+            applier = self.applier_for(request.url().toString())
+            if applier is None:
+                return
+            if bytes(request.rawHeader(b"Authorization")).startswith(b"Basic "):
+                request.setRawHeader(b"Authorization", QByteArray())
+            applier.apply(request)
+        except Exception:  # never let an exception cross into QGIS's network code
+            log.error(f"Geodock could not authenticate a provider request\n{traceback.format_exc()}")

@@ -1,0 +1,25 @@
+"""Every QgsSettings key Geodock uses, in one place. No secret is ever stored here: only auth config ids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qgis.core import QgsSettings
+
+ROOT = "geodock"
+CONNECTIONS = f"{ROOT}/connections"  # CONNECTIONS/<slug>/{name,kind,url,authcfg,options}
+LAST_FOLDER = f"{ROOT}/lastFolder"
+JOBS = f"{ROOT}/jobs"  # JSON list of watched remote jobs (no secrets)
+CATALOG_CONNECTION = f"{ROOT}/catalog/connection"
+
+
+def value(key: str, default: Any = None) -> Any:
+    return QgsSettings().value(key, default)
+
+
+def set_value(key: str, data: Any) -> None:
+    QgsSettings().setValue(key, data)
+
+
+def remove(key: str) -> None:
+    QgsSettings().remove(key)

@@ -1,0 +1,126 @@
+"""Shared pytest set-up for both test runs.
+
+* ``.venv`` (QGIS's Python, pytest-qgis): the plugin's tests, everything under ``tests/`` but ``tests/sdk``.
+* ``.venv-servers`` (the official SDKs): ``tests/sdk``, which proves the local servers speak each platform's
+  contract. Nothing here imports ``qgis`` at module level, so both runs share these fixtures.
+
+The repository is the plugin folder; it is made importable as ``geodock`` (whatever the checkout folder
+is called) through a symlink in ``build/pypath``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PYPATH = ROOT / "build" / "pypath"
+PYPATH.mkdir(parents=True, exist_ok=True)
+_link = PYPATH / "geodock"
+if not _link.is_symlink():
+    _link.symlink_to(ROOT, target_is_directory=True)
+for _path in (str(PYPATH), str(ROOT / "tests")):
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from servers import launch  # noqa: E402
+
+
+class ServerPool:
+    """Starts each local server the first time a test asks for it; stops them all at the end."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.running: dict[str, launch.Server] = {}
+
+    def get(self, name: str) -> launch.Server:
+        server = self.running.get(name)
+        if server is None or not server.alive():
+            server = launch.start(name, self.workdir)
+            self.running[name] = server
+        return server
+
+    def stop_all(self) -> None:
+        for server in self.running.values():
+            server.stop()
+        self.running.clear()
+
+
+@pytest.fixture(scope="session")
+def server_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPool]:
+    pool = ServerPool(tmp_path_factory.mktemp("servers"))
+    yield pool
+    pool.stop_all()
+
+
+def _server(pool: ServerPool, name: str) -> Iterator[launch.Server]:
+    server = pool.get(name)
+    yield server
+    if server.alive() and server.spec.health_path == "/__health__":
+        server.clear_faults()
+
+
+@pytest.fixture
+def koordinates_server(server_pool: ServerPool) -> Iterator[launch.Server]:
+    """The local Koordinates server (HTTPS, self-signed certificate at ``server.ca_file``)."""
+    yield from _server(server_pool, "koordinates")
+
+
+@pytest.fixture
+def geobox_server(server_pool: ServerPool) -> Iterator[launch.Server]:
+    yield from _server(server_pool, "geobox")
+
+
+@pytest.fixture
+def amigocloud_server(server_pool: ServerPool) -> Iterator[launch.Server]:
+    yield from _server(server_pool, "amigocloud")
+
+
+@pytest.fixture
+def wraptile_server(server_pool: ServerPool) -> Iterator[launch.Server]:
+    yield from _server(server_pool, "wraptile")
+
+
+@pytest.fixture
+def pygeoapi_server(server_pool: ServerPool) -> Iterator[launch.Server]:
+    yield from _server(server_pool, "pygeoapi")
+
+
+@pytest.fixture
+def httpbin(server_pool: ServerPool) -> Iterator[launch.Server]:
+    """A test HTTP server with faults, for the network client's tests."""
+    yield from _server(server_pool, "httpbin")
+
+
+# QGIS-side fixtures (the plugin run only; qgis is imported inside them) --------------------------------
+
+MASTER_PASSWORD = "geodock-test-master"
+
+
+@pytest.fixture(scope="session")
+def auth_db(qgis_app):
+    """The QGIS authentication database of the test profile, unlocked."""
+    from qgis.core import QgsApplication
+
+    manager = QgsApplication.authManager()
+    if not manager.masterPasswordIsSet():
+        assert manager.setMasterPassword(MASTER_PASSWORD, True)
+    return manager
+
+
+@pytest.fixture
+def connections(qgis_app, auth_db):
+    """The Geodock connection store, emptied before and after the test."""
+    from geodock.plugin.connections import store
+
+    connection_store = store()
+    for connection in connection_store.all():
+        connection_store.remove(connection)
+    yield connection_store
+    for connection in connection_store.all():
+        connection_store.remove(connection)

@@ -1,0 +1,85 @@
+"""Test helpers for the plugin run: run blocking work in a real QgsTask and wait for it on the GUI thread."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable
+
+from qgis.core import QgsApplication, QgsFeedback
+from qgis.PyQt.QtCore import QCoreApplication, QElapsedTimer, QEventLoop, QTimer
+
+from geodock.plugin.tasks import FunctionTask
+
+
+def spin(seconds: float) -> None:
+    """Run the GUI event loop for ``seconds``."""
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 30.0, message: str = "condition") -> None:
+    """Spin the event loop until ``condition()`` is true; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {message}")
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.005)
+
+
+class TaskRun:
+    """A FunctionTask started in QGIS's task manager, with its outcome."""
+
+    def __init__(self, work: Callable[[QgsFeedback], Any], description: str = "test work") -> None:
+        self.done = False
+        self.result: Any = None
+        self.error: Any = None
+        self.task = FunctionTask(description, work, self._ok, self._fail)
+        QgsApplication.taskManager().addTask(self.task)
+
+    def _ok(self, result: Any) -> None:
+        self.result, self.done = result, True
+
+    def _fail(self, error: Any) -> None:
+        self.error, self.done = error, True
+
+    def wait(self, timeout: float = 60.0) -> TaskRun:
+        wait_until(lambda: self.done, timeout, self.task.description())
+        return self
+
+
+def run_task(work: Callable[[QgsFeedback], Any], timeout: float = 60.0) -> Any:
+    """Run ``work(feedback)`` in a QgsTask; return its result or raise its error."""
+    run = TaskRun(work).wait(timeout)
+    if run.error is not None:
+        raise run.error
+    return run.result
+
+
+class StallProbe:
+    """Measures the GUI thread's longest stall: a 5 ms timer that records the largest gap between ticks."""
+
+    def __init__(self, interval_ms: int = 5) -> None:
+        self.interval = interval_ms
+        self.timer = QTimer()
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self._tick)
+        self.clock = QElapsedTimer()
+        self.longest_ms = 0.0
+        self._last = 0
+
+    def start(self) -> None:
+        self.clock.start()
+        self._last = 0
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = self.clock.elapsed()
+        self.longest_ms = max(self.longest_ms, float(now - self._last))
+        self._last = now
+
+    def stop(self) -> float:
+        self._tick()
+        self.timer.stop()
+        return self.longest_ms

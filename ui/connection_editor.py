@@ -1,0 +1,137 @@
+"""The Add / Edit connection dialog: name, kind, URL and the QGIS auth config holding the credentials.
+
+The dialog saves through the :class:`~geodock.plugin.connections.ConnectionStore` itself when the user
+presses Save, and stays open with the reason in its own message bar when the connection is invalid, so
+the user can correct it without retyping anything.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from qgis.core import Qgis
+from qgis.gui import QgsAuthConfigSelect, QgsGui, QgsMessageBar
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..plugin.connections import KIND_TITLES, KINDS, Connection, ConnectionStore
+from ..plugin.errors import GeodockError
+
+# What a connection URL looks like for each kind: shown as the URL field's placeholder.
+URL_EXAMPLES = {
+    "koordinates": "https://data.linz.govt.nz/services/api/v1/",
+    "geobox": "https://geobox.example.com/v1/",
+    "amigocloud": "https://app.amigocloud.com/api/v1/",
+    "ogcapi-processes": "https://processes.example.com/",
+}
+
+
+class ConnectionEditor(QDialog):
+    """Create a new connection (``connection=None``) or edit an existing one, then save it in ``store``."""
+
+    def __init__(
+        self, store: ConnectionStore, connection: Optional[Connection] = None, parent: Optional[QWidget] = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("GeodockConnectionEditor")
+        self.store = store
+        self._original = connection
+        self.saved: Optional[Connection] = None
+
+        self.setWindowTitle(
+            self.tr("Edit Connection — {}").format(connection.name) if connection else self.tr("New Connection")
+        )
+        self.setMinimumWidth(640)
+
+        self.message_bar = QgsMessageBar(self)
+        self.message_bar.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+
+        self.name_edit = QLineEdit(self)
+        self.name_edit.setPlaceholderText(self.tr("A name to recognise this connection by"))
+
+        self.kind_combo = QComboBox(self)
+        for kind in KINDS:
+            self.kind_combo.addItem(KIND_TITLES[kind], kind)
+        self.kind_combo.currentIndexChanged.connect(self._kind_changed)
+
+        self.url_edit = QLineEdit(self)
+        self.url_edit.setClearButtonEnabled(True)
+
+        # "" = no data provider: any auth method QGIS offers can be picked or created here.
+        self.auth_select = QgsAuthConfigSelect(self, "")
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(self.tr("&Name"), self.name_edit)
+        form.addRow(self.tr("&Kind"), self.kind_combo)
+        form.addRow(self.tr("&URL"), self.url_edit)
+        form.addRow(self.tr("Credentials"), self.auth_select)
+
+        self.button_box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, parent=self
+        )
+        self.button_box.accepted.connect(self.accept)
+        self.button_box.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message_bar)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        layout.addWidget(self.button_box)
+
+        if connection is not None:
+            self.name_edit.setText(connection.name)
+            index = self.kind_combo.findData(connection.kind)
+            self.kind_combo.setCurrentIndex(max(index, 0))
+            self.url_edit.setText(connection.url)
+            self.auth_select.setConfigId(connection.authcfg)
+        self._kind_changed()
+
+        QgsGui.enableAutoGeometryRestore(self)
+
+    @staticmethod
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("ConnectionEditor", text)
+
+    def _kind_changed(self) -> None:
+        example = URL_EXAMPLES.get(self.kind_combo.currentData(), "https://")
+        self.url_edit.setPlaceholderText(self.tr("e.g. {}").format(example))
+
+    def connection(self) -> Connection:
+        """The connection as the fields describe it now (keeping the edited connection's id and options)."""
+        connection = Connection(
+            name=self.name_edit.text().strip(),
+            kind=self.kind_combo.currentData() or "",
+            url=self.url_edit.text().strip(),
+            authcfg=self.auth_select.configId() or "",
+        )
+        if self._original is not None:
+            connection.id = self._original.id
+            connection.options = dict(self._original.options)
+        return connection
+
+    def accept(self) -> None:
+        """Validate and save; on a problem, say why in the dialog's message bar and stay open."""
+        connection = self.connection()
+        try:
+            self.store.save(connection)  # validates, and refuses a duplicate name
+        except GeodockError as err:
+            message = err.message
+            prefix = f"{connection.name}: "
+            if connection.name and message.startswith(prefix):  # the name is on screen already
+                message = message[len(prefix) :]
+                message = message[:1].upper() + message[1:]
+            self.message_bar.clearWidgets()
+            self.message_bar.pushMessage(message, Qgis.MessageLevel.Warning, 0)
+            return
+        self.saved = connection
+        super().accept()

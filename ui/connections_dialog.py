@@ -1,0 +1,447 @@
+"""The Connections dialog: list, add, edit, remove, test, import and export Geodock connections.
+
+Testing a connection runs in a QgsTask (:func:`plugin.tasks.run_in_background`): the dialog stays usable
+while the request is out, and a result that comes back after the dialog was closed or deleted is dropped.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Any, Optional
+
+from qgis.core import Qgis, QgsApplication, QgsFeedback
+from qgis.gui import QgsGui, QgsMessageBar, QgsMessageBarItem
+from qgis.PyQt import sip
+from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtGui import QCloseEvent
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..plugin import log, settings
+from ..plugin.connections import KIND_TITLES, Connection, ConnectionStore
+from ..plugin.errors import CancelledError, GeodockError
+from ..plugin.tasks import FunctionTask, run_in_background
+from .connection_editor import ConnectionEditor
+
+NAME, KIND, URL, CREDENTIALS = range(4)
+ID_ROLE = Qt.ItemDataRole.UserRole
+MESSAGE_SECONDS = 8
+
+
+class ConnectionsDialog(QDialog):
+    """Manage the connections of ``store``; ``message_bar`` is QGIS's own, for results nobody is looking at."""
+
+    def __init__(self, store: ConnectionStore, message_bar: QgsMessageBar, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("GeodockConnectionsDialog")
+        self.setWindowTitle(self.tr("Geodock Connections"))
+        self.setMinimumSize(640, 320)
+        self.resize(980, 440)
+        self.store = store
+        self.main_message_bar = message_bar
+        self.editor: Optional[ConnectionEditor] = None
+        self._test_task: Optional[FunctionTask] = None
+        self._test_item: Optional[QgsMessageBarItem] = None
+
+        self.message_bar = QgsMessageBar(self)
+        self.message_bar.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+
+        self.tree = QTreeWidget(self)
+        self.tree.setHeaderLabels([self.tr("Name"), self.tr("Kind"), self.tr("URL"), self.tr("Credentials")])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setSortingEnabled(True)
+        self.tree.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
+        header = self.tree.header()
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(KIND, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(URL, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(CREDENTIALS, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        self.tree.itemDoubleClicked.connect(lambda _item, _column: self.edit_connection())
+        self.tree.itemSelectionChanged.connect(self._update_buttons)
+
+        self.empty_label = QLabel(
+            self.tr("No connections yet. Add one with <b>Add…</b>, or load a connections file with <b>Import…</b>."),
+            self,
+        )
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self.add_button = self._button(self.tr("&Add…"), "/symbologyAdd.svg", self.tr("Add a new connection"))
+        self.edit_button = self._button(
+            self.tr("&Edit…"), "/symbologyEdit.svg", self.tr("Edit the selected connection")
+        )
+        self.remove_button = self._button(
+            self.tr("&Remove"), "/symbologyRemove.svg", self.tr("Remove the selected connection")
+        )
+        self.test_button = self._button(
+            self.tr("&Test Connection"), "/mActionRefresh.svg", self.tr("Make one request with the selected connection")
+        )
+        self.import_button = self._button(
+            self.tr("&Import…"), "/mActionFileOpen.svg", self.tr("Load connections from a JSON file")
+        )
+        self.export_button = self._button(
+            self.tr("E&xport…"),
+            "/mActionFileSave.svg",
+            self.tr("Save all connections to a JSON file (never their credentials)"),
+        )
+        self.add_button.clicked.connect(self.add_connection)
+        self.edit_button.clicked.connect(self.edit_connection)
+        self.remove_button.clicked.connect(self.remove_connection)
+        self.test_button.clicked.connect(self.test_connection)
+        self.import_button.clicked.connect(self.choose_import_file)
+        self.export_button.clicked.connect(self.choose_export_file)
+
+        buttons = QVBoxLayout()
+        for button in (self.add_button, self.edit_button, self.remove_button):
+            buttons.addWidget(button)
+        buttons.addWidget(self._separator())
+        buttons.addWidget(self.test_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.export_button)
+
+        list_column = QVBoxLayout()
+        list_column.addWidget(self.tree, 1)
+        list_column.addWidget(self.empty_label)
+        body = QHBoxLayout()
+        body.addLayout(list_column, 1)
+        body.addLayout(buttons)
+
+        self.button_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, parent=self)
+        self.button_box.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message_bar)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.button_box)
+
+        self.store.changed.connect(self.refresh)
+        self.refresh()
+        QgsGui.enableAutoGeometryRestore(self)
+
+    @staticmethod
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("ConnectionsDialog", text)
+
+    def _button(self, text: str, icon: str, tip: str) -> QPushButton:
+        button = QPushButton(QgsApplication.getThemeIcon(icon), text, self)
+        button.setToolTip(tip)
+        button.setAutoDefault(False)
+        return button
+
+    def _separator(self) -> QFrame:
+        line = QFrame(self)
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        return line
+
+    # The list ----------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Show the store's connections again, keeping the selection."""
+        if sip.isdeleted(self):
+            return
+        selected = self.selected_connection()
+        selected_id = selected.id if selected is not None else None
+        self.tree.setSortingEnabled(False)
+        self.tree.clear()
+        for connection in self.store.all():
+            item = QTreeWidgetItem(
+                [connection.name, KIND_TITLES.get(connection.kind, connection.kind), connection.url, ""]
+            )
+            item.setData(NAME, ID_ROLE, connection.id)
+            item.setToolTip(URL, connection.url)
+            self._show_credentials(item, connection)
+            self.tree.addTopLevelItem(item)
+            if connection.id == selected_id:
+                item.setSelected(True)
+                self.tree.setCurrentItem(item)
+        self.tree.setSortingEnabled(True)
+        empty = self.tree.topLevelItemCount() == 0
+        self.empty_label.setVisible(empty)
+        self.export_button.setEnabled(not empty)
+        self._update_buttons()
+
+    def _show_credentials(self, item: QTreeWidgetItem, connection: Connection) -> None:
+        if not connection.authcfg:
+            item.setText(CREDENTIALS, self.tr("None"))
+            item.setToolTip(CREDENTIALS, self.tr("Requests are sent without credentials"))
+            return
+        configs = QgsApplication.authManager().availableAuthMethodConfigs()
+        config = configs.get(connection.authcfg)
+        if config is None:
+            item.setText(CREDENTIALS, self.tr("Missing ({})").format(connection.authcfg))
+            item.setIcon(CREDENTIALS, QgsApplication.getThemeIcon("/mIconWarning.svg"))
+            item.setToolTip(
+                CREDENTIALS,
+                self.tr(
+                    "Authentication configuration {} is not in this QGIS: edit the connection to pick another"
+                ).format(connection.authcfg),
+            )
+            return
+        item.setText(CREDENTIALS, self.tr("Yes"))
+        item.setIcon(CREDENTIALS, QgsApplication.getThemeIcon("/locked.svg"))
+        item.setToolTip(
+            CREDENTIALS,
+            self.tr("Authentication configuration “{}” ({}, id {})").format(
+                config.name(), config.method(), connection.authcfg
+            ),
+        )
+
+    def selected_connection(self) -> Optional[Connection]:
+        """The connection selected in the list, read fresh from the store."""
+        items = self.tree.selectedItems()
+        if not items:
+            return None
+        connection_id = items[0].data(NAME, ID_ROLE)
+        return next((c for c in self.store.all() if c.id == connection_id), None)
+
+    def select(self, connection_id: str) -> None:
+        """Select the connection with ``connection_id`` in the list."""
+        for index in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(index)
+            if item.data(NAME, ID_ROLE) == connection_id:
+                self.tree.setCurrentItem(item)
+                item.setSelected(True)
+                self.tree.scrollToItem(item)
+                return
+
+    def _update_buttons(self) -> None:
+        has_selection = bool(self.tree.selectedItems())
+        self.edit_button.setEnabled(has_selection)
+        self.remove_button.setEnabled(has_selection)
+        self.test_button.setEnabled(has_selection and self._test_task is None)
+
+    # Add, edit, remove -------------------------------------------------------------------------------
+
+    def add_connection(self) -> ConnectionEditor:
+        """Open the editor for a new connection (window-modal; the list updates when it is saved)."""
+        return self._open_editor(None)
+
+    def edit_connection(self) -> Optional[ConnectionEditor]:
+        """Open the editor on the selected connection."""
+        connection = self.selected_connection()
+        if connection is None:
+            return None
+        return self._open_editor(connection)
+
+    def _open_editor(self, connection: Optional[Connection]) -> ConnectionEditor:
+        if self.editor is not None and not sip.isdeleted(self.editor):
+            self.editor.close()
+            self.editor.deleteLater()
+        editor = ConnectionEditor(self.store, connection, self)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.accepted.connect(partial(self._editor_saved, editor))
+        self.editor = editor
+        # open(), not exec(): no nested event loop, so a running connection test keeps reporting.
+        editor.open()
+        return editor
+
+    def _editor_saved(self, editor: ConnectionEditor) -> None:
+        if sip.isdeleted(self) or editor.saved is None:
+            return
+        self.select(editor.saved.id)
+        self._push(self.tr("Saved connection “{}”").format(editor.saved.name), Qgis.MessageLevel.Success)
+
+    def remove_connection(self) -> None:
+        """Remove the selected connection, after asking (its auth config stays: other tools may use it)."""
+        connection = self.selected_connection()
+        if connection is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Remove Connection"),
+            self.tr("Remove the connection “{}”?").format(connection.name),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.store.remove(connection)
+        self._push(self.tr("Removed connection “{}”").format(connection.name), Qgis.MessageLevel.Info)
+
+    # Test --------------------------------------------------------------------------------------------
+
+    def test_connection(self) -> Optional[FunctionTask]:
+        """Make one real request with the selected connection in a background task; the result shows here."""
+        connection = self.selected_connection()
+        if connection is None or self._test_task is not None:
+            return None
+        try:
+            connection.validate()
+        except GeodockError as err:
+            self._push(err.message, Qgis.MessageLevel.Warning)
+            return None
+
+        def work(feedback: QgsFeedback) -> str:
+            from ..plugin.platforms import adapter_for  # platform modules load on first use
+
+            return adapter_for(connection).check(feedback)
+
+        self.message_bar.clearWidgets()
+        self._test_item = self._busy_item(self.tr("Testing “{}”…").format(connection.name))
+        self.message_bar.pushItem(self._test_item)
+        task = run_in_background(
+            self.tr("Testing Geodock connection “{}”").format(connection.name),
+            work,
+            lambda result: self._test_done(task, connection, result),
+            lambda error: self._test_failed(task, connection, error),
+        )
+        self._test_task = task
+        self._update_buttons()
+        return task
+
+    def _busy_item(self, text: str) -> QgsMessageBarItem:
+        item = QgsMessageBarItem(text, Qgis.MessageLevel.Info, 0, self.message_bar)
+        progress = QProgressBar(item)
+        progress.setRange(0, 0)  # busy indicator: a connection check has no steps
+        progress.setMaximumWidth(160)
+        progress.setTextVisible(False)
+        cancel = QToolButton(item)
+        cancel.setText(self.tr("Cancel"))
+        cancel.clicked.connect(self.cancel_test)
+        box = QWidget(item)
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(progress)
+        row.addWidget(cancel)
+        item.setWidget(box)
+        return item
+
+    @property
+    def testing(self) -> bool:
+        """Whether a connection test is running."""
+        return self._test_task is not None
+
+    def cancel_test(self) -> None:
+        """Stop the running connection test; its late result, if any, is dropped."""
+        task, self._test_task = self._test_task, None
+        if task is not None and not sip.isdeleted(task):
+            task.cancel()
+        self._end_busy()
+
+    def _end_busy(self) -> None:
+        if self._test_item is not None and not sip.isdeleted(self._test_item):
+            self.message_bar.popWidget(self._test_item)
+        self._test_item = None
+        self._update_buttons()
+
+    def _is_current(self, task: FunctionTask) -> bool:
+        return not sip.isdeleted(self) and task is self._test_task
+
+    def _test_done(self, task: FunctionTask, connection: Connection, result: Any) -> None:
+        if not self._is_current(task):
+            return
+        self._test_task = None
+        self._end_busy()
+        log.info(f"Connection {connection.name}: {result}")
+        self._push(self.tr("{}: {}").format(connection.name, result), Qgis.MessageLevel.Success)
+
+    def _test_failed(self, task: FunctionTask, connection: Connection, error: GeodockError) -> None:
+        if not self._is_current(task):
+            return
+        self._test_task = None
+        self._end_busy()
+        if isinstance(error, CancelledError):
+            return
+        line = log.exception(error, connection.name)
+        self._push(line, Qgis.MessageLevel.Critical, title=self.tr("Connection failed"))
+
+    # Import and export -------------------------------------------------------------------------------
+
+    def _last_folder(self) -> str:
+        return str(settings.value(settings.LAST_FOLDER, str(Path.home())) or Path.home())
+
+    def choose_import_file(self) -> None:
+        """Ask for a connections JSON file, then import it."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Import Connections"), self._last_folder(), self.tr("Connections (*.json);;All files (*)")
+        )
+        if path:
+            settings.set_value(settings.LAST_FOLDER, str(Path(path).parent))
+            self.import_from(Path(path))
+
+    def import_from(self, path: Path) -> list[Connection]:
+        """Import the connections in ``path``; credentials in it go to the QGIS auth database."""
+        before = {c.name for c in self.store.all()}
+        try:
+            imported = self.store.import_file(path)
+        except GeodockError as err:
+            line = log.exception(err, self.tr("Import of {}").format(Path(path).name))
+            self._push(line, Qgis.MessageLevel.Critical, title=self.tr("Import failed"))
+            return []
+        names = ", ".join(c.name for c in imported)
+        replaced = sum(1 for c in imported if c.name in before)
+        text = self.tr("Imported {} connection(s) from {}: {}").format(len(imported), Path(path).name, names)
+        if replaced:
+            text += " " + self.tr("({} updated)").format(replaced)
+        self._push(text, Qgis.MessageLevel.Success)
+        if imported:
+            self.select(imported[0].id)
+        return imported
+
+    def choose_export_file(self) -> None:
+        """Ask where to save, then export every connection (never a secret)."""
+        default = str(Path(self._last_folder()) / "geodock-connections.json")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export Connections"), default, self.tr("Connections (*.json);;All files (*)")
+        )
+        if not path:
+            return
+        if not path.lower().endswith(".json"):
+            path += ".json"
+        settings.set_value(settings.LAST_FOLDER, str(Path(path).parent))
+        self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> int:
+        """Write every connection to ``path``; returns how many (0 and a message on failure)."""
+        try:
+            count = self.store.export_file(path)
+        except OSError as err:
+            line = log.exception(err, self.tr("Export to {}").format(path))
+            self._push(line, Qgis.MessageLevel.Critical, title=self.tr("Export failed"))
+            return 0
+        self._push(
+            self.tr("Exported {} connection(s) to {} (credentials are not exported)").format(count, path.name),
+            Qgis.MessageLevel.Success,
+        )
+        return count
+
+    # Messages and closing ----------------------------------------------------------------------------
+
+    def _push(self, text: str, level: Qgis.MessageLevel, title: str = "") -> None:
+        """Show ``text`` in the dialog's bar, or in QGIS's when the dialog is not on screen."""
+        bar = self.message_bar if self.isVisible() or sip.isdeleted(self.main_message_bar) else self.main_message_bar
+        duration = 0 if level in (Qgis.MessageLevel.Critical, Qgis.MessageLevel.Warning) else MESSAGE_SECONDS
+        bar.pushMessage(title, text, level, duration)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.cancel_test()
+        super().closeEvent(event)
+
+    def done(self, result: int) -> None:
+        """Close (Close button, Escape): stop a running test, its result would have nowhere to go."""
+        self.cancel_test()
+        super().done(result)
