@@ -6,14 +6,16 @@ Start-up makes no network call and imports little; dialogs and docks are created
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from importlib import import_module
+from typing import Any, Callable, Optional
 
 from qgis.core import QgsApplication
 from qgis.gui import QgisInterface
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction, QToolBar, QWidget
+from qgis.PyQt.QtWidgets import QAction, QDockWidget, QToolBar, QWidget
 
+from ..plugin import log
 from ..plugin.connections import store
 from ..plugin.net.client import install_user_agent, uninstall_user_agent
 from ..plugin.processing.provider import GeodockProvider
@@ -22,6 +24,13 @@ from ..plugin.version import PLUGIN_DIR
 
 MENU = "&Geodock"
 TOOLBAR_NAME = "GeodockToolbar"
+
+# Docks: key -> (module in ui/, class, action object name, title, icon). Created on first use.
+DOCKS = {
+    "catalog": ("catalog_dock", "CatalogDock", "GeodockCatalogAction", "Catalog", "catalog.svg"),
+    "jobs": ("jobs_dock", "JobsDock", "GeodockJobsAction", "Jobs", "jobs.svg"),
+    "processes": ("processes_dock", "ProcessesDock", "GeodockProcessesAction", "Processes", "processes.svg"),
+}
 
 
 def icon(name: str) -> QIcon:
@@ -38,6 +47,10 @@ class GeodockPlugin:
         self.provider: Optional[GeodockProvider] = None
         self.provider_auth: Optional[ProviderAuth] = None
         self._connections_dialog: Optional[QWidget] = None
+        self.docks: dict[str, QDockWidget] = {}
+        self.dock_actions: dict[str, QAction] = {}
+        self.browser_provider: Any = None
+        self.job_manager: Any = None
 
     @staticmethod
     def tr(text: str) -> str:
@@ -61,9 +74,22 @@ class GeodockPlugin:
             self.open_connections,
             self.tr("Add, edit, test, import and export Geodock connections"),
         )
+        for key, (_module, _cls, object_name, title, icon_name) in DOCKS.items():
+            action = self._add_action(
+                object_name, self.tr(title), icon_name, lambda _=False, k=key: self.toggle_dock(k)
+            )
+            action.setCheckable(True)
+            self.dock_actions[key] = action
         self.provider_auth = ProviderAuth(store())
         self.provider_auth.install()
         install_user_agent()
+        self.browser_provider = _optional("..plugin.browser.provider", "create_provider")
+        if self.browser_provider is not None:
+            QgsApplication.dataItemProviderRegistry().addProvider(self.browser_provider)
+        manager_factory = _optional("..plugin.jobs", "manager")
+        if manager_factory is not None:
+            self.job_manager = manager_factory
+            self.job_manager.start(self.iface)
 
     def _add_action(
         self, object_name: str, text: str, icon_name: str, slot: Callable[[], None], tip: str = ""
@@ -80,6 +106,20 @@ class GeodockPlugin:
 
     def unload(self) -> None:
         uninstall_user_agent()
+        if self.job_manager is not None:
+            self.job_manager.stop()
+            self.job_manager = None
+        if self.browser_provider is not None:
+            QgsApplication.dataItemProviderRegistry().removeProvider(self.browser_provider)
+            self.browser_provider = None
+        for dock in self.docks.values():
+            if hasattr(dock, "shutdown"):
+                dock.shutdown()
+            self.iface.removeDockWidget(dock)
+            dock.setParent(None)
+            dock.deleteLater()
+        self.docks.clear()
+        self.dock_actions.clear()
         if self.provider_auth is not None:
             self.provider_auth.uninstall()
             self.provider_auth = None
@@ -114,3 +154,42 @@ class GeodockPlugin:
         self._connections_dialog.show()
         self._connections_dialog.raise_()
         self._connections_dialog.activateWindow()
+
+    def dock(self, key: str) -> Optional[QDockWidget]:
+        """The dock ``key`` (created on first call), or None when it cannot be built."""
+        if key not in self.docks:
+            module_name, class_name, _action, title, _icon = DOCKS[key]
+            try:
+                cls = getattr(import_module(f"{__package__}.{module_name}"), class_name)
+            except (ImportError, AttributeError) as err:
+                log.error(f"The {title} panel is not available: {err}")
+                self.iface.messageBar().pushWarning(
+                    "Geodock", self.tr("The {title} panel is not available").format(title=title)
+                )
+                return None
+            dock = cls(self.iface, self.iface.mainWindow())
+            dock.setObjectName(f"Geodock{class_name}")
+            self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            action = self.dock_actions.get(key)
+            if action is not None:
+                dock.visibilityChanged.connect(action.setChecked)
+            self.docks[key] = dock
+        return self.docks[key]
+
+    def toggle_dock(self, key: str, visible: Optional[bool] = None) -> None:
+        dock = self.dock(key)
+        if dock is None:
+            return
+        show = (not dock.isVisible()) if visible is None else visible
+        dock.setVisible(show)
+        if show:
+            dock.raise_()
+
+
+def _optional(module: str, attribute: str) -> Any:
+    """``attribute`` of ``module`` (relative to this package) called without arguments; None if absent."""
+    try:
+        target = getattr(import_module(module, __package__), attribute)
+    except (ImportError, AttributeError):
+        return None
+    return target()

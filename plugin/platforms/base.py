@@ -54,6 +54,23 @@ class Resource:
 
 
 @dataclass
+class LayerSource:
+    """One way to load a resource as a QGIS layer. ``uri`` never carries a secret.
+
+    ``fetch`` sources have no native endpoint: the adapter's :meth:`PlatformAdapter.fetch_features` copies
+    the data (paged GeoJSON or SQL) into a local GeoPackage first, which ``provider``/``uri`` then don't name.
+    """
+
+    label: str  # what "Add to map as…" shows, e.g. "Features (WFS)", "Vector tiles", "Raster tiles (XYZ)"
+    layer_type: str  # "vector", "raster", "vector-tile"
+    provider: str  # QGIS provider key: "WFS", "oapif", "wms", "vectortile", "gdal", "ogr", ... ("" for fetch)
+    uri: str
+    name: str
+    fetch: bool = False
+    default: bool = False  # the source double-click / "Add to map" uses
+
+
+@dataclass
 class ListQuery:
     search: str = ""
     sort: str = ""

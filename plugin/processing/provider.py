@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
+from .. import log
 from ..version import PLUGIN_DIR
-from .import_connections import ImportConnectionsAlgorithm
+
+# module (in this package) -> algorithm classes. A module may also define ``dynamic_algorithms()``
+# returning more instances (e.g. one algorithm per remote OGC process).
+ALGORITHM_MODULES = {
+    "import_connections": ("ImportConnectionsAlgorithm",),
+    "fetch_layer": ("FetchLayerAlgorithm",),
+    "koordinates_export": ("KoordinatesExportAlgorithm",),
+    "geobox_export": ("GeoboxExportAlgorithm",),
+    "geobox_upload": ("GeoboxUploadAlgorithm",),
+    "amigocloud_sql": ("AmigoCloudSqlAlgorithm",),
+    "execute_process": ("ExecuteProcessAlgorithm",),
+}
 
 
 class GeodockProvider(QgsProcessingProvider):
@@ -24,5 +38,16 @@ class GeodockProvider(QgsProcessingProvider):
         return QIcon(str(PLUGIN_DIR / "resources" / "icons" / "geodock.svg"))
 
     def loadAlgorithms(self) -> None:
-        for algorithm in (ImportConnectionsAlgorithm(),):
-            self.addAlgorithm(algorithm)
+        for module_name, class_names in ALGORITHM_MODULES.items():
+            try:
+                module = import_module(f"{__package__}.{module_name}")
+            except ModuleNotFoundError as err:
+                if err.name != f"{__package__}.{module_name}":
+                    log.error(f"Processing algorithms of {module_name} could not load: {err}")
+                continue
+            for class_name in class_names:
+                self.addAlgorithm(getattr(module, class_name)())
+            dynamic = getattr(module, "dynamic_algorithms", None)
+            if dynamic is not None:
+                for algorithm in dynamic():
+                    self.addAlgorithm(algorithm)
