@@ -1,0 +1,123 @@
+"""Remote jobs -- exports, OGC process jobs, Geobox tasks -- as one model, and the per-platform backends.
+
+A :class:`Job` is what the Jobs dock shows and what is saved between QGIS sessions (JSON, never a secret).
+A :class:`JobBackend` knows how to poll, cancel and fetch the results of one platform's kind of job; it
+blocks (network calls), so the job manager runs it in QgsTasks. Backends register themselves with
+:func:`register_backend`; :func:`backend_for` finds the one of a job.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from abc import ABC, abstractmethod
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from qgis.core import QgsFeedback
+
+from .connections import Connection
+
+
+class JobState(str, Enum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def final(self) -> bool:
+        return self in (JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED)
+
+
+@dataclass
+class Job:
+    platform: str  # the connection kind
+    connection: str  # the connection name
+    remote_id: str  # the server's id (export id, jobID, task uuid)
+    title: str
+    kind: str  # "export", "process", "task"
+    state: JobState = JobState.QUEUED
+    progress: Optional[float] = None  # 0-100
+    message: str = ""
+    created: float = field(default_factory=time.time)
+    updated: float = field(default_factory=time.time)
+    finished: Optional[float] = None
+    result: dict[str, Any] = field(default_factory=dict)  # platform details (URLs, ids); JSON, no secret
+    folder: str = ""  # where results are downloaded
+    outputs: list[str] = field(default_factory=list)  # downloaded / created files
+    add_to_project: bool = True
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["state"] = self.state.value
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Job:
+        known = {name for name in cls.__dataclass_fields__}
+        values = {k: v for k, v in data.items() if k in known}
+        values["state"] = JobState(values.get("state", "queued"))
+        return cls(**values)
+
+
+@dataclass
+class JobStatus:
+    """What a poll learned."""
+
+    state: JobState
+    progress: Optional[float] = None
+    message: str = ""
+    result: dict[str, Any] = field(default_factory=dict)  # merged into Job.result
+    retry_after: Optional[float] = None  # the server asked to wait this long before the next poll
+
+
+class JobBackend(ABC):
+    """Poll, cancel and fetch the results of one platform's jobs. Blocking: worker threads only."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    @abstractmethod
+    def poll(self, job: Job, feedback: Optional[QgsFeedback] = None) -> JobStatus: ...
+
+    @abstractmethod
+    def cancel(self, job: Job, feedback: Optional[QgsFeedback] = None) -> JobStatus: ...
+
+    @abstractmethod
+    def fetch_results(self, job: Job, folder: Path, feedback: Optional[QgsFeedback] = None) -> list[Path]:
+        """Download (or write) the job's results into ``folder``; the files to add to the project."""
+
+
+BackendFactory = Callable[[Connection], JobBackend]
+_backends: dict[tuple[str, str], BackendFactory] = {}
+
+
+def register_backend(platform: str, kind: str, factory: BackendFactory) -> None:
+    _backends[(platform, kind)] = factory
+
+
+def backend_for(job: Job, connection: Connection) -> JobBackend:
+    """The backend of ``job`` (importing the platform's job module on first use)."""
+    key = (job.platform, job.kind)
+    if key not in _backends:
+        from importlib import import_module
+
+        module = {
+            "koordinates": "koordinates_exports",
+            "geobox": "geobox_jobs",
+            "amigocloud": "amigocloud_jobs",
+            "ogcapi-processes": "ogcapi_jobs",
+        }.get(job.platform)
+        if module:
+            try:
+                import_module(f"{__package__}.platforms.{module}")
+            except ModuleNotFoundError:
+                pass
+    if key not in _backends:
+        raise KeyError(f"No job backend for {job.platform} {job.kind}")
+    return _backends[key](connection)
