@@ -4,6 +4,8 @@ VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
 PY = .venv/bin/python
 SERVERS_PY = .venv-servers/bin/python
 export QT_QPA_PLATFORM ?= offscreen
+# pytest-qgis keeps the test profile in .qgis-settings/$$PYTEST_XDIST_WORKER: one per concurrent run
+export PYTEST_XDIST_WORKER ?= make
 PYTEST_QGIS = $(PY) -m pytest -p pytest_qgis
 LINT_PATHS = __init__.py plugin ui tests
 
@@ -14,12 +16,12 @@ deps:  ## apt packages and the four venvs (idempotent)
 
 test: deps  ## ruff, then the whole test suite offscreen (plugin tests and SDK fidelity tests)
 	.venv/bin/ruff check $(LINT_PATHS)
-	rm -rf .qgis-settings
+	rm -rf .qgis-settings/$(PYTEST_XDIST_WORKER)
 	$(SERVERS_PY) -m pytest -p no:qgis tests/sdk -q
 	$(PYTEST_QGIS) tests --ignore=tests/sdk -q
 
 test-plugin: deps
-	rm -rf .qgis-settings
+	rm -rf .qgis-settings/$(PYTEST_XDIST_WORKER)
 	$(PYTEST_QGIS) tests --ignore=tests/sdk -q $(ARGS)
 
 test-sdk: deps
@@ -42,8 +44,8 @@ run: deps  ## QGIS with Geodock in a dedicated profile and the local demo server
 	@tests/tools/run_qgis.sh
 
 bench: deps  ## speed and memory measures, each beside its reference
-	rm -rf .qgis-settings
-	$(PY) tests/bench/run.py
+	rm -rf .qgis-settings/$(PYTEST_XDIST_WORKER)
+	$(PY) tests/bench/run.py $(ARGS)
 
 servers: deps  ## start every local platform server, print them, write build/servers.json; stop with make servers-stop
 	$(SERVERS_PY) tests/servers/launch.py serve

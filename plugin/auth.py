@@ -8,6 +8,7 @@ Every secret read here is registered with :func:`plugin.log.remember_secret`, so
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +43,19 @@ def ensure_unlocked() -> None:
     manager = _manager()
     if manager.isDisabled():
         raise AuthDatabaseError("The QGIS authentication system is disabled", manager.disabledMessage())
-    if not manager.masterPasswordIsSet() and not manager.setMasterPassword(True):
+    if manager.masterPasswordIsSet():
+        return
+    # Headless (qgis_process, servers): the QGIS way is a password file named by QGIS_AUTH_PASSWORD_FILE.
+    # QGIS reads it itself when the database already has a master password; a new database is set up here.
+    password_file = os.environ.get("QGIS_AUTH_PASSWORD_FILE", "")
+    if password_file and Path(password_file).is_file():
+        password = Path(password_file).read_text(encoding="utf-8").strip()
+        if password and manager.setMasterPassword(password, True):
+            return
+        raise AuthDatabaseError(
+            "The password in QGIS_AUTH_PASSWORD_FILE does not unlock the QGIS authentication database"
+        )
+    if not manager.setMasterPassword(True):
         raise AuthDatabaseError(
             "The QGIS authentication database is locked: set or enter its master password",
             "Headless runs can unlock it with QGIS_AUTH_PASSWORD_FILE.",

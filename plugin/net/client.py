@@ -48,6 +48,7 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_RETRIES = 3
 MAX_REDIRECTS = 5
+READ_BUFFER = 4 * 1024 * 1024  # bytes Qt may hold for a reply before reading pauses (bounds memory)
 # Marks requests Geodock authenticated itself, so the provider-side request preprocessor leaves them alone.
 GEODOCK_REQUEST_ATTRIBUTE = QNetworkRequest.Attribute(QNetworkRequest.Attribute.User + 7041)
 
@@ -70,8 +71,8 @@ class ResponseSink(Protocol):
     def begin(self, response: HttpResponse) -> None:
         """Headers are in; the body follows (raise a GeodockError to refuse it)."""
 
-    def write(self, data: bytes) -> None:
-        """Next part of the body."""
+    def write(self, data: Any) -> None:
+        """Next part of the body (a bytes-like object: ``bytes`` or ``QByteArray``)."""
 
 
 @dataclass
@@ -200,6 +201,7 @@ class _Attempt(QObject):
         self.began = False
         self.received = 0
         self.reply: Optional[QNetworkReply] = None
+        self.last_activity = 0.0
         self.response: Optional[HttpResponse] = None
 
     def build(self) -> QNetworkRequest:
@@ -258,10 +260,9 @@ class _Attempt(QObject):
         else:
             reply = nam.sendCustomRequest(qreq, verb)
         self.reply = reply
-        reply.setReadBufferSize(1024 * 1024)
+        reply.setReadBufferSize(READ_BUFFER)
         reply.metaDataChanged.connect(self._on_meta)
         reply.readyRead.connect(self._on_ready_read)
-        reply.downloadProgress.connect(self._on_progress)
         reply.uploadProgress.connect(self._on_upload_progress)
         reply.finished.connect(self.loop.quit)
         if self.feedback is not None:
@@ -312,11 +313,15 @@ class _Attempt(QObject):
         if self.reply is not None:
             self.reply.abort()
 
-    def _on_progress(self, done: int, total: int) -> None:
-        self.timer.start(int(self.request.timeout * 1000))
+    def _alive(self) -> None:
+        """Data moved: restart the inactivity timer (at most every 100 ms: restarting costs)."""
+        now = time.monotonic()
+        if now - self.last_activity > 0.1:
+            self.last_activity = now
+            self.timer.start(int(self.request.timeout * 1000))
 
     def _on_upload_progress(self, done: int, total: int) -> None:
-        self.timer.start(int(self.request.timeout * 1000))
+        self._alive()
         if self.request.on_upload_progress is not None and done > 0:
             self.request.on_upload_progress(done, total)
 
@@ -353,10 +358,10 @@ class _Attempt(QObject):
                 if self.sink_error is not None:
                     return
             while reply.bytesAvailable() > 0:
-                data = bytes(reply.read(1024 * 1024))
-                if not data:
+                data = reply.readAll()  # a QByteArray (at most READ_BUFFER): written via the buffer protocol, no copy
+                if data.isEmpty():
                     break
-                self.received += len(data)
+                self.received += data.size()
                 try:
                     self.sink.write(data)  # type: ignore[union-attr]
                 except GeodockError as err:

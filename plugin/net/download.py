@@ -103,6 +103,7 @@ class _FileSink:
         self.total = -1
         self.accepts_ranges = False
         self.written = offset
+        self.reported = -1.0
 
     @property
     def part(self) -> Path:
@@ -155,7 +156,10 @@ class _FileSink:
         if self.on_progress is not None:
             self.on_progress(self.written, self.total)
         if self.feedback is not None and self.total > 0:
-            self.feedback.setProgress(100.0 * self.written / self.total)
+            percent = int(1000 * self.written / self.total) / 10.0
+            if percent != self.reported:
+                self.reported = percent
+                self.feedback.setProgress(percent)
 
     def close(self) -> None:
         if self.handle is not None:

@@ -1,0 +1,75 @@
+"""Plugin start-up cost in the real QGIS desktop (under Xvfb): import + classFactory + initGui, cold,
+beside QGIS's own bundled MetaSearch plugin loaded the same way in the same QGIS session."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PROBE = r"""
+import json, time
+import qgis.utils
+from qgis.core import QgsNetworkAccessManager
+requests = []
+QgsNetworkAccessManager.instance().requestAboutToBeCreated.connect(lambda r: requests.append(r))
+results = {}
+for name in ("geodock", "MetaSearch"):
+    start = time.perf_counter()
+    qgis.utils.loadPlugin(name)
+    qgis.utils.startPlugin(name)
+    results[name] = (time.perf_counter() - start) * 1000
+results["requests"] = len(requests)
+with open(OUT, "w") as handle:
+    json.dump(results, handle)
+from qgis.PyQt.QtCore import QTimer
+QTimer.singleShot(500, qgis.utils.iface.actionExit().trigger)
+"""
+
+
+def _measure(work: Path) -> dict:
+    profiles = work / "profiles"
+    plugins = profiles / "default" / "python" / "plugins"
+    plugins.mkdir(parents=True)
+    (plugins / "geodock").symlink_to(ROOT, target_is_directory=True)
+    ini = profiles / "default" / "QGIS" / "QGIS3.ini"
+    ini.parent.mkdir(parents=True)
+    ini.write_text("[PythonPlugins]\ngeodock=false\nMetaSearch=false\n[qgis]\ncheckVersion=false\nshowTips=false\n")
+    out = work / "result.json"
+    code = work / "probe.py"
+    code.write_text(f"OUT = {str(out)!r}\n" + PROBE)
+    display = f":{200 + os.getpid() % 500}"
+    xvfb = subprocess.Popen(
+        ["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(1)
+        env = dict(os.environ, DISPLAY=display)
+        env.pop("QT_QPA_PLATFORM", None)
+        subprocess.run(
+            ["qgis", "--profiles-path", str(work), "--nologo", "--noversioncheck", "--code", str(code)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=180,
+        )
+    finally:
+        xvfb.terminate()
+        xvfb.wait()
+    return json.loads(out.read_text())
+
+
+def run(bench) -> None:
+    samples = [_measure(Path(tempfile.mkdtemp(prefix="geodock-bench-start-"))) for _ in range(3)]
+    geodock = sorted(s["geodock"] for s in samples)[1]
+    metasearch = sorted(s["MetaSearch"] for s in samples)[1]
+    bench.report("startup_import_classfactory_initgui", geodock, "ms", "<", 100)
+    bench.report("startup_reference_metasearch", metasearch, "ms", "~", round(metasearch))
+    bench.report("startup_network_requests", max(s["requests"] for s in samples), "requests", "==", 0)

@@ -1,0 +1,100 @@
+"""`make bench`: every measure on a line of its own, beside its reference, in one run.
+
+    bench: <name> = <value> <unit> (goal <op> <value>)
+
+Each ``tests/bench/bench_*.py`` module has ``run(bench)``; ``bench.report(...)`` prints a line, ``bench.server``
+starts a local server, ``bench.task`` runs blocking work in a real QgsTask while the GUI event loop turns.
+Run one module: ``make bench ARGS=startup``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import resource
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parents[2]
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path[:0] = [str(ROOT / "build" / "pypath"), str(ROOT / "tests"), str(Path(__file__).parent)]
+(ROOT / "build" / "pypath").mkdir(parents=True, exist_ok=True)
+if not (ROOT / "build" / "pypath" / "geodock").is_symlink():
+    (ROOT / "build" / "pypath" / "geodock").symlink_to(ROOT, target_is_directory=True)
+
+settings_dir = Path(tempfile.mkdtemp(prefix="geodock-bench-"))
+os.environ["QGIS_CUSTOM_CONFIG_PATH"] = str(settings_dir)
+
+from qgis.core import QgsApplication  # noqa: E402
+from qgis.PyQt.QtCore import QSettings  # noqa: E402
+
+QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(settings_dir))
+APP = QgsApplication([], True)
+APP.initQgis()
+
+from servers import launch  # noqa: E402
+
+
+def rss_mib() -> float:
+    """Current resident set size of this process, MiB."""
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1024**2
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Bench:
+    def __init__(self) -> None:
+        self.workdir = Path(tempfile.mkdtemp(prefix="geodock-bench-servers-"))
+        self.servers: dict[tuple[str, tuple[str, ...]], launch.Server] = {}
+        self.failures = 0
+
+    def report(self, name: str, value: float, unit: str, op: str, goal: float) -> None:
+        print(f"bench: {name} = {value:.4g} {unit} (goal {op} {goal:g})", flush=True)
+
+    def server(self, name: str, *extra: str) -> launch.Server:
+        key = (name, extra)
+        if key not in self.servers:
+            self.servers[key] = launch.start(name, self.workdir / f"{name}{len(self.servers)}", extra_args=extra)
+        return self.servers[key]
+
+    def task(self, work: Callable[[Any], Any], timeout: float = 600.0) -> Any:
+        from helpers import run_task
+
+        return run_task(work, timeout)
+
+    def close(self) -> None:
+        for server in self.servers.values():
+            server.stop()
+
+
+def main(argv: list[str]) -> int:
+    wanted = set(argv)
+    modules = sorted(p.stem for p in Path(__file__).parent.glob("bench_*.py"))
+    bench = Bench()
+    status = 0
+    try:
+        for module_name in modules:
+            if wanted and module_name.removeprefix("bench_") not in wanted:
+                continue
+            start = time.monotonic()
+            try:
+                importlib.import_module(module_name).run(bench)
+            except Exception:
+                status = 1
+                print(f"bench: {module_name} failed\n{traceback.format_exc()}", file=sys.stderr, flush=True)
+            print(f"# {module_name}: {time.monotonic() - start:.1f} s", flush=True)
+    finally:
+        bench.close()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
