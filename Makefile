@@ -30,7 +30,8 @@ test-sdk: deps
 lint: deps  ## ruff, flake8-qgis (QGIS's own rules) and mypy with qgis-stubs over plugin/
 	.venv/bin/ruff check $(LINT_PATHS)
 	.venv/bin/ruff format --check __init__.py plugin ui
-	.venv/bin/flake8 --select=QGS --exclude=.venv*,build,dist,.qgis-settings .
+	# QGS201/QGS202 are flake8-qgis's experimental guesses; QGS402 (QMetaType) would break QGIS 3.22, our minimum.
+	.venv/bin/flake8 --select=QGS --extend-ignore=QGS201,QGS202,QGS402 --exclude=.venv*,build,dist,.qgis-settings,tests .
 	.venv/bin/mypy plugin
 
 format: deps

@@ -183,7 +183,7 @@ class ConnectionStore(QObject):
             stored.append(connection)
         return stored
 
-    def import_file(self, path: Path, replace: bool = True) -> list[Connection]:
+    def import_file(self, path: str | Path, replace: bool = True) -> list[Connection]:
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except OSError as err:

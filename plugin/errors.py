@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Iterable
 from typing import Any, Optional
 
 MAX_MESSAGE = 300
@@ -151,7 +152,7 @@ def html_text(body: str) -> str:
     return one_line(html.unescape(re.sub(r"<[^>]+>", " ", text)))
 
 
-def _join(messages: list[str]) -> str:
+def _join(messages: Iterable[str]) -> str:
     return "; ".join(m for m in messages if m)
 
 

@@ -29,7 +29,7 @@ class FunctionTask(QgsTask):
         work: Work,
         on_done: Optional[Callable[[Any], None]] = None,
         on_error: Optional[Callable[[GeodockError], None]] = None,
-        flags: QgsTask.Flags = QgsTask.Flag.CanCancel,
+        flags: QgsTask.Flags | QgsTask.Flag = QgsTask.Flag.CanCancel,
     ) -> None:
         super().__init__(description, flags)
         self.work = work

@@ -142,7 +142,7 @@ class HttpResponse:
             )
         try:
             return json.loads(text) if text.strip() else None
-        except ValueError as err:
+        except json.JSONDecodeError as err:
             raise UnreadableResponseError(
                 f"The server's answer could not be read ({err.msg} at character {err.pos})",
                 f"Malformed JSON from {redact_url(self.url)}:\n{text[:2000]}",

@@ -16,7 +16,7 @@ import re
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import IO, Callable, Optional
 
 from qgis.core import QgsFeedback
 
@@ -98,7 +98,7 @@ class _FileSink:
         self.offset = offset
         self.on_progress = on_progress
         self.feedback = feedback
-        self.handle = None
+        self.handle: Optional[IO[bytes]] = None
         self.final_name: Optional[str] = filename
         self.total = -1
         self.accepts_ranges = False

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
-from qgis.core import (
+from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException is missing from qgis-stubs
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
@@ -53,7 +53,7 @@ class ImportConnectionsAlgorithm(QgsProcessingAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.COUNT, self.tr("Connections imported")))
 
     def processAlgorithm(
-        self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
+        self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: Optional[QgsProcessingFeedback]
     ) -> dict[str, Any]:
         path = self.parameterAsFile(parameters, self.INPUT, context)
         try:
@@ -61,9 +61,10 @@ class ImportConnectionsAlgorithm(QgsProcessingAlgorithm):
         except GeodockError as err:
             raise QgsProcessingException(err.message) from None
         for connection in imported:
-            feedback.pushInfo(
-                self.tr("Imported {name} ({kind}) at {url}").format(
-                    name=connection.name, kind=connection.kind, url=connection.url
+            if feedback is not None:
+                feedback.pushInfo(
+                    self.tr("Imported {name} ({kind}) at {url}").format(
+                        name=connection.name, kind=connection.kind, url=connection.url
+                    )
                 )
-            )
         return {self.COUNT: len(imported)}
