@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any, Callable, Optional
 
-from qgis.core import QgsApplication
+from qgis.core import QgsApplication, QgsMapLayerType
 from qgis.gui import QgisInterface
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
@@ -50,7 +50,10 @@ class GeodockPlugin:
         self.docks: dict[str, QDockWidget] = {}
         self.dock_actions: dict[str, QAction] = {}
         self.browser_provider: Any = None
+        self.drop_handler: Any = None
         self.job_manager: Any = None
+        self.write_actions: list[QAction] = []  # Geobox upload, SQL console, live layers
+        self._write_dialogs: dict[str, QWidget] = {}
 
     @staticmethod
     def tr(text: str) -> str:
@@ -86,10 +89,15 @@ class GeodockPlugin:
         self.browser_provider = _optional("..plugin.browser.provider", "create_provider")
         if self.browser_provider is not None:
             QgsApplication.dataItemProviderRegistry().addProvider(self.browser_provider)
+        handler_class = _optional("..plugin.browser.drop_handler", "handler_class")
+        if handler_class is not None and hasattr(self.iface, "registerCustomDropHandler"):
+            self.drop_handler = handler_class(self.iface)
+            self.iface.registerCustomDropHandler(self.drop_handler)
         manager_factory = _optional("..plugin.jobs", "manager")
         if manager_factory is not None:
             self.job_manager = manager_factory
             self.job_manager.start(self.iface)
+        self._add_write_actions()
 
     def _add_action(
         self, object_name: str, text: str, icon_name: str, slot: Callable[[], None], tip: str = ""
@@ -106,12 +114,16 @@ class GeodockPlugin:
 
     def unload(self) -> None:
         uninstall_user_agent()
+        self._remove_write_actions()
         if self.job_manager is not None:
             self.job_manager.stop()
             self.job_manager = None
         if self.browser_provider is not None:
             QgsApplication.dataItemProviderRegistry().removeProvider(self.browser_provider)
             self.browser_provider = None
+        if self.drop_handler is not None:
+            self.iface.unregisterCustomDropHandler(self.drop_handler)
+            self.drop_handler = None
         for dock in self.docks.values():
             if hasattr(dock, "shutdown"):
                 dock.shutdown()
@@ -184,6 +196,84 @@ class GeodockPlugin:
         dock.setVisible(show)
         if show:
             dock.raise_()
+
+    # Write-back and live data (upload to Geobox, SQL console, live layers) -------------------------------
+
+    def _add_write_actions(self) -> None:
+        upload = QAction(icon("geodock.svg"), self.tr("Upload to Geobox…"), self.iface.mainWindow())
+        upload.setObjectName("GeodockUploadToGeoboxAction")
+        upload.triggered.connect(lambda _=False: self.open_upload())
+        self.iface.addCustomActionForLayerType(upload, "Geodock", QgsMapLayerType.VectorLayer, True)
+        self.write_actions.append(upload)
+        for object_name, text, slot in (
+            ("GeodockUploadMenuAction", self.tr("Upload Layer to Geobox…"), self.open_upload),
+            ("GeodockCreateRemoteLayerAction", self.tr("Create Empty Geobox Layer…"), self.open_create_remote_layer),
+            ("GeodockSqlConsoleAction", self.tr("AmigoCloud SQL Console…"), self.open_sql_console),
+            ("GeodockLiveLayerAction", self.tr("Add Live AmigoCloud Layer…"), self.open_live_layer_dialog),
+        ):
+            action = QAction(icon("geodock.svg"), text, self.iface.mainWindow())
+            action.setObjectName(object_name)
+            action.triggered.connect(lambda _=False, f=slot: f())
+            self.iface.addPluginToWebMenu(MENU, action)
+            self.write_actions.append(action)
+
+    def _remove_write_actions(self) -> None:
+        from ..plugin.realtime.live_layer import stop_all
+
+        stop_all()
+        for action in self.write_actions:
+            if action.objectName() == "GeodockUploadToGeoboxAction":
+                self.iface.removeCustomActionForLayerType(action)
+            else:
+                self.iface.removePluginWebMenu(MENU, action)
+            action.setParent(None)
+            action.deleteLater()
+        self.write_actions.clear()
+        for dialog in self._write_dialogs.values():
+            if hasattr(dialog, "shutdown"):
+                dialog.shutdown()
+            dialog.close()
+            dialog.setParent(None)
+            dialog.deleteLater()
+        self._write_dialogs.clear()
+
+    def _show_dialog(self, key: str, dialog: QWidget) -> None:
+        old = self._write_dialogs.pop(key, None)
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        self._write_dialogs[key] = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+
+    def open_upload(self, layer: Any = None) -> None:
+        from qgis.core import QgsVectorLayer
+
+        from .upload_dialog import UploadDialog
+
+        layer = layer or self.iface.activeLayer()
+        self._show_dialog(
+            "upload",
+            UploadDialog(
+                self.iface, layer if isinstance(layer, QgsVectorLayer) else None, None, self.iface.mainWindow()
+            ),
+        )
+
+    def open_create_remote_layer(self) -> None:
+        from .upload_dialog import CreateEmptyLayerDialog
+
+        self._show_dialog("create", CreateEmptyLayerDialog(self.iface, None, self.iface.mainWindow()))
+
+    def open_sql_console(self, connection: Any = None, project_id: Optional[str] = None) -> None:
+        from .sql_console import SqlConsole
+
+        self._show_dialog("sql", SqlConsole(self.iface, connection, project_id, self.iface.mainWindow()))
+
+    def open_live_layer_dialog(self) -> None:
+        from .realtime_actions import LiveLayerDialog
+
+        self._show_dialog("live", LiveLayerDialog(self.iface, self.iface.mainWindow()))
 
 
 def _optional(module: str, attribute: str) -> Any:

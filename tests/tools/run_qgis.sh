@@ -57,7 +57,7 @@ if [[ -z ${DISPLAY:-} ]]; then
 else
   headless=0
 fi
-qgis --profiles-path "$profiles" --profile default --nologo --noversioncheck >"$root/build/qgis-run.log" 2>&1 &
+env -u QT_QPA_PLATFORM qgis --profiles-path "$profiles" --profile default --nologo --noversioncheck >"$root/build/qgis-run.log" 2>&1 &
 qgis_pid=$!
 if ((headless)); then
   sleep "${SCREENSHOT_AFTER:-25}"

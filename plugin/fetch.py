@@ -1,0 +1,126 @@
+"""Copying remote features page by page into a local GeoPackage layer (shared by the adapters).
+
+Where a platform has no endpoint QGIS can read natively (Geobox ``features/``, AmigoCloud's SQL API,
+Koordinates tables), its adapter pages through the data and hands each page of GeoJSON features to a
+:class:`FeatureCopier`. The copy goes into a temporary file beside the target, which replaces the target
+only when complete: a cancelled or failed fetch never leaves half a layer where a project expects a whole
+one. Writing uses OGR (GDAL's GeoJSON reader and GeoPackage writer), which ships with QGIS.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import uuid
+from pathlib import Path
+from typing import Any, Optional
+
+from osgeo import gdal, ogr, osr
+from qgis.core import QgsFeedback
+
+from .errors import CancelledError, GeodockError
+from .platforms.base import Resource
+
+FID_COLUMN = "geodock_fid"
+
+
+def layer_name_for(resource: Resource) -> str:
+    """A GeoPackage layer name for ``resource``: its title reduced to safe characters."""
+    name = re.sub(r"[^A-Za-z0-9_]+", "_", resource.title or resource.id).strip("_").lower()
+    return (name or "layer")[:60]
+
+
+def ogr_source(path: Path, layer_name: str) -> str:
+    """The OGR data source string of ``layer_name`` in the GeoPackage ``path``."""
+    return f"{path}|layername={layer_name}"
+
+
+class FeatureCopier:
+    """Appends pages of GeoJSON features to one GeoPackage layer; :meth:`finish` puts the file in place."""
+
+    def __init__(
+        self,
+        path: Path,
+        layer_name: str,
+        crs: str = "EPSG:4326",
+        feedback: Optional[QgsFeedback] = None,
+        geometry: bool = True,
+    ) -> None:
+        self.path = Path(path)
+        self.layer_name = layer_name
+        self.crs = crs
+        self.feedback = feedback
+        self.geometry = geometry
+        self.written = 0
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.partial = self.path.with_name(f".{self.path.stem}.{uuid.uuid4().hex[:8]}.partial.gpkg")
+        self._memory = f"/vsimem/geodock-{uuid.uuid4().hex}.geojson"
+
+    def __enter__(self) -> FeatureCopier:
+        return self
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
+        if error is not None:
+            self.discard()
+
+    def check_cancel(self) -> None:
+        """Raise :class:`CancelledError` (removing the partial file) when the feedback was cancelled."""
+        if self.feedback is not None and self.feedback.isCanceled():
+            self.discard()
+            raise CancelledError()
+
+    def add_features(self, features: list[dict[str, Any]], total: Optional[int] = None) -> None:
+        """Append one page of GeoJSON features; reports progress against ``total`` when known."""
+        self.check_cancel()
+        if not features:
+            return
+        text = json.dumps({"type": "FeatureCollection", "features": features})
+        gdal.FileFromMemBuffer(self._memory, text.encode("utf-8"))
+        try:
+            options = gdal.VectorTranslateOptions(
+                format="GPKG",
+                accessMode="append" if self.written else None,
+                layerName=self.layer_name,
+                dstSRS=self.crs if self.geometry else None,
+                reproject=False,
+                geometryType="PROMOTE_TO_MULTI" if self.geometry else "NONE",
+                layerCreationOptions=None if self.written else [f"FID={FID_COLUMN}"],
+            )
+            result = gdal.VectorTranslate(str(self.partial), self._memory, options=options)
+            if result is None:
+                raise GeodockError(f"Could not write the fetched features to {self.path.name}", gdal.GetLastErrorMsg())
+            result = None  # closes the data source
+        finally:
+            gdal.Unlink(self._memory)
+        self.written += len(features)
+        if self.feedback is not None and total:
+            self.feedback.setProgress(min(99.0, 100.0 * self.written / total))
+
+    def _create_empty(self) -> None:
+        driver = ogr.GetDriverByName("GPKG")
+        ds = driver.CreateDataSource(str(self.partial))
+        srs = None
+        if self.geometry:
+            srs = osr.SpatialReference()
+            srs.SetFromUserInput(self.crs)
+        ds.CreateLayer(self.layer_name, srs, ogr.wkbUnknown if self.geometry else ogr.wkbNone, [f"FID={FID_COLUMN}"])
+        ds = None
+
+    def finish(self) -> str:
+        """Move the complete copy to ``path``; return its OGR source string."""
+        self.check_cancel()
+        if not self.written:
+            self._create_empty()
+        os.replace(self.partial, self.path)
+        if self.feedback is not None:
+            self.feedback.setProgress(100.0)
+        return ogr_source(self.path, self.layer_name)
+
+    def discard(self) -> None:
+        """Remove the partial copy (after a failure or cancel)."""
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                os.remove(str(self.partial) + suffix)
+            except OSError:
+                pass
