@@ -1,0 +1,387 @@
+"""The Browser panel's Geodock items: root → connections → resource kinds → resources (→ children).
+
+``createChildren()`` runs on a worker thread: it may block on the network (one page at a time) but never
+touches a widget. A kind (or an AmigoCloud project) keeps the pages it has loaded; its "Fetch more…" item
+asks for the next page and refreshes the parent, which then lists the cached pages plus the new one.
+Layer items are ``QgsLayerItem`` s whose ``mimeUris()`` carry the same URIs as the Catalog dock's drags, so a
+drop on the map or the Layers panel loads natively (``geodock`` custom URIs go to :mod:`.drop_handler`).
+Context menu actions run on the GUI thread and hand loading to the GUI's layer loader.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Optional
+
+from qgis.core import (
+    Qgis,
+    QgsApplication,
+    QgsDataCollectionItem,
+    QgsDataItem,
+    QgsErrorItem,
+    QgsLayerItem,
+    QgsMimeDataUtils,
+)
+from qgis.PyQt import sip
+from qgis.PyQt.QtCore import QCoreApplication, QUrl
+from qgis.PyQt.QtGui import QDesktopServices, QGuiApplication, QIcon
+from qgis.PyQt.QtWidgets import QAction
+
+from .. import log
+from ..connections import Connection, store
+from ..errors import GeodockError
+from ..html_sanitize import safe_link
+from ..platforms import adapter_for
+from ..platforms.base import LayerSource, ListQuery, PlatformAdapter, Resource
+from ..version import PLUGIN_DIR
+from .uris import PROVIDER_KEY, default_source, mime_uri
+
+PAGE_SIZE = 100
+ROOT_PATH = "geodock:"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("GeodockBrowser", text)
+
+
+def _gui_loader() -> Any:
+    """The GUI's layer loader (imported when a menu action runs, on the GUI thread)."""
+    from ...ui import layer_loading
+
+    return layer_loading
+
+
+def _child_kind(adapter: PlatformAdapter, resource: Resource) -> str:
+    finder = getattr(adapter, "child_kind", None)
+    return finder(resource) if callable(finder) else "datasets"
+
+
+class GeodockRootItem(QgsDataCollectionItem):
+    """ "Geodock": one child per connection; refreshed when connections change."""
+
+    def __init__(self, parent: Optional[QgsDataItem] = None) -> None:
+        super().__init__(parent, "Geodock", ROOT_PATH, PROVIDER_KEY)
+        self.setIcon(QIcon(str(PLUGIN_DIR / "resources" / "icons" / "geodock.svg")))
+        self.setCapabilitiesV2(Qgis.BrowserItemCapability.Fast)
+        store().changed.connect(self._connections_changed)
+
+    def _connections_changed(self) -> None:
+        if not sip.isdeleted(self) and self.state() == QgsDataItem.Populated:
+            self.refresh()
+
+    def createChildren(self) -> list[QgsDataItem]:
+        return owned_by(self, [ConnectionItem(self, connection) for connection in store().all()])
+
+    def actions(self, parent: Any) -> list[QAction]:
+        refresh = QAction(QgsApplication.getThemeIcon("/mActionRefresh.svg"), tr("Refresh"), parent)
+        refresh.triggered.connect(lambda _=False: self.refresh())
+        return [refresh]
+
+
+class ConnectionItem(QgsDataCollectionItem):
+    """A Geodock connection: one child per resource kind it lists."""
+
+    def __init__(self, parent: QgsDataItem, connection: Connection) -> None:
+        super().__init__(parent, connection.name, f"{ROOT_PATH}/{connection.id}", PROVIDER_KEY)
+        self.connection = connection
+        self.setIcon(QgsApplication.getThemeIcon("/mIconConnect.svg"))
+        self.setToolTip(connection.url)
+
+    def createChildren(self) -> list[QgsDataItem]:
+        try:
+            adapter = adapter_for(self.connection)
+            kinds = adapter.browse_kinds()
+        except (GeodockError, KeyError, ImportError) as err:
+            return owned_by(self, [error_item(self, err, f"{self.connection.name}")])
+        return owned_by(self, [KindItem(self, self.connection, kind.id, kind.title) for kind in kinds])
+
+    def actions(self, parent: Any) -> list[QAction]:
+        refresh = QAction(QgsApplication.getThemeIcon("/mActionRefresh.svg"), tr("Refresh"), parent)
+        refresh.triggered.connect(lambda _=False: self.refresh())
+        return [refresh]
+
+
+def owned_by(parent: QgsDataItem, children: list[QgsDataItem]) -> list[QgsDataItem]:
+    """Keep the Python side of ``children`` alive as long as ``parent`` (C++ owns and deletes the items).
+
+    Without this, sip lets the Python subclass instances go once ``createChildren`` returned, and QGIS's later
+    virtual calls (``createChildren``, ``actions``...) land on a dead wrapper. Items QGIS deleted are pruned.
+    """
+    kept = [child for child in getattr(parent, "_python_children", []) if not sip.isdeleted(child)]
+    parent._python_children = kept + list(children)  # type: ignore[attr-defined]
+    return children
+
+
+def error_item(parent: QgsDataItem, err: BaseException, context: str) -> QgsErrorItem:
+    """An error child with the one-line message (details go to the Geodock log tab)."""
+    message = log.exception(err, context)
+    return QgsErrorItem(parent, message, f"{parent.path()}/error")
+
+
+class PagedItem(QgsDataCollectionItem):
+    """A listing loaded page by page: the pages loaded so far stay cached across refreshes."""
+
+    def __init__(
+        self,
+        parent: QgsDataItem,
+        name: str,
+        path: str,
+        connection: Connection,
+        kind: str,
+        parent_resource: Optional[Resource] = None,
+    ) -> None:
+        super().__init__(parent, name, path, PROVIDER_KEY)
+        self.connection = connection
+        self.kind = kind
+        self.parent_resource = parent_resource
+        self._lock = threading.Lock()
+        self.resources: list[Resource] = []
+        self.next: Any = None
+        self.total: Optional[int] = None
+        self.started = False
+        self.want_more = False
+
+    def _load_page(self, adapter: PlatformAdapter) -> None:
+        token = self.next if self.started else None
+        page = adapter.list_page(self.kind, ListQuery(page_size=PAGE_SIZE), token, self.parent_resource, None)
+        self.resources.extend(item for item in page.items if isinstance(item, Resource))
+        self.next = page.next
+        self.total = page.total if page.total is not None else self.total
+        self.started = True
+
+    def createChildren(self) -> list[QgsDataItem]:
+        with self._lock:
+            error: Optional[BaseException] = None
+            adapter: Optional[PlatformAdapter] = None
+            try:
+                adapter = adapter_for(self.connection)
+                if not self.started or (self.want_more and self.next is not None):
+                    self._load_page(adapter)
+            except (GeodockError, NotImplementedError, ValueError, KeyError, ImportError) as err:
+                error = err
+            self.want_more = False
+            children: list[QgsDataItem] = []
+            if self.started and adapter is not None:
+                for position, resource in enumerate(self.resources):
+                    item = resource_item(self, adapter, self.connection, resource)
+                    item.setSortKey(f"{position:08d}")
+                    children.append(item)
+            if error is not None:
+                item = error_item(self, error, tr("Listing {what}").format(what=self.name()))
+                item.setSortKey("~error")
+                children.append(item)
+            elif self.started and self.next is not None:
+                children.append(FetchMoreItem(self, len(self.resources), self.total))
+            return owned_by(self, children)
+
+    def fetch_more(self) -> None:
+        """Load the next page into this item (on a worker thread, through ``refresh``)."""
+        self.want_more = True
+        self.refresh()
+
+    def reload(self) -> None:
+        """Forget the cached pages and list again from the first."""
+        with self._lock:
+            self.resources, self.next, self.total, self.started = [], None, None, False
+        self.refresh()
+
+    def actions(self, parent: Any) -> list[QAction]:
+        refresh = QAction(QgsApplication.getThemeIcon("/mActionRefresh.svg"), tr("Refresh"), parent)
+        refresh.triggered.connect(lambda _=False: self.reload())
+        return [refresh]
+
+
+class KindItem(PagedItem):
+    """A resource kind of a connection (Koordinates layers, Geobox rasters, OGC processes...)."""
+
+    def __init__(self, parent: QgsDataItem, connection: Connection, kind: str, title: str) -> None:
+        super().__init__(parent, title, f"{parent.path()}/{kind}", connection, kind)
+        self.setIcon(QgsApplication.getThemeIcon("/mIconFolder.svg"))
+
+
+class ContainerItem(PagedItem):
+    """A resource with children (an AmigoCloud project): its children are listed like a kind."""
+
+    def __init__(
+        self, parent: QgsDataItem, adapter: PlatformAdapter, connection: Connection, resource: Resource
+    ) -> None:
+        super().__init__(
+            parent,
+            resource.title or resource.id,
+            f"{parent.path()}/{resource.id}",
+            connection,
+            _child_kind(adapter, resource),
+            resource,
+        )
+        self.resource = resource
+        self.setIcon(QgsApplication.getThemeIcon("/mIconFolder.svg"))
+
+    def actions(self, parent: Any) -> list[QAction]:
+        return resource_actions(self, self.connection, self.resource, [], parent) + super().actions(parent)
+
+
+class FetchMoreItem(QgsDataItem):
+    """ "Fetch more…": double-click loads the next page into the parent listing."""
+
+    def __init__(self, parent: PagedItem, loaded: int, total: Optional[int]) -> None:
+        label = (
+            tr("Fetch more… ({loaded} of {total})").format(loaded=loaded, total=total)
+            if total is not None
+            else tr("Fetch more… ({loaded} shown)").format(loaded=loaded)
+        )
+        super().__init__(Qgis.BrowserItemType.Custom, parent, label, f"{parent.path()}/more-{loaded}", PROVIDER_KEY)
+        self.listing = parent
+        self.setSortKey("~more")
+        self.setIcon(QgsApplication.getThemeIcon("/mActionAdd.svg"))
+        self.setState(QgsDataItem.Populated)  # no children
+
+    def handleDoubleClick(self) -> bool:
+        self.listing.fetch_more()
+        return True
+
+    def actions(self, parent: Any) -> list[QAction]:
+        more = QAction(tr("Fetch more"), parent)
+        more.triggered.connect(lambda _=False: self.listing.fetch_more())
+        return [more]
+
+
+_LAYER_TYPES = {
+    "raster": Qgis.BrowserLayerType.Raster,
+    "vector-tile": Qgis.BrowserLayerType.VectorTile,
+    "vectortile": Qgis.BrowserLayerType.VectorTile,
+}
+
+
+def browser_layer_type(resource: Resource, source: LayerSource) -> Qgis.BrowserLayerType:
+    """The Browser icon/type of a source: raster, vector tiles, table, or the geometry's vector type."""
+    if source.layer_type in _LAYER_TYPES:
+        return _LAYER_TYPES[source.layer_type]
+    geometry = (resource.geometry_type or "").lower()
+    if resource.kind in ("table", "tables") or geometry in ("none", "nogeometry"):
+        return Qgis.BrowserLayerType.TableLayer
+    for word, layer_type in (
+        ("point", Qgis.BrowserLayerType.Point),
+        ("line", Qgis.BrowserLayerType.Line),
+        ("polygon", Qgis.BrowserLayerType.Polygon),
+    ):
+        if word in geometry:
+            return layer_type
+    return Qgis.BrowserLayerType.Vector
+
+
+def resource_item(
+    parent: QgsDataItem, adapter: PlatformAdapter, connection: Connection, resource: Resource
+) -> QgsDataItem:
+    """The Browser item of a resource: a container, a draggable layer, or a plain item."""
+    if resource.has_children:
+        return ContainerItem(parent, adapter, connection, resource)
+    try:
+        sources = list(adapter.layer_sources(resource))
+    except (GeodockError, NotImplementedError, AttributeError):
+        sources = []
+    source = default_source(sources)
+    if source is None:
+        return ResourceItem(parent, connection, resource)
+    return ResourceLayerItem(parent, connection, resource, sources, source)
+
+
+class ResourceItem(QgsDataItem):
+    """A resource that is not a layer (a process, a file, a document): details and links only."""
+
+    def __init__(self, parent: QgsDataItem, connection: Connection, resource: Resource) -> None:
+        super().__init__(
+            Qgis.BrowserItemType.Custom,
+            parent,
+            resource.title or resource.id,
+            f"{parent.path()}/{resource.id}",
+            PROVIDER_KEY,
+        )
+        self.connection = connection
+        self.resource = resource
+        self.setToolTip(f"{resource.title}\n{resource.kind} · {resource.id}")
+        self.setState(QgsDataItem.Populated)
+
+    def actions(self, parent: Any) -> list[QAction]:
+        return resource_actions(self, self.connection, self.resource, [], parent)
+
+
+class ResourceLayerItem(QgsLayerItem):
+    """A resource that loads as a layer; dragging it carries the same URI as the Catalog dock's drag."""
+
+    def __init__(
+        self,
+        parent: QgsDataItem,
+        connection: Connection,
+        resource: Resource,
+        sources: list[LayerSource],
+        source: LayerSource,
+    ) -> None:
+        uri = mime_uri(connection, resource, source)
+        super().__init__(
+            parent,
+            resource.title or resource.id,
+            f"{parent.path()}/{resource.id}",
+            uri.uri,
+            browser_layer_type(resource, source),
+            uri.providerKey,
+        )
+        self.connection = connection
+        self.resource = resource
+        self.sources = sources
+        self.source = source
+        self._mime = uri
+        self.setToolTip(f"{resource.title}\n{resource.kind} · {resource.id} · {source.label}")
+
+    def mimeUri(self) -> QgsMimeDataUtils.Uri:
+        return self._mime
+
+    def mimeUris(self) -> list[QgsMimeDataUtils.Uri]:
+        return [self._mime]
+
+    def hasDragEnabled(self) -> bool:
+        return True
+
+    def handleDoubleClick(self) -> bool:
+        _gui_loader().add_to_map(None, self.connection, self.resource, self.source)
+        return True
+
+    def actions(self, parent: Any) -> list[QAction]:
+        return resource_actions(self, self.connection, self.resource, self.sources, parent)
+
+
+def resource_actions(
+    item: QgsDataItem, connection: Connection, resource: Resource, sources: list[LayerSource], parent: Any
+) -> list[QAction]:
+    """The context menu the Catalog dock offers too: add (as…), copy id/URL, open on the web."""
+    actions: list[QAction] = []
+    if sources:
+        add = QAction(QgsApplication.getThemeIcon("/mActionAddLayer.svg"), tr("Add to map"), parent)
+        chosen = default_source(sources)
+        add.triggered.connect(lambda _=False: _gui_loader().add_to_map(None, connection, resource, chosen))
+        actions.append(add)
+        if len(sources) > 1:
+            for source in sources:
+                action = QAction(tr("Add to map as {label}").format(label=source.label), parent)
+                action.triggered.connect(
+                    lambda _=False, s=source: _gui_loader().add_to_map(None, connection, resource, s)
+                )
+                actions.append(action)
+    copy_id = QAction(QgsApplication.getThemeIcon("/mActionEditCopy.svg"), tr("Copy id"), parent)
+    copy_id.triggered.connect(lambda _=False: QGuiApplication.clipboard().setText(resource.id))
+    actions.append(copy_id)
+    url = resource.web_url or resource.api_url
+    if url:
+        copy_url = QAction(tr("Copy URL"), parent)
+        copy_url.triggered.connect(lambda _=False: QGuiApplication.clipboard().setText(url))
+        actions.append(copy_url)
+    link = safe_link(resource.web_url)
+    if link:
+        open_web = QAction(tr("Open on the web"), parent)
+        open_web.triggered.connect(lambda _=False: QDesktopServices.openUrl(QUrl(link)))
+        actions.append(open_web)
+    listing = item.parent()
+    if isinstance(listing, PagedItem):
+        refresh = QAction(QgsApplication.getThemeIcon("/mActionRefresh.svg"), tr("Refresh"), parent)
+        refresh.triggered.connect(lambda _=False: listing.reload())
+        actions.append(refresh)
+    return actions
