@@ -11,6 +11,7 @@ CONNECTIONS = f"{ROOT}/connections"  # CONNECTIONS/<slug>/{name,kind,url,authcfg
 LAST_FOLDER = f"{ROOT}/lastFolder"
 JOBS = f"{ROOT}/jobs"  # JSON list of watched remote jobs (no secrets)
 CATALOG_CONNECTION = f"{ROOT}/catalog/connection"
+SQL_HISTORY = f"{ROOT}/sql/history"  # JSON list of recent AmigoCloud SQL queries, newest first
 
 
 def value(key: str, default: Any = None) -> Any:

@@ -6,6 +6,7 @@ Start-up makes no network call and imports little; dialogs and docks are created
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
 from typing import Any, Callable, Optional
 
@@ -83,6 +84,13 @@ class GeodockPlugin:
             )
             action.setCheckable(True)
             self.dock_actions[key] = action
+        self._add_action(  # issue 5: server-side exports
+            "GeodockExportAction",
+            self.tr("Export…"),
+            "jobs.svg",
+            self.open_export,
+            self.tr("Export layers and tables server-side and download them into the project"),
+        ).setIcon(QgsApplication.getThemeIcon("/mActionSharingExport.svg"))
         self.provider_auth = ProviderAuth(store())
         self.provider_auth.install()
         install_user_agent()
@@ -91,7 +99,7 @@ class GeodockPlugin:
             QgsApplication.dataItemProviderRegistry().addProvider(self.browser_provider)
         handler_class = _optional("..plugin.browser.drop_handler", "handler_class")
         if handler_class is not None and hasattr(self.iface, "registerCustomDropHandler"):
-            self.drop_handler = handler_class(self.iface)
+            self.drop_handler = handler_class(self.iface.messageBar())
             self.iface.registerCustomDropHandler(self.drop_handler)
         manager_factory = _optional("..plugin.jobs", "manager")
         if manager_factory is not None:
@@ -167,6 +175,11 @@ class GeodockPlugin:
         self._connections_dialog.raise_()
         self._connections_dialog.activateWindow()
 
+    def open_export(self) -> None:
+        from .export_dialog import open_export_dialog
+
+        open_export_dialog(self.iface, self.iface.mainWindow())
+
     def dock(self, key: str) -> Optional[QDockWidget]:
         """The dock ``key`` (created on first call), or None when it cannot be built."""
         if key not in self.docks:
@@ -218,9 +231,9 @@ class GeodockPlugin:
             self.write_actions.append(action)
 
     def _remove_write_actions(self) -> None:
-        from ..plugin.realtime.live_layer import stop_all
-
-        stop_all()
+        live_layers = sys.modules.get(f"{__package__.rpartition('.')[0]}.plugin.realtime.live_layer")
+        if live_layers is not None:  # only when live layers were used: unloading imports nothing new
+            live_layers.stop_all()
         for action in self.write_actions:
             if action.objectName() == "GeodockUploadToGeoboxAction":
                 self.iface.removeCustomActionForLayerType(action)

@@ -171,6 +171,24 @@ def backoff_delay(attempt: int, base: float = 0.5, cap: float = 30.0) -> float:
     return random.uniform(0.5, 1.0) * min(cap, base * (2**attempt))
 
 
+def _slot(method: Callable[..., None]) -> Callable[..., None]:
+    """Qt calls this method as a slot: an exception must never escape into Qt (PyQt aborts the process).
+    A reply deleted under us (RuntimeError from sip) just ends the slot."""
+
+    def wrapper(self: _Attempt, *args: Any) -> None:
+        try:
+            method(self, *args)
+        except RuntimeError:
+            return
+        except Exception as err:  # a bug in a sink or a callback: fail this request, keep QGIS alive
+            self.sink_error = GeodockError(f"Unexpected error while receiving data: {err}")
+            self.loop.quit()
+
+    wrapper.__name__ = method.__name__
+    wrapper.__doc__ = method.__doc__
+    return wrapper
+
+
 class _Attempt(QObject):
     """One request/reply on the current thread's QgsNetworkAccessManager, driven by a local event loop."""
 
@@ -302,12 +320,14 @@ class _Attempt(QObject):
             sip.delete(self.reply)
             self.reply = None
 
+    @_slot
     def cancel(self) -> None:
         self.cancelled = True
         if self.reply is not None and not self.reply.isFinished():
             self.reply.abort()
         self.loop.quit()
 
+    @_slot
     def _on_timeout(self) -> None:
         self.timed_out = True
         if self.reply is not None:
@@ -320,6 +340,7 @@ class _Attempt(QObject):
             self.last_activity = now
             self.timer.start(int(self.request.timeout * 1000))
 
+    @_slot
     def _on_upload_progress(self, done: int, total: int) -> None:
         self._alive()
         if self.request.on_upload_progress is not None and done > 0:
@@ -337,6 +358,7 @@ class _Attempt(QObject):
         status = self.status()
         return self.sink is not None and 200 <= status < 300
 
+    @_slot
     def _on_meta(self) -> None:
         if self._streaming() and not self.began:
             self.began = True
@@ -347,11 +369,13 @@ class _Attempt(QObject):
                 self.sink_error = err
                 self.reply.abort()
 
+    @_slot
     def _on_ready_read(self) -> None:
         reply = self.reply
         if reply is None or self.sink_error is not None:
             return
-        self.timer.start(int(self.request.timeout * 1000))
+        if not reply.isFinished():
+            self._alive()
         if self._streaming():
             if not self.began:
                 self._on_meta()

@@ -1,0 +1,570 @@
+"""The one job manager: every remote job (exports, process jobs, server tasks) is watched, saved and fetched here.
+
+:func:`manager` is the process-wide :class:`JobManager`. ``submit(job)`` adds a :class:`~.job_model.Job`,
+saves it (settings key :data:`.settings.JOBS`, JSON, never a secret) and starts a :class:`WatchTask` -- one
+``QgsTask`` per job, visible in QGIS's task manager -- that polls the job's backend with an adaptive delay:
+about once a second at first, then less often, and often again when the server's progress says the end is
+near (so a long job costs few requests and its end is still noticed within a second or two). The server's
+``Retry-After`` is honoured. When the job ends, its results are downloaded into ``job.folder`` (resuming an
+interrupted download, also after a restart), archives are unpacked safely, and with ``add_to_project`` every
+layer goes into the project in a group named after the job; the user is told in the message bar.
+
+The GUI thread never waits on the network: polls, cancels and downloads run in tasks; the manager only
+merges what they report, on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from qgis.core import QgsApplication, QgsFeedback, QgsProject, QgsTask
+from qgis.PyQt import sip
+from qgis.PyQt.QtCore import QCoreApplication, QObject, QTimer, pyqtSignal
+
+from . import log, settings
+from .connections import Connection, store
+from .errors import CancelledError, ConflictError, GeodockError, NotFoundError
+from .job_model import Job, JobBackend, JobState, JobStatus, backend_for
+from .net.client import wait
+from .tasks import run_in_background
+
+RESUME_DELAY = 3.0  # seconds after start() before saved jobs are watched again (no network at start-up)
+FIRST_POLLS = 1.0  # seconds between polls at first
+FAST_PERIOD = 6.0  # seconds during which polls stay fast (then they space out)
+MAX_INTERVAL = 15.0  # cap between polls of a long job
+NEAR_END = 1.0  # poll interval when the server's progress says the end is near
+ERROR_CAP = 60.0  # cap between polls while the server cannot be reached
+
+# Keys of Job.result the manager itself uses (platform keys are the backends' business).
+DOWNLOAD = "geodock_download"  # "pending" | "running" | "done" | "failed"
+DOWNLOAD_ERROR = "geodock_download_error"
+
+Notifier = Callable[["JobManager", Job], None]
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("JobManager", text)
+
+
+def next_poll_delay(elapsed: float, samples: list[tuple[float, float]], retry_after: Optional[float] = None) -> float:
+    """Seconds to wait before the next poll of a job running for ``elapsed`` s.
+
+    ``samples`` are (time first seen, progress 0-100) pairs of each new progress value: with two of them the
+    end is estimated, and polls close in on it (about ``NEAR_END`` s apart around the expected end, then
+    spacing out again when the job is late).
+    """
+    if elapsed < FAST_PERIOD:
+        delay = FIRST_POLLS
+    else:
+        delay = min(MAX_INTERVAL, FIRST_POLLS + (elapsed - FAST_PERIOD) / 6.0)
+    eta = estimate_remaining(samples)
+    if eta is not None:
+        if eta > 2 * NEAR_END:
+            delay = min(delay, eta / 2.0)
+        elif eta >= -2 * NEAR_END:
+            delay = NEAR_END
+        else:  # later than expected: space the polls out again
+            delay = min(delay, NEAR_END - eta / 4.0)
+    if retry_after is not None:
+        delay = max(delay, min(retry_after, 300.0))
+    return max(0.2, delay)
+
+
+def add_sample(samples: list[tuple[float, float]], progress: float, previous_poll: float) -> list[tuple[float, float]]:
+    """``samples`` with a newly seen ``progress`` value (the last 8 values).
+
+    The server reached that value some time after the previous poll: that time is recorded, so estimates err
+    early (a few more polls) rather than late (the user told late).
+    """
+    if not samples or progress != samples[-1][1]:
+        samples.append((previous_poll, progress))
+    return samples[-8:]
+
+
+def estimate_remaining(samples: list[tuple[float, float]]) -> Optional[float]:
+    """Seconds left (negative: overdue) from the progress rate of the samples; None without rising progress."""
+    if len(samples) < 2:
+        return None
+    (t0, p0), (t1, p1) = samples[0], samples[-1]
+    if p1 <= p0 or t1 <= t0:
+        return None
+    rate = (p1 - p0) / (t1 - t0)
+    return (100.0 - p1) / rate - (time.time() - t1)
+
+
+def default_folder(job: Job) -> Path:
+    """Where a job's results go when it has no folder: ``<last folder or home>/<job title>``."""
+    from .net.download import safe_filename
+
+    base = Path(settings.value(settings.LAST_FOLDER, "") or Path.home() / "Geodock")
+    return base / safe_filename(job.title or job.remote_id, "job")
+
+
+def copy_job(job: Job) -> Job:
+    return Job.from_json(json.loads(json.dumps(job.to_json())))
+
+
+def wait_for_job(
+    backend: JobBackend, job: Job, feedback: Optional[QgsFeedback] = None, timeout: Optional[float] = None
+) -> JobStatus:
+    """Poll ``job`` until it ends (blocking: Processing algorithms and tasks); returns the final status.
+
+    Uses the same adaptive delays as the manager's watchers; ``feedback`` gets the server's progress.
+    """
+    started = previous = time.time()
+    samples: list[tuple[float, float]] = []
+    while True:
+        status = backend.poll(job, feedback)
+        _merge(job, status)
+        if status.progress is not None:
+            if feedback is not None:
+                feedback.setProgress(status.progress)
+            samples = add_sample(samples, status.progress, previous)
+        previous = time.time()
+        if status.state.final:
+            return status
+        if timeout is not None and time.time() - started > timeout:
+            raise GeodockError(
+                tr("{title} did not finish within {seconds:g} s").format(title=job.title, seconds=timeout)
+            )
+        wait(next_poll_delay(time.time() - started, samples, status.retry_after), feedback)
+        if feedback is not None and feedback.isCanceled():
+            raise CancelledError()
+
+
+class WatchTask(QgsTask):
+    """Polls one job until it ends, then (optionally) downloads and unpacks its results.
+
+    Runs on a worker thread on a private copy of the job; every poll is reported through :attr:`polled`
+    (queued to the manager on the GUI thread).
+    """
+
+    polled = pyqtSignal(str, object)  # job id, JobStatus
+    downloading = pyqtSignal(str, float)  # job id, percent
+
+    def __init__(self, job: Job, backend: JobBackend, watch: bool, fetch: bool) -> None:
+        super().__init__(tr("Geodock: {title}").format(title=job.title), QgsTask.Flag.CanCancel)
+        self.job = copy_job(job)
+        self.backend = backend
+        self.watch = watch
+        self.fetch = fetch
+        self.feedback = QgsFeedback()
+        self.files: list[str] = []
+        self.error: Optional[GeodockError] = None
+        self.polls = 0
+
+    def cancel(self) -> None:
+        self.feedback.cancel()
+        super().cancel()
+
+    def run(self) -> bool:
+        try:
+            if self.watch:
+                self._watch()
+            if self.fetch and self.job.state == JobState.SUCCEEDED:
+                self._fetch()
+            return True
+        except CancelledError:
+            return False
+        except GeodockError as err:
+            self.error = err
+            return False
+        except Exception as err:  # a bug: keep QGIS alive, keep the details for the log
+            import traceback
+
+            self.error = GeodockError(f"Unexpected error: {type(err).__name__}: {err}", traceback.format_exc())
+            return False
+
+    def _watch(self) -> None:
+        started = previous = time.time()
+        samples: list[tuple[float, float]] = []
+        failures = 0
+        while not self.feedback.isCanceled():
+            retry_after: Optional[float] = None
+            try:
+                status = self.backend.poll(self.job, self.feedback)
+                self.polls += 1
+                failures = 0
+            except CancelledError:
+                raise
+            except NotFoundError as err:
+                status = JobStatus(
+                    JobState.FAILED, message=tr("The job is gone from the server ({error})").format(error=err.message)
+                )
+            except GeodockError as err:
+                # The server cannot be reached right now: keep watching, less and less often.
+                failures += 1
+                log.warning(f"Polling {self.job.title}: {err.message} (attempt {failures})")
+                retry_after = getattr(err, "retry_after", None)
+                delay = min(ERROR_CAP, FIRST_POLLS * 2**failures)
+                wait(max(delay, retry_after or 0.0), self.feedback)
+                continue
+            _merge(self.job, status)
+            self.polled.emit(self.job.id, status)
+            if status.progress is not None:
+                self.setProgress(max(0.0, min(100.0, status.progress)))
+                samples = add_sample(samples, status.progress, previous)
+            previous = time.time()
+            if status.state.final:
+                return
+            retry_after = status.retry_after
+            wait(next_poll_delay(time.time() - started, samples, retry_after), self.feedback)
+        raise CancelledError()
+
+    def _fetch(self) -> None:
+        from .results import expand_results
+
+        folder = Path(self.job.folder) if self.job.folder else default_folder(self.job)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.job.folder = str(folder)
+        self.feedback.progressChanged.connect(self._download_progress)
+        try:
+            paths = self.backend.fetch_results(self.job, folder, self.feedback)
+        finally:
+            self.feedback.progressChanged.disconnect(self._download_progress)
+        self.files = [str(p) for p in expand_results(paths, folder)]
+
+    def _download_progress(self, percent: float) -> None:
+        self.setProgress(percent)
+        self.downloading.emit(self.job.id, percent)
+
+
+def _merge(job: Job, status: JobStatus) -> None:
+    job.state = status.state
+    if status.progress is not None:
+        job.progress = status.progress
+    if status.state.final:  # a failed or cancelled job has no meaningful progress left
+        job.progress = 100.0 if status.state == JobState.SUCCEEDED else status.progress
+    if status.message or status.state.final:
+        job.message = status.message
+    job.result.update(status.result)
+    job.updated = time.time()
+    if status.state.final and job.finished is None:
+        job.finished = job.updated
+
+
+class JobManager(QObject):
+    """All remote jobs of this QGIS session: what the Jobs dock shows; saved in settings between sessions."""
+
+    job_added = pyqtSignal(str)
+    job_changed = pyqtSignal(str)
+    job_removed = pyqtSignal(str)
+    job_finished = pyqtSignal(str)  # the job reached a final state on the server (emitted once per watch)
+    results_ready = pyqtSignal(str)  # results downloaded (and added to the project when asked)
+
+    def __init__(self, parent: Optional[QObject] = None, connection_lookup: Optional[Callable[[str], Any]] = None):
+        super().__init__(parent)
+        self.iface: Any = None
+        self._jobs: dict[str, Job] = {}
+        self._tasks: dict[str, WatchTask] = {}
+        self._others: set[Any] = set()
+        self._timer: Optional[QTimer] = None
+        self._started = False
+        self._lookup = connection_lookup
+        self.notifier: Optional[Notifier] = None
+        self.polls = 0  # requests made by watchers (for the polling-cost benchmark)
+
+    # Life cycle --------------------------------------------------------------------------------------
+
+    def start(self, iface: Any = None, resume_delay: float = RESUME_DELAY) -> None:
+        """Load the saved jobs (no network) and resume watching them ``resume_delay`` s later."""
+        self.iface = iface
+        self._started = True
+        if self.notifier is None:
+            self.notifier = _ui_notifier()
+        for job in self._load():
+            if job.id not in self._jobs:
+                self._jobs[job.id] = job
+                self.job_added.emit(job.id)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.resume)
+        self._timer.start(int(resume_delay * 1000))
+
+    def stop(self) -> None:
+        """Stop watching (jobs stay saved, to be resumed next time) and forget the interface."""
+        self._started = False
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer.deleteLater()
+            self._timer = None
+        self._save()
+        for task in list(self._tasks.values()):
+            if not sip.isdeleted(task):
+                task.cancel()
+        self._tasks.clear()
+        for task in list(self._others):
+            if not sip.isdeleted(task):
+                task.cancel()
+        self._others.clear()
+        self.iface = None
+
+    def resume(self) -> None:
+        """Watch every saved job that is still running; finish interrupted downloads."""
+        for job in list(self._jobs.values()):
+            if job.id in self._tasks:
+                continue
+            if not job.state.final:
+                self._watch(job)
+            elif job.state == JobState.SUCCEEDED and job.result.get(DOWNLOAD) in ("pending", "running"):
+                self._watch(job, watch=False)
+
+    # Queries -----------------------------------------------------------------------------------------
+
+    def jobs(self) -> list[Job]:
+        return list(self._jobs.values())
+
+    def get(self, job_id: str) -> Optional[Job]:
+        return self._jobs.get(job_id)
+
+    def is_busy(self, job_id: str) -> bool:
+        """A task (watch or download) is working on the job."""
+        return job_id in self._tasks
+
+    # Actions -----------------------------------------------------------------------------------------
+
+    def submit(self, job: Job) -> None:
+        """Add ``job`` (already created on the server), save it and start watching it."""
+        if job.add_to_project or job.folder:
+            job.result.setdefault(DOWNLOAD, "pending")
+        self._jobs[job.id] = job
+        self._save()
+        self.job_added.emit(job.id)
+        self._watch(job)
+
+    def cancel(self, job_id: str) -> None:
+        """Ask the server to cancel (abort, dismiss) the job, in a task; the state follows the answer."""
+        job = self._jobs.get(job_id)
+        if job is None:
+            return
+        connection = self._connection(job)
+        if connection is None:
+            return
+        backend = backend_for(job, connection)
+        snapshot = copy_job(job)
+
+        def work(feedback: QgsFeedback) -> JobStatus:
+            return backend.cancel(snapshot, feedback)
+
+        def done(status: JobStatus) -> None:
+            task = self._tasks.pop(job_id, None)
+            if task is not None and not sip.isdeleted(task):
+                task.cancel()
+            self._apply(job_id, status)
+
+        def failed(err: GeodockError) -> None:
+            if isinstance(err, ConflictError):
+                self._tell(
+                    job, tr("{title} could not be cancelled: {error}").format(title=job.title, error=err.message)
+                )
+            elif not isinstance(err, CancelledError):
+                self._tell(job, log.exception(err, tr("Cancelling {title}").format(title=job.title)))
+
+        self._background(tr("Cancelling {title}").format(title=job.title), work, done, failed)
+
+    def fetch_results(self, job_id: str, add_to_project: Optional[bool] = None) -> None:
+        """Download the job's results (again) into its folder; add them to the project when asked."""
+        job = self._jobs.get(job_id)
+        if job is None or job.state != JobState.SUCCEEDED or job_id in self._tasks:
+            return
+        if add_to_project is not None:
+            job.add_to_project = add_to_project
+        job.result[DOWNLOAD] = "pending"
+        self._save()
+        self._watch(job, watch=False)
+
+    def add_to_map(self, job_id: str) -> None:
+        """Add the job's downloaded results to the project (downloading them first when needed)."""
+        job = self._jobs.get(job_id)
+        if job is None:
+            return
+        existing = [path for path in job.outputs if Path(path).exists()]
+        if existing:
+            self._add_layers(job, existing)
+        else:
+            self.fetch_results(job_id, add_to_project=True)
+
+    def remove(self, job_id: str) -> None:
+        """Forget the job (stops watching it; nothing is cancelled on the server, no file is deleted)."""
+        task = self._tasks.pop(job_id, None)
+        if task is not None and not sip.isdeleted(task):
+            task.cancel()
+        if self._jobs.pop(job_id, None) is not None:
+            self._save()
+            self.job_removed.emit(job_id)
+
+    # Watching ----------------------------------------------------------------------------------------
+
+    def _connection(self, job: Job) -> Optional[Connection]:
+        connection = self._lookup(job.connection) if self._lookup else store().get(job.connection)
+        if connection is None:
+            job.message = tr("No connection named {name}").format(name=job.connection)
+            self.job_changed.emit(job.id)
+        return connection
+
+    def _watch(self, job: Job, watch: bool = True) -> None:
+        connection = self._connection(job)
+        if connection is None:
+            return
+        try:
+            backend = backend_for(job, connection)
+        except KeyError as err:
+            job.message = str(err)
+            self.job_changed.emit(job.id)
+            return
+        fetch = job.result.get(DOWNLOAD) in ("pending", "running")
+        task = WatchTask(job, backend, watch, fetch)
+        task.polled.connect(self._on_polled)
+        task.downloading.connect(self._on_downloading)
+        task.taskCompleted.connect(lambda jid=job.id, t=task: self._on_task_end(jid, t, True))
+        task.taskTerminated.connect(lambda jid=job.id, t=task: self._on_task_end(jid, t, False))
+        self._tasks[job.id] = task
+        QgsApplication.taskManager().addTask(task)
+
+    def _on_polled(self, job_id: str, status: JobStatus) -> None:
+        self.polls += 1
+        self._apply(job_id, status)
+
+    def _apply(self, job_id: str, status: JobStatus) -> None:
+        job = self._jobs.get(job_id)
+        if job is None:
+            return
+        was_final = job.state.final
+        _merge(job, status)
+        if status.state == JobState.SUCCEEDED and job.result.get(DOWNLOAD) == "pending":
+            job.result[DOWNLOAD] = "running"
+            job.message = tr("Downloading…")
+        self._save()
+        self.job_changed.emit(job_id)
+        if status.state.final and not was_final:
+            self.job_finished.emit(job_id)
+            if status.state != JobState.SUCCEEDED or job.result.get(DOWNLOAD) not in ("running", "pending"):
+                self._notify(job)
+
+    def _on_downloading(self, job_id: str, percent: float) -> None:
+        job = self._jobs.get(job_id)
+        if job is not None:
+            job.message = tr("Downloading… {percent:.0f}%").format(percent=percent)
+            self.job_changed.emit(job_id)
+
+    def _on_task_end(self, job_id: str, task: WatchTask, completed: bool) -> None:
+        if self._tasks.get(job_id) is task:
+            del self._tasks[job_id]
+        job = self._jobs.get(job_id)
+        if job is None or (not self._started and not completed):
+            return
+        if not task.fetch:
+            return
+        if job.folder != task.job.folder:
+            job.folder = task.job.folder
+        if completed and job.state == JobState.SUCCEEDED:
+            job.outputs = task.files
+            job.result[DOWNLOAD] = "done"
+            job.result.pop(DOWNLOAD_ERROR, None)
+            job.message = tr("Downloaded {count} file(s)").format(count=len(task.files))
+            self._save()
+            self.job_changed.emit(job_id)
+            if job.add_to_project:
+                self._add_layers(job, task.files)
+            self.results_ready.emit(job_id)
+            self._notify(job)
+        elif task.error is not None and job.state == JobState.SUCCEEDED:
+            job.result[DOWNLOAD] = "failed"
+            job.result[DOWNLOAD_ERROR] = task.error.message
+            job.message = tr("Download failed: {error}").format(error=task.error.message)
+            log.exception(task.error, job.title)
+            self._save()
+            self.job_changed.emit(job_id)
+            self._notify(job)
+        elif task.error is not None:
+            job.message = task.error.message
+            log.exception(task.error, job.title)
+            self.job_changed.emit(job_id)
+
+    def _add_layers(self, job: Job, files: list[str]) -> None:
+        from .results import add_to_project
+
+        try:
+            layers = add_to_project([Path(f) for f in files], job.title, QgsProject.instance())
+        except GeodockError as err:
+            self._tell(job, log.exception(err, job.title))
+            return
+        job.message = tr("{count} layer(s) added to the project").format(count=len(layers))
+        self.job_changed.emit(job.id)
+
+    # Telling the user --------------------------------------------------------------------------------
+
+    def _notify(self, job: Job) -> None:
+        if self.notifier is not None:
+            try:
+                self.notifier(self, job)
+                return
+            except Exception as err:  # a notification must never break the manager
+                log.error(f"Job notification failed: {err}")
+        if job.state == JobState.SUCCEEDED:
+            self._tell(job, tr("{title} finished. {message}").format(title=job.title, message=job.message), True)
+        else:
+            self._tell(
+                job,
+                tr("{title}: {state}. {message}").format(title=job.title, state=job.state.value, message=job.message),
+            )
+
+    def _tell(self, job: Job, text: str, success: bool = False) -> None:
+        if self.iface is None:
+            log.info(text)
+            return
+        bar = self.iface.messageBar()
+        if success:
+            bar.pushSuccess("Geodock", text)
+        else:
+            bar.pushWarning("Geodock", text)
+
+    # Persistence -------------------------------------------------------------------------------------
+
+    def _save(self) -> None:
+        settings.set_value(settings.JOBS, json.dumps([job.to_json() for job in self._jobs.values()]))
+
+    @staticmethod
+    def _load() -> list[Job]:
+        raw = settings.value(settings.JOBS, "") or ""
+        try:
+            entries = json.loads(raw) if raw else []
+        except ValueError:
+            log.warning("The saved Geodock jobs could not be read; starting with none")
+            return []
+        jobs = []
+        for entry in entries if isinstance(entries, list) else []:
+            try:
+                jobs.append(Job.from_json(entry))
+            except (TypeError, ValueError) as err:
+                log.warning(f"Skipping a saved job: {err}")
+        return jobs
+
+    def _background(self, description: str, work: Any, done: Any, failed: Any) -> None:
+        task = run_in_background(description, work, done, failed)
+        self._others.add(task)
+        task.taskCompleted.connect(lambda t=task: self._others.discard(t))
+        task.taskTerminated.connect(lambda t=task: self._others.discard(t))
+
+
+def _ui_notifier() -> Optional[Notifier]:
+    """The message-bar notifier with an "Add to map" button (a widget: it lives in ui/)."""
+    try:
+        from ..ui.jobs_dock import notify_job_end
+    except ImportError:
+        return None
+    return notify_job_end
+
+
+_manager: Optional[JobManager] = None
+
+
+def manager() -> JobManager:
+    """The process-wide job manager."""
+    global _manager
+    if _manager is None or sip.isdeleted(_manager):
+        _manager = JobManager()
+    return _manager

@@ -1,0 +1,233 @@
+"""Exports: a 1 GiB export archive through Geodock, curl and the koordinates SDK; polling cost and notice delay.
+
+* Download: the local Koordinates server serves a 1 GiB file as a finished export's archive (bench-only hook
+  ``KOORDINATES_BENCH_ARCHIVE`` in ``tests/servers/koordinates_exports.py``: exports named ``bench-*`` get
+  that file instead of a real build). The same ``download_url`` is fetched by Geodock (``plugin.net.download``
+  in a QgsTask, GUI loop turning), by ``curl`` (``Authorization: key``, ``--cacert``) and by the official
+  SDK's ``Export.download()`` (``.venv-servers``, timed inside the subprocess), in that order, in one run.
+* Polling: a 60 s export watched by the job manager (the 5-minute case shortened; rates are per job-minute),
+  and the delay between the server's ``finished_at`` and the job turning final in the manager (what the
+  Jobs dock shows). The schedule for a 5-minute export is also counted from the manager's own delay
+  function over the server's progress curve (no network), and reported beside.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from helpers import StallProbe, run_task, wait_until
+from servers import launch
+
+from geodock.plugin.connections import store
+
+SIZE = 1024**3
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "demo-koordinates-token"
+SDK_DOWNLOAD = """
+import sys, time, koordinates
+client = koordinates.Client(host=sys.argv[1], token=sys.argv[2])
+export = client.exports.get(int(sys.argv[3]))
+start = time.perf_counter()
+path = export.download(sys.argv[4])
+print(time.perf_counter() - start)
+"""
+
+
+def _connection(server):
+    from qgis.core import QgsApplication
+
+    from geodock.plugin.auth import trust_certificate_authorities
+
+    manager = QgsApplication.authManager()
+    if not manager.masterPasswordIsSet():
+        manager.setMasterPassword("geodock-bench-master", True)  # the bench's own throw-away profile
+    trust_certificate_authorities([str(server.ca_file)])
+    (connection,) = store().import_json({"connections": [server.connection()]})
+    return connection
+
+
+def _big_file(folder: Path) -> Path:
+    path = folder / "bench-archive.zip"
+    block = os.urandom(1024 * 1024)
+    with path.open("wb") as handle:
+        for _ in range(SIZE // len(block)):
+            handle.write(block)
+    return path
+
+
+def _finished_at(export) -> float:
+    return (
+        dt.datetime.strptime(export.raw["finished_at"], "%Y-%m-%dT%H:%M:%S.%fZ")
+        .replace(tzinfo=dt.timezone.utc)
+        .timestamp()
+    )
+
+
+def run(bench) -> None:
+    from run import rss_mib
+
+    from geodock.plugin.platforms.koordinates_exports import KoordinatesExports, export_body
+
+    folder = Path(tempfile.mkdtemp(prefix="geodock-bench-exports-"))
+    server = None
+    try:
+        archive = _big_file(folder)
+        server = launch.start("koordinates", folder / "server", env={"KOORDINATES_BENCH_ARCHIVE": str(archive)})
+        connection = _connection(server)
+        api = KoordinatesExports(connection)
+        body = export_body([api.item_url(3)], "EPSG:4326", {"vector": "application/x-ogc-gpkg"}, name="bench-1gib")
+        export = run_task(lambda fb: api.create(body, fb, export_seconds=0.1))
+        wait_until(lambda: run_task(lambda fb: api.get(export.id, fb)).state == "complete", 60, "bench export")
+        export = run_task(lambda fb: api.get(export.id, fb))
+        assert export.size == SIZE, export.size
+        url = export.download_url
+
+        # curl
+        subprocess.run(  # warm the page cache for everyone
+            ["cat", str(archive)], stdout=subprocess.DEVNULL, check=True
+        )
+        start = time.perf_counter()
+        subprocess.run(
+            [
+                "curl",
+                "-s",
+                "-f",
+                "-H",
+                f"Authorization: key {TOKEN}",
+                "--cacert",
+                str(server.ca_file),
+                "-o",
+                str(folder / "curl.zip"),
+                url,
+            ],
+            check=True,
+        )
+        curl_seconds = time.perf_counter() - start
+        (folder / "curl.zip").unlink()
+
+        # Geodock
+        peak = [rss_mib()]
+        base = peak[0]
+        stop = threading.Event()
+
+        def sample() -> None:
+            while not stop.is_set():
+                peak[0] = max(peak[0], rss_mib())
+                time.sleep(0.02)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        probe = StallProbe()
+        probe.start()
+        start = time.perf_counter()
+        path = bench.task(lambda fb: api.download(export, folder / "geodock", fb))
+        geodock_seconds = time.perf_counter() - start
+        stall = probe.stop()
+        stop.set()
+        sampler.join()
+        assert path.stat().st_size == SIZE
+        shutil.rmtree(folder / "geodock")
+
+        # koordinates SDK
+        env = dict(os.environ, REQUESTS_CA_BUNDLE=str(server.ca_file))
+        env.pop("PYTHONPATH", None)
+        (folder / "sdk").mkdir()
+        out = subprocess.run(
+            [
+                str(ROOT / ".venv-servers" / "bin" / "python"),
+                "-c",
+                SDK_DOWNLOAD,
+                f"127.0.0.1:{server.port}",
+                TOKEN,
+                str(export.id),
+                str(folder / "sdk"),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        sdk_seconds = float(out.stdout.split()[-1])
+        shutil.rmtree(folder / "sdk")
+
+        mib = SIZE / 1024**2
+        bench.report(
+            "export_1gib_geodock_throughput", mib / geodock_seconds, "MiB/s", ">=", round(0.9 * mib / curl_seconds, 1)
+        )
+        bench.report("export_1gib_curl_throughput", mib / curl_seconds, "MiB/s", "~", round(mib / curl_seconds, 1))
+        bench.report("export_1gib_sdk_throughput", mib / sdk_seconds, "MiB/s", "~", round(mib / sdk_seconds, 1))
+        bench.report("export_1gib_ratio_vs_curl", curl_seconds / geodock_seconds, "x", ">=", 0.9)
+        bench.report("export_1gib_ratio_vs_sdk", sdk_seconds / geodock_seconds, "x", ">", 1.0)
+        bench.report("export_1gib_peak_rss_growth", peak[0] - base, "MiB", "<=", 64)
+        bench.report("export_1gib_gui_longest_stall", stall, "ms", "<=", 50)
+
+        _polling(bench, connection, api)
+    finally:
+        if server is not None:
+            server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _polling(bench, connection, api) -> None:
+    from geodock.plugin import settings
+    from geodock.plugin.jobs import JobManager
+    from geodock.plugin.platforms.koordinates_exports import export_body
+
+    seconds = 60.0
+    settings.remove(settings.JOBS)
+    manager = JobManager()
+    manager.start(None, resume_delay=3600)
+    body = export_body([api.item_url(3)], "EPSG:4326", {"vector": "application/x-ogc-gpkg"}, name="polled")
+    export = run_task(lambda fb: api.create(body, fb, export_seconds=seconds))
+    job = export.to_job(connection, "", add_to_project=False)
+    job.result.pop("geodock_download", None)
+    told = []
+    manager.job_finished.connect(lambda jid: told.append(time.time()))
+    probe = StallProbe()
+    probe.start()
+    manager.submit(job)
+    wait_until(lambda: told, seconds + 60, "export end noticed")
+    stall = probe.stop()
+    final = run_task(lambda fb: api.get(export.id, fb))
+    delay = told[0] - _finished_at(final)
+    minutes = (told[0] - job.created) / 60.0
+    manager.stop()
+    settings.remove(settings.JOBS)
+    bench.report("export_60s_polls_per_job_minute", manager.polls / minutes, "requests/min", "<=", 30)
+    bench.report("export_60s_finish_to_told_delay", delay, "s", "<=", 2)
+    bench.report("export_60s_watch_gui_longest_stall", stall, "ms", "<=", 50)
+    polls, late = simulated_schedule(300.0)
+    bench.report("export_300s_simulated_polls_per_job_minute", polls / 5.0, "requests/min", "<=", 30)
+    bench.report("export_300s_simulated_finish_to_told_delay", late, "s", "<=", 2)
+
+
+def simulated_schedule(seconds: float) -> tuple[int, float]:
+    """Polls the manager's delay function makes over the local server's progress curve (progress = t/T, held
+    at 95% until T), and how late after T the end is seen. Counted with a virtual clock."""
+    import geodock.plugin.jobs as jobs
+
+    now = [0.0]
+    real_time = jobs.time.time
+    jobs.time.time = lambda: now[0]  # type: ignore[assignment]
+    try:
+        samples: list[tuple[float, float]] = []
+        polls = 0
+        previous = 0.0
+        while True:
+            polls += 1
+            t = now[0]
+            if t >= seconds:
+                return polls, t - seconds
+            progress = 100.0 * min(0.95, t / seconds)
+            samples = jobs.add_sample(samples, progress, previous)
+            previous = t
+            now[0] += jobs.next_poll_delay(t, samples)
+    finally:
+        jobs.time.time = real_time  # type: ignore[assignment]

@@ -1,0 +1,111 @@
+"""The Jobs dock follows the manager: rows, progress, cancel, remove, the server's exports, notifications."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import run_task, wait_until
+from qgis.core import QgsProject
+from qgis.PyQt.QtWidgets import QPushButton
+
+
+@pytest.fixture
+def kx(koordinates_server, connections):
+    from geodock.plugin.auth import trust_certificate_authorities
+
+    trust_certificate_authorities([str(koordinates_server.ca_file)])
+    (connection,) = connections.import_json({"connections": [koordinates_server.connection()]})
+    return connection
+
+
+@pytest.fixture
+def jobs(qgis_app, qgis_iface):
+    from geodock.plugin import settings
+    from geodock.plugin.jobs import JobManager
+
+    settings.remove(settings.JOBS)
+    QgsProject.instance().clear()
+    manager = JobManager()
+    manager.start(qgis_iface, resume_delay=3600)
+    yield manager
+    manager.stop()
+    settings.remove(settings.JOBS)
+    QgsProject.instance().clear()
+
+
+def _export(kx, name, seconds):
+    from geodock.plugin.platforms.koordinates_exports import KoordinatesExports, export_body
+
+    api = KoordinatesExports(kx)
+    body = export_body([api.item_url(3)], "EPSG:4326", {"vector": "application/x-ogc-gpkg"}, name=name)
+    return run_task(lambda fb: api.create(body, fb, export_seconds=seconds))
+
+
+def test_dock_rows_progress_cancel_remove(kx, jobs, qgis_iface, tmp_path):
+    from geodock.plugin.job_model import JobState
+    from geodock.ui.jobs_dock import PROGRESS_COLUMN, JobsDock
+
+    dock = JobsDock(qgis_iface, None, jobs=jobs)
+    dock.show()
+    job = _export(kx, "Dock export", 20).to_job(kx, str(tmp_path))
+    jobs.submit(job)
+    model = dock.model
+    assert model.rowCount() == 1
+    assert model.index(0, 0).data() == "Koordinates" and model.index(0, 1).data() == "Dock export"
+    wait_until(lambda: (model.index(0, PROGRESS_COLUMN).data() or 0) > 0, 20, "progress in the table")
+    dock.table.selectRow(0)
+    assert dock.cancel_action.isEnabled() and not dock.download_action.isEnabled()
+    dock.cancel_action.trigger()
+    wait_until(lambda: job.state == JobState.CANCELLED, 20, "cancelled")
+    assert model.index(0, 2).data() == "Cancelled"
+    dock.table.selectRow(0)
+    assert not dock.cancel_action.isEnabled() and dock.remove_action.isEnabled()
+    dock.remove_action.trigger()
+    assert model.rowCount() == 0 and jobs.get(job.id) is None
+    dock.shutdown()
+    dock.deleteLater()
+
+
+def test_server_exports_listed_and_followed(kx, jobs, qgis_iface, tmp_path):
+    from geodock.plugin.job_model import JobState
+    from geodock.plugin.platforms.koordinates_exports import KoordinatesExports
+    from geodock.ui.jobs_dock import JobsDock
+
+    export = _export(kx, "Made elsewhere", 0.2)
+    dock = JobsDock(qgis_iface, None, jobs=jobs)
+    dock._fill_connections()
+    dock.connection_combo.setCurrentIndex(dock.connection_combo.findData(kx.name))
+    dock.refresh_button.click()
+    wait_until(lambda: dock.server_table.rowCount() > 0, 20, "server exports")
+    ids = [dock.server_table.item(r, 3).text() for r in range(dock.server_table.rowCount())]
+    row = ids.index(str(export.id))
+    api = KoordinatesExports(kx)
+    wait_until(lambda: run_task(lambda fb: api.get(export.id, fb)).state == "complete", 20, "complete")
+    dock.refresh_button.click()
+    wait_until(lambda: dock.refresh_button.isEnabled(), 20, "refreshed")
+    dock.server_table.selectRow(row)
+    dock.server_jobs[row].folder = str(tmp_path / "followed")
+    dock.follow_button.click()
+    followed = next(j for j in jobs.jobs() if j.remote_id == str(export.id))
+    wait_until(lambda: followed.result.get("geodock_download") == "done", 60, "re-downloaded")
+    assert followed.state == JobState.SUCCEEDED and followed.outputs
+    dock.shutdown()
+    dock.deleteLater()
+
+
+def test_notification_has_add_to_map(kx, jobs, qgis_iface, tmp_path):
+    from geodock.ui.jobs_dock import notify_job_end
+
+    pushed = []
+    bar = qgis_iface.messageBar()
+    bar.widgetAdded.connect(pushed.append)
+    job = _export(kx, "Notify me", 0.2).to_job(kx, str(tmp_path), add_to_project=False)
+    jobs.submit(job)
+    wait_until(lambda: job.result.get("geodock_download") == "done", 60, "downloaded")
+    wait_until(lambda: pushed, 5, "message bar item")
+    item = pushed[-1]
+    assert "Notify me" in item.text()
+    buttons = {b.text(): b for b in item.findChildren(QPushButton)}
+    assert "Add to map" in buttons
+    buttons["Add to map"].click()
+    assert QgsProject.instance().layerTreeRoot().findGroup("Notify me") is not None
+    assert notify_job_end is jobs.notifier

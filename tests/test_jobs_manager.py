@@ -1,0 +1,143 @@
+"""The job manager: saved jobs survive a restart and are watched again; polling adapts; no secret is saved."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from helpers import run_task, spin, wait_until
+from qgis.core import QgsApplication, QgsProject
+
+
+@pytest.fixture
+def kx(koordinates_server, connections):
+    from geodock.plugin.auth import trust_certificate_authorities
+
+    trust_certificate_authorities([str(koordinates_server.ca_file)])
+    (connection,) = connections.import_json({"connections": [koordinates_server.connection()]})
+    return connection
+
+
+@pytest.fixture
+def clean_jobs(qgis_app):
+    from geodock.plugin import settings
+
+    settings.remove(settings.JOBS)
+    QgsProject.instance().clear()
+    yield
+    settings.remove(settings.JOBS)
+    QgsProject.instance().clear()
+
+
+def _create(kx, name, seconds):
+    from geodock.plugin.platforms.koordinates_exports import KoordinatesExports, export_body
+
+    api = KoordinatesExports(kx)
+    body = export_body([api.item_url(3)], "EPSG:4326", {"vector": "application/x-ogc-gpkg"}, name=name)
+    return api, run_task(lambda fb: api.create(body, fb, export_seconds=seconds))
+
+
+def test_restart_resumes_watching_and_downloads(kx, clean_jobs, tmp_path, koordinates_server):
+    from geodock.plugin import settings
+    from geodock.plugin.job_model import JobState
+    from geodock.plugin.jobs import JobManager
+
+    first = JobManager()
+    first.start(None, resume_delay=3600)
+    _api, export = _create(kx, "Survives restart", 4)
+    job = export.to_job(kx, str(tmp_path / "out"))
+    first.submit(job)
+    wait_until(lambda: (job.progress or 0) > 0, 20, "first poll")
+    assert any(t.description().endswith("Survives restart") for t in QgsApplication.taskManager().activeTasks())
+    first.stop()  # QGIS closes while the export runs
+    saved = json.loads(settings.value(settings.JOBS))
+    assert [entry["remote_id"] for entry in saved] == [str(export.id)]
+    assert saved[0]["state"] == "running"
+    raw = settings.value(settings.JOBS)
+    assert "demo-koordinates-token" not in raw and "key " not in raw
+
+    second = JobManager()  # the next QGIS session
+    second.start(None, resume_delay=0.5)
+    again = second.get(job.id)
+    assert again is not None and again.state == JobState.RUNNING
+    assert not second.is_busy(job.id)  # no network at start-up...
+    wait_until(lambda: second.is_busy(job.id) or again.state.final, 5, "resumed")  # ...a moment later
+    wait_until(lambda: again.result.get("geodock_download") == "done", 60, "downloaded after restart")
+    assert again.state == JobState.SUCCEEDED
+    group = QgsProject.instance().layerTreeRoot().findGroup("Survives restart")
+    assert group is not None and group.findLayers()
+    second.stop()
+
+
+def test_interrupted_download_resumes_after_restart(kx, clean_jobs, tmp_path, koordinates_server):
+    from geodock.plugin import settings
+    from geodock.plugin.job_model import JobState
+    from geodock.plugin.jobs import DOWNLOAD, JobManager
+
+    api, export = _create(kx, "Finished earlier", 0.2)
+    wait_until(lambda: run_task(lambda fb: api.get(export.id, fb)).state == "complete", 30, "complete")
+    export = run_task(lambda fb: api.get(export.id, fb))
+    job = export.to_job(kx, str(tmp_path / "later"), add_to_project=False)
+    assert job.state == JobState.SUCCEEDED
+    job.result[DOWNLOAD] = "running"  # QGIS was closed during the download
+    settings.set_value(settings.JOBS, json.dumps([job.to_json()]))
+    manager = JobManager()
+    manager.start(None, resume_delay=0.2)
+    restored = manager.get(job.id)
+    wait_until(lambda: restored.result.get(DOWNLOAD) == "done", 60, "download finished")
+    assert restored.outputs and all(p.endswith(".gpkg") for p in restored.outputs)
+    assert QgsProject.instance().mapLayers() == {}  # not asked to add
+    manager.add_to_map(job.id)
+    assert QgsProject.instance().layerTreeRoot().findGroup("Finished earlier") is not None
+    manager.stop()
+
+
+def test_remove_and_signals(kx, clean_jobs, tmp_path):
+    from geodock.plugin import settings
+    from geodock.plugin.jobs import JobManager
+
+    manager = JobManager()
+    manager.start(None, resume_delay=3600)
+    added, removed = [], []
+    manager.job_added.connect(added.append)
+    manager.job_removed.connect(removed.append)
+    _api, export = _create(kx, "Removed", 30)
+    job = export.to_job(kx, str(tmp_path))
+    manager.submit(job)
+    assert added == [job.id] and manager.is_busy(job.id)
+    manager.remove(job.id)
+    assert removed == [job.id] and manager.get(job.id) is None and not manager.is_busy(job.id)
+    assert json.loads(settings.value(settings.JOBS)) == []
+    spin(0.3)
+    manager.stop()
+
+
+def test_poll_delay_is_adaptive():
+    from geodock.plugin.jobs import MAX_INTERVAL, NEAR_END, next_poll_delay
+
+    assert next_poll_delay(0, []) == 1.0  # fast at first
+    assert next_poll_delay(200, []) == MAX_INTERVAL  # capped for long jobs without progress
+    now = time.time()
+    # 50% after 150 s: about 150 s left -> wait long; 99% -> poll soon.
+    assert next_poll_delay(150, [(now - 150, 0.0), (now, 50.0)]) == MAX_INTERVAL
+    assert next_poll_delay(297, [(now - 297, 0.0), (now, 99.5)]) == NEAR_END
+    # Stuck at 95% long after the expected end: polls space out again.
+    assert next_poll_delay(400, [(now - 380, 0.0), (now - 100, 95.0)]) > 5 * NEAR_END
+    assert next_poll_delay(5, [], retry_after=20) == 20  # Retry-After wins
+
+
+def test_poll_errors_keep_watching(kx, clean_jobs, tmp_path, koordinates_server):
+    from geodock.plugin.job_model import JobState
+    from geodock.plugin.jobs import JobManager
+
+    manager = JobManager()
+    manager.start(None, resume_delay=3600)
+    _api, export = _create(kx, "Flaky", 2)
+    koordinates_server.fault(status=503, retry_after=1, path=f"/services/api/v1/exports/{export.id}/", times=6)
+    job = export.to_job(kx, "", add_to_project=False)
+    job.result.pop("geodock_download", None)
+    manager.submit(job)
+    wait_until(lambda: job.state.final, 60, "final despite 503s")
+    assert job.state == JobState.SUCCEEDED
+    manager.stop()

@@ -1,0 +1,144 @@
+"""The Processes dock on real wraptile and pygeoapi: describe → form → execute → job manager → results."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import wait_until
+from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProject, QgsVectorLayer
+from qgis.gui import QgsDoubleSpinBox, QgsMapLayerComboBox, QgsSpinBox
+from qgis.PyQt.QtCore import Qt
+
+from geodock.plugin.job_model import JobState
+from geodock.plugin.platforms.ogcapi import OgcProcessesAdapter
+from geodock.ui.processes_dock import ProcessesDock
+
+
+@pytest.fixture
+def manager(qgis_app):
+    from geodock.plugin import jobs
+
+    jobs.manager().start(None, resume_delay=3600)
+    yield jobs.manager()
+    for job in jobs.manager().jobs():
+        jobs.manager().remove(job.id)
+    jobs.manager().stop()
+
+
+@pytest.fixture
+def dock(qgis_iface, connections, manager):
+    qgis_iface.messageBar().clear_messages()
+    widget = ProcessesDock(qgis_iface)
+    yield widget
+    widget.shutdown()
+    widget.deleteLater()
+
+
+def load(dock: ProcessesDock, connections, server) -> None:
+    connections.import_json({"connections": [server.connection()]})
+    wait_until(lambda: dock.process_list.count() > 0, 30, "processes listed")
+
+
+def select(dock: ProcessesDock, process_id: str) -> None:
+    for row in range(dock.process_list.count()):
+        if dock.process_list.item(row).data(Qt.ItemDataRole.UserRole) == process_id:
+            dock.process_list.setCurrentRow(row)
+    wait_until(lambda: dock.form is not None and dock.description.id == process_id, 30, "form built")
+
+
+def current_job(dock, manager):
+    return manager.get(dock.current_job)
+
+
+def test_wraptile_buffer_end_to_end(dock, connections, wraptile_server, manager):
+    load(dock, connections, wraptile_server)
+    assert "Dismiss (cancel) jobs" in dock.server_label.text() and "Geodock demo processes" in dock.server_label.text()
+    dock.search.setText("buffer")
+    assert dock.process_list.count() == 1
+    select(dock, "buffer")
+    assert "Buffer distance" in dock.description_view.toPlainText()
+    rows = dock.form.rows
+    distance, segments = rows["distance"].editor, rows["segments"].editor
+    assert isinstance(distance, QgsDoubleSpinBox) and (distance.minimum(), distance.maximum()) == (0, 10)
+    assert isinstance(segments, QgsSpinBox) and (segments.minimum(), segments.maximum()) == (1, 32)
+    assert rows["distance"].include is not None and not rows["distance"].include.isChecked()
+    assert isinstance(rows["features"].layer_combo, QgsMapLayerComboBox)
+
+    layer = QgsVectorLayer("Point?crs=EPSG:4326&field=name:string", "pts", "memory")
+    features = []
+    for index in range(4):
+        feature = QgsFeature(layer.fields())
+        feature.setAttributes([f"p{index}"])
+        feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(index, index)))
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    QgsProject.instance().addMapLayer(layer)
+    rows["features"].layer_combo.setLayer(layer)
+    layer.selectByIds([1, 2])
+    rows["features"].selected_only.setChecked(True)
+    rows["distance"].include.setChecked(True)
+    distance.setValue(0.3)
+    dock.execute()
+    wait_until(lambda: dock.current_job and current_job(dock, manager).outputs, 60, "results downloaded")
+    job = current_job(dock, manager)
+    assert job.state == JobState.SUCCEEDED
+    result = QgsVectorLayer(job.outputs[0], "r", "ogr")
+    assert result.featureCount() == 2  # selected features only
+    assert "result:" in dock.results.text.toPlainText()
+    added = [lyr for lyr in QgsProject.instance().mapLayers().values() if lyr.source().startswith(job.folder)]
+    wait_until(
+        lambda: any(lyr.source().startswith(job.folder) for lyr in QgsProject.instance().mapLayers().values()),
+        10,
+        "layer added",
+    )
+    del added
+
+
+def test_invalid_input_is_flagged_before_sending(dock, connections, wraptile_server, qgis_iface):
+    load(dock, connections, wraptile_server)
+    select(dock, "buffer")
+    dock.form.rows["features"].layer_combo.setLayer(None)
+    dock.execute()
+    assert "choose a vector layer" in dock.form.rows["features"].error.text()
+    assert not dock.current_job
+
+
+def test_failing_process_shows_its_message(dock, connections, wraptile_server, manager):
+    load(dock, connections, wraptile_server)
+    select(dock, "fail_job")
+    dock.execute()
+    wait_until(lambda: dock.current_job and current_job(dock, manager).state == JobState.FAILED, 30, "failed")
+    assert "the demo process always fails" in dock.results.status.text()
+
+
+def test_dismiss_slow_job(dock, connections, wraptile_server, manager):
+    load(dock, connections, wraptile_server)
+    select(dock, "slow_job")
+    row = dock.form.rows["seconds"]
+    row.include.setChecked(True)
+    row.editor.setValue(30)
+    dock.execute()
+    wait_until(lambda: dock.current_job and current_job(dock, manager).state == JobState.RUNNING, 30, "running")
+    dock.dismiss()
+    wait_until(lambda: current_job(dock, manager).state == JobState.CANCELLED, 30, "dismissed")
+    remote = current_job(dock, manager).remote_id
+    adapter = OgcProcessesAdapter(connections.all()[0])
+    assert adapter.status(remote).status == "dismissed"
+
+
+def test_already_successful_201_and_export_link(dock, connections, wraptile_server, manager):
+    load(dock, connections, wraptile_server)
+    select(dock, "export_file")
+    dock.execute()
+    wait_until(lambda: dock.current_job and current_job(dock, manager).outputs, 60, "downloaded")
+    job = current_job(dock, manager)
+    assert QgsVectorLayer(job.outputs[0], "c", "ogr").featureCount() > 100
+
+
+def test_pygeoapi_location_flow_and_plain_values(dock, connections, pygeoapi_server, manager):
+    load(dock, connections, pygeoapi_server)
+    assert "Geodock local pygeoapi" in dock.server_label.text()
+    select(dock, "hello-world")
+    dock.form.rows["name"].editor.setText("QGIS")
+    dock.execute()
+    wait_until(lambda: "Hello QGIS!" in dock.results.text.toPlainText(), 30, "plain value shown")
+    assert len(current_job(dock, manager).remote_id) == 36

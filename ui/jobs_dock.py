@@ -1,0 +1,419 @@
+"""The Jobs dock: every remote job (exports, process jobs, server tasks) in one table, with its actions.
+
+The table follows :func:`plugin.jobs.manager` through its signals; nothing here polls or waits on the
+network. The lower panel lists the exports or tasks that exist on a connection's server, to follow,
+re-download or cancel them. :func:`notify_job_end` is the message-bar notification the manager uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+from pathlib import Path
+from typing import Any, Optional
+
+from qgis.core import QgsApplication
+from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsMessageBar
+from qgis.PyQt import sip
+from qgis.PyQt.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt, QUrl
+from qgis.PyQt.QtGui import QDesktopServices
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionProgressBar,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..plugin import log
+from ..plugin.connections import KIND_TITLES, Connection, store
+from ..plugin.errors import GeodockError
+from ..plugin.job_model import Job, JobState
+from ..plugin.jobs import DOWNLOAD, JobManager, manager
+from ..plugin.tasks import run_in_background
+
+COLUMNS = ("Platform", "Name", "State", "Progress", "Message", "Started", "Finished")
+PROGRESS_COLUMN = 3
+SERVER_KINDS = ("koordinates", "geobox")  # platforms that list their exports / tasks
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("JobsDock", text)
+
+
+def _time(value: Optional[float]) -> str:
+    if not value:
+        return ""
+    when = dt.datetime.fromtimestamp(value)
+    return when.strftime("%H:%M:%S" if when.date() == dt.date.today() else "%Y-%m-%d %H:%M")
+
+
+class JobsModel(QAbstractTableModel):
+    """The manager's jobs as table rows (newest first)."""
+
+    def __init__(self, jobs: JobManager, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.manager = jobs
+        self.ids: list[str] = [job.id for job in sorted(jobs.jobs(), key=lambda j: -j.created)]
+        jobs.job_added.connect(self._added)
+        jobs.job_changed.connect(self._changed)
+        jobs.job_removed.connect(self._removed)
+
+    def disconnect_manager(self) -> None:
+        for signal, slot in (
+            (self.manager.job_added, self._added),
+            (self.manager.job_changed, self._changed),
+            (self.manager.job_removed, self._removed),
+        ):
+            try:
+                signal.disconnect(slot)
+            except TypeError:
+                pass
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(COLUMNS[section])
+        return None
+
+    def job(self, row: int) -> Optional[Job]:
+        return self.manager.get(self.ids[row]) if 0 <= row < len(self.ids) else None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        job = self.job(index.row())
+        if job is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.UserRole:
+            return job.id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return job.message or job.title
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if column == 0:
+            return KIND_TITLES.get(job.platform, job.platform)
+        if column == 1:
+            return job.title
+        if column == 2:
+            return tr(job.state.value.capitalize())
+        if column == PROGRESS_COLUMN:
+            return job.progress
+        if column == 4:
+            return job.message
+        if column == 5:
+            return _time(job.created)
+        if column == 6:
+            return _time(job.finished)
+        return None
+
+    def _added(self, job_id: str) -> None:
+        if job_id in self.ids:
+            return
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self.ids.insert(0, job_id)
+        self.endInsertRows()
+
+    def _changed(self, job_id: str) -> None:
+        if job_id in self.ids:
+            row = self.ids.index(job_id)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def _removed(self, job_id: str) -> None:
+        if job_id in self.ids:
+            row = self.ids.index(job_id)
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.ids[row]
+            self.endRemoveRows()
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    """Draws the progress column as a progress bar (busy-looking at 0 when unknown)."""
+
+    def paint(self, painter: Any, option: Any, index: QModelIndex) -> None:
+        value = index.data(Qt.ItemDataRole.DisplayRole)
+        bar = QStyleOptionProgressBar()
+        bar.rect = option.rect.adjusted(2, 3, -2, -3)
+        bar.minimum, bar.maximum = 0, 100
+        bar.progress = int(value) if isinstance(value, (int, float)) else 0
+        bar.text = f"{bar.progress}%" if isinstance(value, (int, float)) else ""
+        bar.textVisible = True
+        bar.state = option.state
+        QApplication.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+
+
+class JobsDock(QgsDockWidget):
+    """A dock listing every remote job, with cancel, download again, open folder, add to map, remove."""
+
+    def __init__(self, iface: Any, parent: Optional[QWidget] = None, jobs: Optional[JobManager] = None) -> None:
+        super().__init__(tr("Geodock Jobs"), parent)
+        self.iface = iface
+        self.manager = jobs or manager()
+        self._server_task: Any = None
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(2, 2, 2, 2)
+
+        self.toolbar = QToolBar(body)
+        self.cancel_action = self.toolbar.addAction(
+            QgsApplication.getThemeIcon("/mActionStop.svg"), tr("Cancel on the server"), self.cancel_selected
+        )
+        self.download_action = self.toolbar.addAction(
+            QgsApplication.getThemeIcon("/mActionFileSave.svg"), tr("Download again"), self.download_selected
+        )
+        self.folder_action = self.toolbar.addAction(
+            QgsApplication.getThemeIcon("/mActionFileOpen.svg"), tr("Open folder"), self.open_folder
+        )
+        self.add_action = self.toolbar.addAction(
+            QgsApplication.getThemeIcon("/mActionAddLayer.svg"), tr("Add to map"), self.add_selected
+        )
+        self.remove_action = self.toolbar.addAction(
+            QgsApplication.getThemeIcon("/mActionDeleteSelected.svg"), tr("Remove from list"), self.remove_selected
+        )
+        layout.addWidget(self.toolbar)
+
+        self.model = JobsModel(self.manager, self)
+        self.table = QTableView(body)
+        self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(PROGRESS_COLUMN, ProgressDelegate(self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(1, 160)
+        self.table.setColumnWidth(PROGRESS_COLUMN, 90)
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        self.table.doubleClicked.connect(lambda _index: self.add_selected())
+        layout.addWidget(self.table, 3)
+        self.manager.job_changed.connect(self._update_actions)
+
+        self.server_box = QgsCollapsibleGroupBox(tr("Exports and tasks on the server"), body)
+        self.server_box.setCollapsed(True)
+        server_layout = QVBoxLayout(self.server_box)
+        row = QHBoxLayout()
+        self.connection_combo = QComboBox(self.server_box)
+        self.refresh_button = QPushButton(tr("Show server exports/tasks"), self.server_box)
+        self.refresh_button.clicked.connect(self.show_server_jobs)
+        row.addWidget(self.connection_combo, 1)
+        row.addWidget(self.refresh_button)
+        server_layout.addLayout(row)
+        self.server_table = QTableWidget(0, 4, self.server_box)
+        self.server_table.setHorizontalHeaderLabels([tr("Name"), tr("State"), tr("Created"), tr("Id")])
+        self.server_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.server_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.server_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.server_table.verticalHeader().hide()
+        server_layout.addWidget(self.server_table)
+        buttons = QHBoxLayout()
+        self.follow_button = QPushButton(tr("Follow / download"), self.server_box)
+        self.follow_button.clicked.connect(self.follow_server_job)
+        self.server_cancel_button = QPushButton(tr("Cancel on the server"), self.server_box)
+        self.server_cancel_button.clicked.connect(self.cancel_server_job)
+        buttons.addStretch(1)
+        buttons.addWidget(self.follow_button)
+        buttons.addWidget(self.server_cancel_button)
+        server_layout.addLayout(buttons)
+        layout.addWidget(self.server_box, 2)
+        self.server_jobs: list[Job] = []
+        self._fill_connections()
+        store().changed.connect(self._fill_connections)
+
+        self.setWidget(body)
+        self._update_actions()
+
+    # Job table ---------------------------------------------------------------------------------------
+
+    def selected_jobs(self) -> list[Job]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [job for job in (self.model.job(row) for row in rows) if job is not None]
+
+    def _update_actions(self, *_args: Any) -> None:
+        if sip.isdeleted(self):
+            return
+        jobs = self.selected_jobs()
+        self.cancel_action.setEnabled(any(not j.state.final for j in jobs))
+        self.download_action.setEnabled(
+            any(j.state == JobState.SUCCEEDED and not self.manager.is_busy(j.id) for j in jobs)
+        )
+        self.folder_action.setEnabled(any(j.folder and Path(j.folder).exists() for j in jobs))
+        self.add_action.setEnabled(any(j.state == JobState.SUCCEEDED for j in jobs))
+        self.remove_action.setEnabled(bool(jobs))
+
+    def cancel_selected(self) -> None:
+        for job in self.selected_jobs():
+            if not job.state.final:
+                self.manager.cancel(job.id)
+
+    def download_selected(self) -> None:
+        for job in self.selected_jobs():
+            self.manager.fetch_results(job.id)
+
+    def add_selected(self) -> None:
+        for job in self.selected_jobs():
+            if job.state == JobState.SUCCEEDED:
+                self.manager.add_to_map(job.id)
+
+    def open_folder(self) -> None:
+        for job in self.selected_jobs():
+            if job.folder and Path(job.folder).exists():
+                QDesktopServices.openUrl(QUrl.fromLocalFile(job.folder))
+
+    def remove_selected(self) -> None:
+        for job in self.selected_jobs():
+            self.manager.remove(job.id)
+
+    # Server list -------------------------------------------------------------------------------------
+
+    def _fill_connections(self) -> None:
+        if sip.isdeleted(self.connection_combo):
+            return
+        current = self.connection_combo.currentText()
+        self.connection_combo.clear()
+        for connection in store().all():
+            if connection.kind in SERVER_KINDS:
+                self.connection_combo.addItem(f"{connection.name}", connection.name)
+        index = self.connection_combo.findText(current)
+        if index >= 0:
+            self.connection_combo.setCurrentIndex(index)
+
+    def _connection(self) -> Optional[Connection]:
+        name = self.connection_combo.currentData()
+        return store().get(name) if name else None
+
+    def show_server_jobs(self) -> None:
+        """List the exports (Koordinates) or tasks (Geobox) of the chosen connection, in a task."""
+        connection = self._connection()
+        if connection is None:
+            self._bar().pushWarning("Geodock", tr("Choose a Koordinates or Geobox connection first"))
+            return
+        self.refresh_button.setEnabled(False)
+        self._server_task = run_in_background(
+            tr("Listing the jobs of {name}").format(name=connection.name),
+            partial(list_server_jobs, connection),
+            self._show_server_jobs,
+            self._server_failed,
+        )
+
+    def _show_server_jobs(self, jobs: list[Job]) -> None:
+        if sip.isdeleted(self):
+            return
+        self.refresh_button.setEnabled(True)
+        self.server_jobs = jobs
+        self.server_table.setRowCount(len(jobs))
+        for row, job in enumerate(jobs):
+            for column, text in enumerate((job.title, job.state.value, _time(job.created), job.remote_id)):
+                self.server_table.setItem(row, column, QTableWidgetItem(text))
+
+    def _server_failed(self, err: GeodockError) -> None:
+        if sip.isdeleted(self):
+            return
+        self.refresh_button.setEnabled(True)
+        self._bar().pushWarning("Geodock", log.exception(err, tr("Listing server jobs")))
+
+    def _selected_server_jobs(self) -> list[Job]:
+        rows = sorted({index.row() for index in self.server_table.selectionModel().selectedRows()})
+        return [self.server_jobs[row] for row in rows if row < len(self.server_jobs)]
+
+    def follow_server_job(self) -> None:
+        """Add the selected server jobs to the manager (finished ones are downloaded again)."""
+        known = {(j.connection, j.platform, j.remote_id): j for j in self.manager.jobs()}
+        for job in self._selected_server_jobs():
+            existing = known.get((job.connection, job.platform, job.remote_id))
+            if existing is not None:
+                self.manager.fetch_results(existing.id)
+                continue
+            self.manager.submit(job)
+
+    def cancel_server_job(self) -> None:
+        for job in self._selected_server_jobs():
+            if job.state.final:
+                continue
+            if self.manager.get(job.id) is None:
+                job.result.pop(DOWNLOAD, None)
+                job.add_to_project = False
+                self.manager.submit(job)
+            self.manager.cancel(job.id)
+
+    def _bar(self) -> QgsMessageBar:
+        return self.iface.messageBar()
+
+    def shutdown(self) -> None:
+        """Disconnect from the manager and the connection store (plugin unload)."""
+        self.model.disconnect_manager()
+        for signal, slot in (
+            (self.manager.job_changed, self._update_actions),
+            (store().changed, self._fill_connections),
+        ):
+            try:
+                signal.disconnect(slot)
+            except TypeError:
+                pass
+        if self._server_task is not None and not sip.isdeleted(self._server_task):
+            self._server_task.cancel()
+
+
+def list_server_jobs(connection: Connection, feedback: Any) -> list[Job]:
+    """The exports / tasks of ``connection`` on its server as jobs (blocking: run in a task)."""
+    from ..plugin.jobs import default_folder
+
+    jobs: list[Job] = []
+    if connection.kind == "koordinates":
+        from ..plugin.platforms.koordinates_exports import KoordinatesExports
+
+        jobs = [e.to_job(connection) for e in KoordinatesExports(connection).list(feedback)]
+    elif connection.kind == "geobox":
+        from ..plugin.platforms.geobox_jobs import GeoboxTasks
+
+        jobs = [t.to_job(connection) for t in GeoboxTasks(connection).tasks(feedback=feedback)]
+    for job in jobs:
+        job.folder = str(default_folder(job))
+        job.result.setdefault(DOWNLOAD, "pending")
+    return jobs
+
+
+def notify_job_end(jobs: JobManager, job: Job) -> None:
+    """Tell the user a job ended: success with "Add to map" / "Open folder", failure with the server's reason."""
+    iface = jobs.iface
+    if iface is None:
+        return
+    bar = iface.messageBar()
+    if job.state == JobState.SUCCEEDED:
+        failed = job.result.get(DOWNLOAD) == "failed"
+        text = (
+            tr("{title}: finished on the server, but the download failed: {error}").format(
+                title=job.title, error=job.result.get("geodock_download_error", "")
+            )
+            if failed
+            else tr("{title} finished. {message}").format(title=job.title, message=job.message)
+        )
+        item = bar.createMessage("Geodock", text)
+        if not failed and not (job.add_to_project and job.outputs):
+            button = QPushButton(tr("Add to map"))
+            button.clicked.connect(lambda _=False, jid=job.id: jobs.add_to_map(jid))
+            item.layout().addWidget(button)
+        if job.folder and Path(job.folder).exists():
+            folder = QPushButton(tr("Open folder"))
+            folder.clicked.connect(lambda _=False, f=job.folder: QDesktopServices.openUrl(QUrl.fromLocalFile(f)))
+            item.layout().addWidget(folder)
+        from qgis.core import Qgis
+
+        bar.pushWidget(item, Qgis.MessageLevel.Warning if failed else Qgis.MessageLevel.Success, 0 if failed else 10)
+    elif job.state == JobState.CANCELLED:
+        bar.pushInfo("Geodock", tr("{title} was cancelled. {message}").format(title=job.title, message=job.message))
+    else:
+        bar.pushCritical("Geodock", tr("{title} failed: {message}").format(title=job.title, message=job.message))

@@ -1,0 +1,344 @@
+"""The Processes dock: an OGC API – Processes connection's landing page and conformance, its processes (with
+search), a description pane, the generated execution form, and the results of the jobs started here.
+
+Every network call runs in a QgsTask (:func:`plugin.tasks.run_in_background`). Jobs go to the job manager
+(:mod:`plugin.jobs`), so they show in the Jobs dock, are polled there, and ``Dismiss`` cancels them on the server.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any, Optional
+
+from qgis.core import QgsApplication, QgsFeedback
+from qgis.gui import QgsDockWidget, QgsFilterLineEdit
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..plugin import log
+from ..plugin.connections import Connection, store
+from ..plugin.errors import GeodockError
+from ..plugin.job_model import Job, JobState
+from ..plugin.platforms.ogcapi import ExecuteOutcome, OgcProcessesAdapter, ProcessSummary, conformance_summary
+from ..plugin.platforms.ogcapi_jobs import KIND, PLATFORM, write_results
+from ..plugin.process_description import ProcessDescription, execute_request
+from ..plugin.tasks import run_in_background
+from .process_form import ProcessForm, encode_layer_inputs
+from .process_results import ProcessResults
+
+
+def describe_html(description: ProcessDescription) -> str:
+    """The description pane: title, version, description, keywords, inputs and outputs with types."""
+    esc = html.escape
+    parts = [f"<h3>{esc(description.title)}</h3>"]
+    meta = [f"id <code>{esc(description.id)}</code>"]
+    if description.version:
+        meta.append(f"version {esc(description.version)}")
+    parts.append(f"<p>{' · '.join(meta)}</p><p>{esc(description.description)}</p>")
+    if description.keywords:
+        parts.append(f"<p><i>{esc(', '.join(description.keywords))}</i></p>")
+    parts.append("<p><b>Inputs</b></p><ul>")
+    for spec in description.inputs:
+        default = f"; default {esc(str(spec.default))}" if spec.has_default else ""
+        need = "optional" if spec.optional else "required"
+        parts.append(
+            f"<li><b>{esc(spec.title)}</b> <code>{esc(spec.name)}</code>: {esc(spec.type_label())} "
+            f"({need}{default})<br/>{esc(spec.description)}</li>"
+        )
+    parts.append("</ul><p><b>Outputs</b></p><ul>")
+    for output in description.outputs:
+        parts.append(f"<li><b>{esc(output.title)}</b> <code>{esc(output.name)}</code>: {esc(output.kind)}</li>")
+    parts.append("</ul>")
+    return "".join(parts)
+
+
+class ProcessesDock(QgsDockWidget):
+    """Run OGC API processes from QGIS."""
+
+    def __init__(self, iface: Any, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Geodock Processes"))
+        self.iface = iface
+        self.adapter: Optional[OgcProcessesAdapter] = None
+        self.processes: list[ProcessSummary] = []
+        self.description: Optional[ProcessDescription] = None
+        self.form: Optional[ProcessForm] = None
+        self.tasks: list[Any] = []
+        self.job_ids: set[str] = set()
+        self.current_job: str = ""
+
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.connection_combo = QComboBox(body)
+        self.connection_combo.setToolTip(self.tr("OGC API – Processes connection"))
+        layout.addWidget(self.connection_combo)
+        self.server_label = QLabel(body)
+        self.server_label.setWordWrap(True)
+        self.server_label.setObjectName("server")
+        layout.addWidget(self.server_label)
+        self.search = QgsFilterLineEdit(body)
+        self.search.setShowSearchIcon(True)
+        self.search.setPlaceholderText(self.tr("Search processes…"))
+        layout.addWidget(self.search)
+
+        splitter = QSplitter(Qt.Orientation.Vertical, body)
+        self.process_list = QListWidget(splitter)
+        self.description_view = QTextBrowser(splitter)
+        self.description_view.setOpenExternalLinks(False)
+        form_box = QWidget(splitter)
+        form_layout = QVBoxLayout(form_box)
+        form_layout.setContentsMargins(0, 0, 0, 0)
+        self.form_area = QScrollArea(form_box)
+        self.form_area.setWidgetResizable(True)
+        form_layout.addWidget(self.form_area, 1)
+        buttons = QHBoxLayout()
+        self.execute_button = QPushButton(self.tr("Execute"), form_box)
+        self.execute_button.setEnabled(False)
+        self.dismiss_button = QPushButton(self.tr("Dismiss"), form_box)
+        self.dismiss_button.setToolTip(self.tr("Cancel the job on the server"))
+        self.dismiss_button.setEnabled(False)
+        buttons.addStretch(1)
+        buttons.addWidget(self.dismiss_button)
+        buttons.addWidget(self.execute_button)
+        form_layout.addLayout(buttons)
+        self.results = ProcessResults(splitter)
+        layout.addWidget(splitter, 1)
+        self.setWidget(body)
+
+        self.connection_combo.currentIndexChanged.connect(self._connection_changed)
+        self.search.textChanged.connect(self._filter)
+        self.process_list.currentItemChanged.connect(self._process_changed)
+        self.execute_button.clicked.connect(self.execute)
+        self.dismiss_button.clicked.connect(self.dismiss)
+        store().changed.connect(self.reload_connections)
+        self._manager = _job_manager()
+        if self._manager is not None:
+            self._manager.job_changed.connect(self._job_changed)
+            self._manager.results_ready.connect(self._job_changed)
+        self.reload_connections()
+
+    # Connections and processes ----------------------------------------------------------------------------
+
+    def reload_connections(self) -> None:
+        current = self.connection_combo.currentText()
+        self.connection_combo.blockSignals(True)
+        self.connection_combo.clear()
+        for connection in store().all():
+            if connection.kind == PLATFORM:
+                self.connection_combo.addItem(connection.name, connection.name)
+        index = self.connection_combo.findText(current)
+        self.connection_combo.setCurrentIndex(max(index, 0))
+        self.connection_combo.blockSignals(False)
+        self._connection_changed()
+
+    def connection(self) -> Optional[Connection]:
+        name = self.connection_combo.currentData()
+        return store().get(name) if name else None
+
+    def _connection_changed(self) -> None:
+        connection = self.connection()
+        self.process_list.clear()
+        self.description_view.clear()
+        self._set_form(None)
+        if connection is None:
+            self.adapter = None
+            self.server_label.setText(self.tr("No OGC API – Processes connection yet: add one under Connections…"))
+            return
+        adapter = self.adapter = OgcProcessesAdapter(connection)
+        self.server_label.setText(self.tr("Loading {name}…").format(name=connection.name))
+
+        def work(feedback: QgsFeedback) -> tuple[Any, list[str], list[ProcessSummary]]:
+            landing = adapter.landing_page(feedback)
+            try:
+                conformance = adapter.conformance(feedback)
+            except GeodockError:
+                conformance = []
+            return landing, conformance, adapter.processes(feedback)
+
+        def done(result: tuple[Any, list[str], list[ProcessSummary]]) -> None:
+            if adapter is not self.adapter:
+                return
+            landing, conformance, processes = result
+            supports = ", ".join(conformance_summary(conformance)) or self.tr("not declared")
+            self.server_label.setText(
+                f"<b>{html.escape(landing.title or connection.name)}</b><br/>"
+                + html.escape(self.tr("Supports: {classes}").format(classes=supports))
+            )
+            self.processes = processes
+            self._filter()
+            from ..plugin.processing.execute_process import refresh_in_background, watch_connections
+
+            watch_connections()
+            self.tasks.append(refresh_in_background([connection]))
+
+        self._run(self.tr("Geodock: loading {name}").format(name=connection.name), work, done)
+
+    def _filter(self) -> None:
+        text = self.search.text().strip().lower()
+        self.process_list.clear()
+        for summary in self.processes:
+            if text and text not in f"{summary.id} {summary.title} {summary.description}".lower():
+                continue
+            item = QListWidgetItem(summary.title or summary.id)
+            item.setData(Qt.ItemDataRole.UserRole, summary.id)
+            item.setToolTip(summary.description)
+            self.process_list.addItem(item)
+
+    def _process_changed(self, item: Optional[QListWidgetItem]) -> None:
+        self._set_form(None)
+        if item is None or self.adapter is None:
+            return
+        adapter, process_id = self.adapter, item.data(Qt.ItemDataRole.UserRole)
+        self.description_view.setPlainText(self.tr("Describing {id}…").format(id=process_id))
+
+        def done(description: ProcessDescription) -> None:
+            if adapter is not self.adapter:
+                return
+            self.description = description
+            self.description_view.setHtml(describe_html(description))
+            self._set_form(ProcessForm(description))
+
+        self._run(
+            self.tr("Geodock: describing {id}").format(id=process_id),
+            lambda feedback: adapter.describe(process_id, feedback),
+            done,
+        )
+
+    def _set_form(self, form: Optional[ProcessForm]) -> None:
+        self.form = form
+        self.form_area.setWidget(form if form is not None else QWidget())
+        self.execute_button.setEnabled(form is not None)
+
+    # Execution ---------------------------------------------------------------------------------------------
+
+    def execute(self) -> None:
+        """Validate the form, then encode layers, execute and hand the job to the job manager (in a task)."""
+        if self.form is None or self.adapter is None or self.description is None:
+            return
+        values, problems = self.form.collect()
+        if problems:
+            self.iface.messageBar().pushWarning("Geodock", "; ".join(problems))
+            return
+        adapter, description = self.adapter, self.description
+        folder = _results_folder(description.title or description.id)
+
+        def work(feedback: QgsFeedback) -> tuple[ExecuteOutcome, Optional[dict[str, Any]]]:
+            inputs = encode_layer_inputs(values, feedback)
+            outcome = adapter.execute(description.id, execute_request(inputs), feedback)
+            prefetched = None
+            if outcome.results is not None:  # a synchronous answer: the results are here already
+                written = write_results(adapter, outcome.results, folder, outcome.job_id or description.id, feedback)
+                prefetched = {"layer_files": [str(p) for p in written.layer_files]}
+            return outcome, prefetched
+
+        def done(result: tuple[ExecuteOutcome, Optional[dict[str, Any]]]) -> None:
+            outcome, prefetched = result
+            job = Job(
+                platform=PLATFORM,
+                connection=adapter.connection.name,
+                remote_id=outcome.job_id or description.id,
+                title=description.title or description.id,
+                kind=KIND,
+                state=outcome.status.state,
+                progress=outcome.status.progress,
+                message=outcome.status.message,
+                result={"job_url": outcome.job_url, "process": description.id},
+                folder=str(folder),
+            )
+            if prefetched is not None:
+                job.result["prefetched"] = prefetched
+            self.current_job = job.id
+            self.job_ids.add(job.id)
+            self.results.show_job(job)
+            self.dismiss_button.setEnabled(prefetched is None)
+            if self._manager is not None:
+                self._manager.submit(job)
+            else:
+                self.results.show_message(
+                    self.tr("Job {id} started (no job manager to follow it)").format(id=job.remote_id)
+                )
+
+        self.results.show_message(self.tr("Sending…"))
+        self._run(self.tr("Geodock: executing {id}").format(id=description.id), work, done)
+
+    def dismiss(self) -> None:
+        if self._manager is not None and self.current_job:
+            self._manager.cancel(self.current_job)
+
+    def _job_changed(self, job_id: str) -> None:
+        if job_id not in self.job_ids or self._manager is None:
+            return
+        job = self._manager.get(job_id)
+        if job is None:
+            return
+        if job_id == self.current_job:
+            self.results.show_job(job)
+            self.dismiss_button.setEnabled(not job.state.final)
+        if job.state == JobState.FAILED:
+            log.error(f"{job.title} ({job.remote_id}) failed: {job.message}")
+
+    # Plumbing ----------------------------------------------------------------------------------------------
+
+    def _run(self, description: str, work: Any, done: Any) -> None:
+        def failed(err: GeodockError) -> None:
+            message = log.exception(err, description)
+            self.iface.messageBar().pushWarning("Geodock", message)
+            self.results.show_message(message)
+
+        task = run_in_background(description, work, done, failed)
+        self.tasks = [t for t in self.tasks if _alive(t)] + [task]
+
+    def shutdown(self) -> None:
+        try:
+            store().changed.disconnect(self.reload_connections)
+        except TypeError:
+            pass
+        if self._manager is not None:
+            for signal in (self._manager.job_changed, self._manager.results_ready):
+                try:
+                    signal.disconnect(self._job_changed)
+                except TypeError:
+                    pass
+        for task in self.tasks:
+            if _alive(task):
+                task.cancel()
+
+
+def _alive(task: Any) -> bool:
+    from qgis.PyQt import sip
+
+    return task is not None and not sip.isdeleted(task) and task.status() not in (task.Complete, task.Terminated)
+
+
+def _job_manager() -> Any:
+    try:
+        from ..plugin.jobs import manager
+    except ImportError:
+        return None
+    return manager()
+
+
+def _results_folder(title: str) -> Path:
+    from ..plugin.net.download import safe_filename
+
+    base = Path(QgsApplication.qgisSettingsDirPath()) / "geodock" / "process-results"
+    folder = base / safe_filename(title, "process")
+    index = 1
+    while folder.exists():
+        folder = base / f"{safe_filename(title, 'process')} ({index})"
+        index += 1
+    return folder
