@@ -1,8 +1,9 @@
 """The one job manager: every remote job (exports, process jobs, server tasks) is watched, saved and fetched here.
 
 :func:`manager` is the process-wide :class:`JobManager`. ``submit(job)`` adds a :class:`~.job_model.Job`,
-saves it (settings key :data:`.settings.JOBS`, JSON, never a secret) and starts a :class:`WatchTask` -- one
-``QgsTask`` per job, visible in QGIS's task manager -- that polls the job's backend with an adaptive delay:
+saves it (settings key :data:`.settings.JOBS`, JSON, never a secret) and hands it to the :class:`WatchTask`
+-- one ``QgsTask`` for all running jobs, visible in QGIS's task manager -- that polls each job's backend on
+its own adaptive schedule:
 about once a second at first, then less often, and often again when the server's progress says the end is
 near (so a long job costs few requests and its end is still noticed within a second or two). The server's
 ``Retry-After`` is honoured. When the job ends, its results are downloaded into ``job.folder`` (resuming an
@@ -16,7 +17,10 @@ merges what they report, on the GUI thread.
 from __future__ import annotations
 
 import json
+import queue
 import time
+import traceback
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -135,26 +139,45 @@ def wait_for_job(
             raise CancelledError()
 
 
-class WatchTask(QgsTask):
-    """Polls one job until it ends, then (optionally) downloads and unpacks its results.
+@dataclass
+class _Watched:
+    """A job the watcher polls: its own copy of the job and its polling schedule."""
 
-    Runs on a worker thread on a private copy of the job; every poll is reported through :attr:`polled`
-    (queued to the manager on the GUI thread).
+    job: Job
+    backend: JobBackend
+    started: float = field(default_factory=time.time)
+    previous: float = field(default_factory=time.time)
+    due: float = 0.0
+    failures: int = 0
+    samples: list[tuple[float, float]] = field(default_factory=list)
+
+
+class WatchTask(QgsTask):
+    """ONE task that polls every running job, each on its own adaptive schedule.
+
+    Why one and not one per job: QGIS runs tasks on a thread pool as big as the machine has cores, and a
+    watcher spends its life waiting between polls. A task per job would hold a worker thread per running job
+    -- with two cores, two running exports would leave no thread for the Catalog, downloads or Processing.
+    Jobs are added and removed while it runs (thread-safe queue); it ends when no job is left to watch.
+    Every poll is reported through :attr:`polled` (queued to the manager on the GUI thread).
     """
 
     polled = pyqtSignal(str, object)  # job id, JobStatus
-    downloading = pyqtSignal(str, float)  # job id, percent
 
-    def __init__(self, job: Job, backend: JobBackend, watch: bool, fetch: bool) -> None:
-        super().__init__(tr("Geodock: {title}").format(title=job.title), QgsTask.Flag.CanCancel)
-        self.job = copy_job(job)
-        self.backend = backend
-        self.watch = watch
-        self.fetch = fetch
+    def __init__(self) -> None:
+        super().__init__(tr("Geodock: watching remote jobs"), QgsTask.Flag.CanCancel)
         self.feedback = QgsFeedback()
-        self.files: list[str] = []
-        self.error: Optional[GeodockError] = None
+        self._commands: queue.Queue[tuple[str, Any, Any]] = queue.Queue()
+        self._watched: dict[str, _Watched] = {}
         self.polls = 0
+
+    def add(self, job: Job, backend: JobBackend) -> None:
+        """Watch ``job`` (any thread)."""
+        self._commands.put(("add", copy_job(job), backend))
+
+    def forget(self, job_id: str) -> None:
+        """Stop watching ``job_id`` (any thread)."""
+        self._commands.put(("forget", job_id, None))
 
     def cancel(self) -> None:
         self.feedback.cancel()
@@ -162,10 +185,102 @@ class WatchTask(QgsTask):
 
     def run(self) -> bool:
         try:
-            if self.watch:
-                self._watch()
-            if self.fetch and self.job.state == JobState.SUCCEEDED:
-                self._fetch()
+            while not self.feedback.isCanceled():
+                self._drain()
+                if not self._watched:
+                    wait(0.2, self.feedback)  # a job added just now still gets watched by this task
+                    self._drain()
+                    if not self._watched:
+                        return True
+                    continue
+                entry = min(self._watched.values(), key=lambda w: w.due)
+                delay = entry.due - time.time()
+                if delay > 0:
+                    wait(min(delay, 0.25), self.feedback)
+                    continue
+                self._poll(entry)
+            return False
+        except CancelledError:
+            return False
+        except Exception:  # a bug: keep QGIS alive; the manager re-watches what is left
+            log.error(f"The job watcher stopped\n{traceback.format_exc()}")
+            return False
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                command, value, backend = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            if command == "add":
+                self._watched[value.id] = _Watched(value, backend)
+            else:
+                self._watched.pop(value, None)
+
+    def _poll(self, entry: _Watched) -> None:
+        job = entry.job
+        now = time.time()
+        try:
+            status = entry.backend.poll(job, self.feedback)
+            self.polls += 1
+            entry.failures = 0
+        except CancelledError:
+            raise
+        except NotFoundError as err:
+            status = JobStatus(
+                JobState.FAILED, message=tr("The job is gone from the server ({error})").format(error=err.message)
+            )
+        except GeodockError as err:
+            # The server cannot be reached right now: keep watching, less and less often.
+            entry.failures += 1
+            log.warning(f"Polling {job.title}: {err.message} (attempt {entry.failures})")
+            retry_after = getattr(err, "retry_after", None) or 0.0
+            entry.due = now + max(min(ERROR_CAP, FIRST_POLLS * 2**entry.failures), retry_after)
+            return
+        _merge(job, status)
+        self.polled.emit(job.id, status)
+        if status.progress is not None:
+            entry.samples = add_sample(entry.samples, status.progress, entry.previous)
+        entry.previous = time.time()
+        if status.state.final:
+            del self._watched[job.id]
+        else:
+            entry.due = time.time() + next_poll_delay(time.time() - entry.started, entry.samples, status.retry_after)
+        progress = [w.job.progress for w in self._watched.values() if w.job.progress is not None]
+        if progress:
+            self.setProgress(max(0.0, min(100.0, sum(progress) / len(progress))))
+
+
+class FetchTask(QgsTask):
+    """Downloads (and safely unpacks) one finished job's results, on a private copy of the job."""
+
+    downloading = pyqtSignal(str, float)  # job id, percent
+
+    def __init__(self, job: Job, backend: JobBackend) -> None:
+        super().__init__(tr("Geodock: downloading {title}").format(title=job.title), QgsTask.Flag.CanCancel)
+        self.job = copy_job(job)
+        self.backend = backend
+        self.feedback = QgsFeedback()
+        self.files: list[str] = []
+        self.error: Optional[GeodockError] = None
+
+    def cancel(self) -> None:
+        self.feedback.cancel()
+        super().cancel()
+
+    def run(self) -> bool:
+        from .results import expand_results
+
+        try:
+            folder = Path(self.job.folder) if self.job.folder else default_folder(self.job)
+            folder.mkdir(parents=True, exist_ok=True)
+            self.job.folder = str(folder)
+            self.feedback.progressChanged.connect(self._download_progress)
+            try:
+                paths = self.backend.fetch_results(self.job, folder, self.feedback)
+            finally:
+                self.feedback.progressChanged.disconnect(self._download_progress)
+            self.files = [str(p) for p in expand_results(paths, folder)]
             return True
         except CancelledError:
             return False
@@ -173,59 +288,8 @@ class WatchTask(QgsTask):
             self.error = err
             return False
         except Exception as err:  # a bug: keep QGIS alive, keep the details for the log
-            import traceback
-
             self.error = GeodockError(f"Unexpected error: {type(err).__name__}: {err}", traceback.format_exc())
             return False
-
-    def _watch(self) -> None:
-        started = previous = time.time()
-        samples: list[tuple[float, float]] = []
-        failures = 0
-        while not self.feedback.isCanceled():
-            retry_after: Optional[float] = None
-            try:
-                status = self.backend.poll(self.job, self.feedback)
-                self.polls += 1
-                failures = 0
-            except CancelledError:
-                raise
-            except NotFoundError as err:
-                status = JobStatus(
-                    JobState.FAILED, message=tr("The job is gone from the server ({error})").format(error=err.message)
-                )
-            except GeodockError as err:
-                # The server cannot be reached right now: keep watching, less and less often.
-                failures += 1
-                log.warning(f"Polling {self.job.title}: {err.message} (attempt {failures})")
-                retry_after = getattr(err, "retry_after", None)
-                delay = min(ERROR_CAP, FIRST_POLLS * 2**failures)
-                wait(max(delay, retry_after or 0.0), self.feedback)
-                continue
-            _merge(self.job, status)
-            self.polled.emit(self.job.id, status)
-            if status.progress is not None:
-                self.setProgress(max(0.0, min(100.0, status.progress)))
-                samples = add_sample(samples, status.progress, previous)
-            previous = time.time()
-            if status.state.final:
-                return
-            retry_after = status.retry_after
-            wait(next_poll_delay(time.time() - started, samples, retry_after), self.feedback)
-        raise CancelledError()
-
-    def _fetch(self) -> None:
-        from .results import expand_results
-
-        folder = Path(self.job.folder) if self.job.folder else default_folder(self.job)
-        folder.mkdir(parents=True, exist_ok=True)
-        self.job.folder = str(folder)
-        self.feedback.progressChanged.connect(self._download_progress)
-        try:
-            paths = self.backend.fetch_results(self.job, folder, self.feedback)
-        finally:
-            self.feedback.progressChanged.disconnect(self._download_progress)
-        self.files = [str(p) for p in expand_results(paths, folder)]
 
     def _download_progress(self, percent: float) -> None:
         self.setProgress(percent)
@@ -259,7 +323,9 @@ class JobManager(QObject):
         super().__init__(parent)
         self.iface: Any = None
         self._jobs: dict[str, Job] = {}
-        self._tasks: dict[str, WatchTask] = {}
+        self._tasks: dict[str, FetchTask] = {}  # downloads in progress
+        self._watcher: Optional[WatchTask] = None
+        self._watched: set[str] = set()  # ids handed to the current watcher
         self._others: set[Any] = set()
         self._timer: Optional[QTimer] = None
         self._started = False
@@ -296,6 +362,10 @@ class JobManager(QObject):
             if not sip.isdeleted(task):
                 task.cancel()
         self._tasks.clear()
+        if self._watcher is not None and not sip.isdeleted(self._watcher):
+            self._watcher.cancel()
+        self._watcher = None
+        self._watched.clear()
         for task in list(self._others):
             if not sip.isdeleted(task):
                 task.cancel()
@@ -305,7 +375,7 @@ class JobManager(QObject):
     def resume(self) -> None:
         """Watch every saved job that is still running; finish interrupted downloads."""
         for job in list(self._jobs.values()):
-            if job.id in self._tasks:
+            if self.is_busy(job.id):
                 continue
             if not job.state.final:
                 self._watch(job)
@@ -321,8 +391,8 @@ class JobManager(QObject):
         return self._jobs.get(job_id)
 
     def is_busy(self, job_id: str) -> bool:
-        """A task (watch or download) is working on the job."""
-        return job_id in self._tasks
+        """The job is being watched or its results downloaded."""
+        return job_id in self._tasks or job_id in self._watched
 
     # Actions -----------------------------------------------------------------------------------------
 
@@ -350,9 +420,7 @@ class JobManager(QObject):
             return backend.cancel(snapshot, feedback)
 
         def done(status: JobStatus) -> None:
-            task = self._tasks.pop(job_id, None)
-            if task is not None and not sip.isdeleted(task):
-                task.cancel()
+            self._unwatch(job_id)
             self._apply(job_id, status)
 
         def failed(err: GeodockError) -> None:
@@ -368,7 +436,7 @@ class JobManager(QObject):
     def fetch_results(self, job_id: str, add_to_project: Optional[bool] = None) -> None:
         """Download the job's results (again) into its folder; add them to the project when asked."""
         job = self._jobs.get(job_id)
-        if job is None or job.state != JobState.SUCCEEDED or job_id in self._tasks:
+        if job is None or job.state != JobState.SUCCEEDED or self.is_busy(job_id):
             return
         if add_to_project is not None:
             job.add_to_project = add_to_project
@@ -389,9 +457,7 @@ class JobManager(QObject):
 
     def remove(self, job_id: str) -> None:
         """Forget the job (stops watching it; nothing is cancelled on the server, no file is deleted)."""
-        task = self._tasks.pop(job_id, None)
-        if task is not None and not sip.isdeleted(task):
-            task.cancel()
+        self._unwatch(job_id)
         if self._jobs.pop(job_id, None) is not None:
             self._save()
             self.job_removed.emit(job_id)
@@ -406,6 +472,7 @@ class JobManager(QObject):
         return connection
 
     def _watch(self, job: Job, watch: bool = True) -> None:
+        """Hand ``job`` to the watcher (starting one when none runs), or download its results (``watch=False``)."""
         connection = self._connection(job)
         if connection is None:
             return
@@ -415,9 +482,40 @@ class JobManager(QObject):
             job.message = str(err)
             self.job_changed.emit(job.id)
             return
-        fetch = job.result.get(DOWNLOAD) in ("pending", "running")
-        task = WatchTask(job, backend, watch, fetch)
-        task.polled.connect(self._on_polled)
+        if not watch:
+            self._fetch(job, backend)
+            return
+        if self._watcher is None or sip.isdeleted(self._watcher):
+            watcher = WatchTask()
+            watcher.polled.connect(self._on_polled)
+            watcher.taskCompleted.connect(lambda w=watcher: self._on_watcher_end(w))
+            watcher.taskTerminated.connect(lambda w=watcher: self._on_watcher_end(w))
+            self._watcher = watcher
+            QgsApplication.taskManager().addTask(watcher)
+        self._watched.add(job.id)
+        self._watcher.add(job, backend)
+
+    def _unwatch(self, job_id: str) -> None:
+        if job_id in self._watched:
+            self._watched.discard(job_id)
+            if self._watcher is not None and not sip.isdeleted(self._watcher):
+                self._watcher.forget(job_id)
+        task = self._tasks.pop(job_id, None)
+        if task is not None and not sip.isdeleted(task):
+            task.cancel()
+
+    def _on_watcher_end(self, watcher: WatchTask) -> None:
+        if watcher is not self._watcher:
+            return
+        self._watcher = None
+        left = [self._jobs[jid] for jid in self._watched if jid in self._jobs and not self._jobs[jid].state.final]
+        self._watched.clear()
+        if self._started:
+            for job in left:  # added too late for the ending watcher, or it failed: watch them again
+                self._watch(job)
+
+    def _fetch(self, job: Job, backend: JobBackend) -> None:
+        task = FetchTask(job, backend)
         task.downloading.connect(self._on_downloading)
         task.taskCompleted.connect(lambda jid=job.id, t=task: self._on_task_end(jid, t, True))
         task.taskTerminated.connect(lambda jid=job.id, t=task: self._on_task_end(jid, t, False))
@@ -427,6 +525,11 @@ class JobManager(QObject):
     def _on_polled(self, job_id: str, status: JobStatus) -> None:
         self.polls += 1
         self._apply(job_id, status)
+        job = self._jobs.get(job_id)
+        if status.state.final:
+            self._watched.discard(job_id)
+            if job is not None and status.state == JobState.SUCCEEDED and job.result.get(DOWNLOAD) == "running":
+                self._watch(job, watch=False)
 
     def _apply(self, job_id: str, status: JobStatus) -> None:
         job = self._jobs.get(job_id)
@@ -450,13 +553,11 @@ class JobManager(QObject):
             job.message = tr("Downloading… {percent:.0f}%").format(percent=percent)
             self.job_changed.emit(job_id)
 
-    def _on_task_end(self, job_id: str, task: WatchTask, completed: bool) -> None:
+    def _on_task_end(self, job_id: str, task: FetchTask, completed: bool) -> None:
         if self._tasks.get(job_id) is task:
             del self._tasks[job_id]
         job = self._jobs.get(job_id)
         if job is None or (not self._started and not completed):
-            return
-        if not task.fetch:
             return
         if job.folder != task.job.folder:
             job.folder = task.job.folder

@@ -49,7 +49,8 @@ def test_restart_resumes_watching_and_downloads(kx, clean_jobs, tmp_path, koordi
     job = export.to_job(kx, str(tmp_path / "out"))
     first.submit(job)
     wait_until(lambda: (job.progress or 0) > 0, 20, "first poll")
-    assert any(t.description().endswith("Survives restart") for t in QgsApplication.taskManager().activeTasks())
+    assert first.is_busy(job.id)
+    assert any(t.description() == "Geodock: watching remote jobs" for t in QgsApplication.taskManager().activeTasks())
     first.stop()  # QGIS closes while the export runs
     saved = json.loads(settings.value(settings.JOBS))
     assert [entry["remote_id"] for entry in saved] == [str(export.id)]
@@ -140,4 +141,28 @@ def test_poll_errors_keep_watching(kx, clean_jobs, tmp_path, koordinates_server)
     manager.submit(job)
     wait_until(lambda: job.state.final, 60, "final despite 503s")
     assert job.state == JobState.SUCCEEDED
+    manager.stop()
+
+
+def test_many_jobs_share_one_watcher_and_leave_threads_free(kx, clean_jobs, tmp_path, koordinates_server):
+    """Watching N jobs takes one worker thread, not N: other tasks still run meanwhile."""
+    from helpers import run_task
+
+    from geodock.plugin.jobs import JobManager
+
+    manager = JobManager()
+    manager.start(None, resume_delay=3600)
+    jobs = []
+    for index in range(4):
+        _api, export = _create(kx, f"Parallel {index}", 4)
+        job = export.to_job(kx, str(tmp_path / f"out{index}"))
+        job.add_to_project = False
+        manager.submit(job)
+        jobs.append(job)
+    wait_until(lambda: all((j.progress or 0) > 0 for j in jobs), 20, "first polls")
+    watchers = [t for t in QgsApplication.taskManager().activeTasks() if t.description() == "Geodock: watching remote jobs"]
+    assert len(watchers) == 1
+    assert run_task(lambda feedback: "other work ran", timeout=5) == "other work ran"
+    wait_until(lambda: all(j.state.final for j in jobs), 60, "all finished")
+    assert all(j.state.value == "succeeded" for j in jobs)
     manager.stop()
