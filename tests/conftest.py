@@ -124,3 +124,20 @@ def connections(qgis_app, auth_db):
     yield connection_store
     for connection in connection_store.all():
         connection_store.remove(connection)
+
+
+@pytest.fixture(autouse=True)
+def _geodock_log_on_failure(request):
+    """Print the Geodock log tab's lines as they come (pytest shows them when a test fails)."""
+    if not request.config.pluginmanager.hasplugin("pytest_qgis"):
+        yield
+        return
+    from qgis.core import QgsApplication
+
+    def show(message, tag, level):
+        if tag == "Geodock":
+            print(f"[Geodock log {int(level)}] {message}")
+
+    QgsApplication.messageLog().messageReceived.connect(show)
+    yield
+    QgsApplication.messageLog().messageReceived.disconnect(show)

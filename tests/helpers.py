@@ -23,7 +23,8 @@ def wait_until(condition: Callable[[], bool], timeout: float = 30.0, message: st
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:g} s waiting for {message}")
+            tasks = [t.description() for t in QgsApplication.taskManager().activeTasks()]
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {message} (active tasks: {tasks})")
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
         time.sleep(0.005)
 

@@ -33,9 +33,15 @@ def dock(qgis_iface, connections, manager):
     widget.deleteLater()
 
 
+def qgis_bar_text() -> str:
+    import qgis.utils
+
+    return repr(getattr(qgis.utils.iface.messageBar(), "messages", {}))
+
+
 def load(dock: ProcessesDock, connections, server) -> None:
     connections.import_json({"connections": [server.connection()]})
-    wait_until(lambda: dock.process_list.count() > 0, 30, "processes listed")
+    wait_until(lambda: dock.process_list.count() > 0, 30, f"processes listed ({dock.server_label.text()!r}, {qgis_bar_text()})")
 
 
 def select(dock: ProcessesDock, process_id: str) -> None:

@@ -303,22 +303,23 @@ class _Attempt(QObject):
     def dispose(self) -> None:
         """Free the Qt objects on this (worker) thread, which owns them."""
         self.timer.stop()
-        for obj in (self.timer, self.loop):
-            sip.delete(obj)
         if self.reply is not None:
-            for signal in (
-                self.reply.metaDataChanged,
-                self.reply.readyRead,
-                self.reply.downloadProgress,
-                self.reply.uploadProgress,
-                self.reply.finished,
+            for signal, slot in (
+                (self.reply.metaDataChanged, self._on_meta),
+                (self.reply.readyRead, self._on_ready_read),
+                (self.reply.uploadProgress, self._on_upload_progress),
+                (self.reply.finished, self.loop.quit),
             ):
                 try:
-                    signal.disconnect()
-                except TypeError:
+                    signal.disconnect(slot)
+                except (TypeError, RuntimeError):
                     pass
-            sip.delete(self.reply)
+            # The reply belongs to QGIS's network manager of this thread, which still holds it: let Qt
+            # delete it the Qt way (with the next event loop of this thread).
+            self.reply.deleteLater()
             self.reply = None
+        for obj in (self.timer, self.loop):
+            sip.delete(obj)
 
     @_slot
     def cancel(self) -> None:

@@ -1,0 +1,100 @@
+"""``geodock:geoboxupload``: upload a vector layer to Geobox and publish it as a remote vector layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingOutputString,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorLayer,
+)
+from qgis.PyQt.QtCore import QCoreApplication
+
+from ..connections import Connection, store
+from ..errors import GeodockError
+from ..platforms.geobox_upload import upload_layer
+
+
+def connection_of_kind(name: str, kind: str, title: str) -> Connection:
+    """The stored connection ``name``, which must be of ``kind`` (a Processing error otherwise)."""
+    connection = store().get(name.strip())
+    if connection is None:
+        raise QgsProcessingException(f"No Geodock connection named {name!r}")
+    if connection.kind != kind:
+        raise QgsProcessingException(f"{connection.name} is not a {title} connection")
+    return connection
+
+
+class GeoboxUploadAlgorithm(QgsProcessingAlgorithm):
+    CONNECTION = "CONNECTION"
+    INPUT = "INPUT"
+    NAME = "NAME"
+    LAYER_UUID = "LAYER_UUID"
+
+    def tr(self, text: str) -> str:
+        return QCoreApplication.translate("GeoboxUploadAlgorithm", text)
+
+    def createInstance(self) -> GeoboxUploadAlgorithm:
+        return type(self)()
+
+    def name(self) -> str:
+        return "geoboxupload"
+
+    def displayName(self) -> str:
+        return self.tr("Upload layer to Geobox")
+
+    def group(self) -> str:
+        return self.tr("Geobox")
+
+    def groupId(self) -> str:
+        return "geobox"
+
+    def shortHelpString(self) -> str:
+        return self.tr(
+            "Uploads a vector layer to a Geobox connection and publishes it as a new remote vector layer. A layer "
+            "that is a GeoPackage table is sent as it is; any other layer is written to a GeoPackage first. "
+            "Returns the uuid of the new remote layer."
+        )
+
+    def initAlgorithm(self, config: Any = None) -> None:
+        geobox = [c.name for c in store().all() if c.kind == "geobox"]
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.CONNECTION, self.tr("Geobox connection (name)"), defaultValue=geobox[0] if geobox else None
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(
+                self.INPUT, self.tr("Layer to upload"), [QgsProcessing.SourceType.TypeVectorAnyGeometry]
+            )
+        )
+        self.addParameter(QgsProcessingParameterString(self.NAME, self.tr("Remote layer name"), optional=True))
+        self.addOutput(QgsProcessingOutputString(self.LAYER_UUID, self.tr("Remote layer uuid")))
+
+    def processAlgorithm(
+        self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
+    ) -> dict[str, Any]:
+        connection = connection_of_kind(
+            self.parameterAsString(parameters, self.CONNECTION, context), "geobox", "Geobox"
+        )
+        layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
+        if layer is None:
+            raise QgsProcessingException(self.tr("The layer to upload could not be read"))
+        name = self.parameterAsString(parameters, self.NAME, context).strip() or layer.name()
+        feedback.pushInfo(
+            self.tr("Uploading {layer} to {connection} as {name}").format(
+                layer=layer.name(), connection=connection.name, name=name
+            )
+        )
+        try:
+            uuid = upload_layer(connection, layer, name, feedback)
+        except GeodockError as err:
+            raise QgsProcessingException(err.message) from None
+        feedback.pushInfo(self.tr("Published as {uuid}").format(uuid=uuid))
+        return {self.LAYER_UUID: uuid}

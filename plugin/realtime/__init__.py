@@ -1,0 +1,1 @@
+"""Realtime AmigoCloud layers: a small Socket.IO client on QtWebSockets and memory layers it keeps moving."""

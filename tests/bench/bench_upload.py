@@ -1,0 +1,74 @@
+"""Upload of a 256 MiB file to Geobox ``files/``: Geodock's streaming multipart upload beside
+``curl -F file=@...`` to the same endpoint in the same run (goal ≥ 0.9× curl's throughput), and the memory
+Geodock's process grows by while it uploads (goal ≤ 64 MiB: the file is streamed, never loaded)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import QTimer
+from run import rss_mib
+from servers.launch import GEOBOX_APIKEY
+
+from geodock.plugin.connections import store
+from geodock.plugin.platforms.geobox_upload import upload_file
+
+SIZE_MIB = 256
+ROUNDS = 2
+
+
+def _connection(server):
+    manager = QgsApplication.authManager()
+    if not manager.masterPasswordIsSet():
+        manager.setMasterPassword("geodock-bench-master", True)  # the bench's own throw-away profile
+    entry = {"name": "Bench Geobox", "kind": "geobox", "url": server.url, "credentials": {"apikey": GEOBOX_APIKEY}}
+    (connection,) = store().import_json({"connections": [entry]})
+    return connection
+
+
+def _curl(url: str, path: Path) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(
+        ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-F", f"file=@{path}", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    elapsed = time.perf_counter() - start
+    if result.stdout.strip() != "200":
+        raise RuntimeError(f"curl upload answered {result.stdout.strip()}: {result.stderr}")
+    return elapsed
+
+
+def run(bench) -> None:
+    server = bench.server("geobox")
+    connection = _connection(server)
+    path = bench.workdir / "upload-256.tif"  # a type the server stores without scanning it
+    with path.open("wb") as handle:
+        for _ in range(SIZE_MIB):
+            handle.write(os.urandom(1024 * 1024))
+    url = f"{server.url}files/?apikey={GEOBOX_APIKEY}"
+    curl_times, geodock_times, growth = [], [], 0.0
+    for _ in range(ROUNDS):
+        curl_times.append(_curl(url, path))
+        before = rss_mib()
+        peak = [before]
+        sampler = QTimer()
+        sampler.timeout.connect(lambda samples=peak: samples.append(rss_mib()))
+        sampler.start(20)
+        start = time.perf_counter()
+        record = bench.task(lambda feedback: upload_file(connection, path, feedback))
+        geodock_times.append(time.perf_counter() - start)
+        sampler.stop()
+        growth = max(growth, max(peak) - before)
+        assert record.uuid
+    curl_best, geodock_best = min(curl_times), min(geodock_times)
+    bench.report("upload_256mib_curl", SIZE_MIB / curl_best, "MiB/s", ">", 0)
+    bench.report("upload_256mib_geodock", SIZE_MIB / geodock_best, "MiB/s", ">", 0)
+    bench.report("upload_throughput_vs_curl", curl_best / geodock_best, "x", ">=", 0.9)
+    bench.report("upload_memory_growth", growth, "MiB", "<=", 64)
+    path.unlink()

@@ -1,0 +1,256 @@
+"""Upload to Geobox against the local server: GeoPackage and memory layers published and read back, refusals
+with the server's reason, cancel mid-upload, empty remote layers, and ``geodock:geoboxupload``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from helpers import TaskRun, run_task, wait_until
+from qgis.core import QgsFeature, QgsFeedback, QgsGeometry, QgsPointXY, QgsVectorFileWriter, QgsVectorLayer
+
+from geodock.plugin.connections import Connection
+from geodock.plugin.errors import CancelledError, ResponseError, ValidationError
+from geodock.plugin.platforms.geobox import GeoboxAdapter
+from geodock.plugin.platforms.geobox_upload import FieldSpec, create_empty_layer, upload_file, upload_layer
+
+os.environ.setdefault("GEOBOX_TASK_SECONDS", "0.5")
+
+
+_providers: list = []
+
+
+def geobox_connection(connections, server) -> Connection:
+    connections.import_json({"connections": [server.connection()]})
+    return connections.all()[0]
+
+
+def memory_layer(name: str = "towns") -> QgsVectorLayer:
+    layer = QgsVectorLayer("Point?crs=EPSG:4326&field=name:string(20)&field=population:integer", name, "memory")
+    features = []
+    for index, (town, x, y) in enumerate([("Alpha", 10.5, 59.9), ("Beta", 5.3, 60.4), ("Gamma", 18.9, 69.6)]):
+        feature = QgsFeature(layer.fields())
+        feature.setAttributes([town, 1000 * (index + 1)])
+        feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(x, y)))
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    return layer
+
+
+def remote_features(connection: Connection, uuid: str) -> list[dict]:
+    def work(feedback: QgsFeedback) -> list[dict]:
+        adapter = GeoboxAdapter(connection)
+        data = adapter.client.get_json(
+            adapter.url(f"vectorLayers/{uuid}/features/"),
+            params={"f": "json", "out_srid": 4326, "limit": 100},
+            auth=adapter.authenticated(feedback),
+            feedback=feedback,
+        )
+        return data["features"]
+
+    return run_task(work)
+
+
+def remote_layer_names(connection: Connection) -> list[str]:
+    def work(feedback: QgsFeedback) -> list[str]:
+        adapter = GeoboxAdapter(connection)
+        items = adapter.client.get_json(
+            adapter.url("vectorLayers/"), params={"limit": 1000}, auth=adapter.authenticated(feedback)
+        )
+        return [item["name"] for item in items]
+
+    return run_task(work)
+
+
+def by_name(features: list[dict]) -> dict[str, dict]:
+    return {f["properties"]["name"]: f for f in features}
+
+
+def test_memory_layer_is_published_and_reads_back(connections, geobox_server):
+    connection = geobox_connection(connections, geobox_server)
+    layer = memory_layer()
+    uuid = run_task(lambda feedback: upload_layer(connection, layer, "towns_memory", feedback))
+    assert uuid
+    assert "towns_memory" in remote_layer_names(connection)
+    features = by_name(remote_features(connection, uuid))
+    assert sorted(features) == ["Alpha", "Beta", "Gamma"]
+    assert features["Beta"]["properties"]["population"] == 2000
+    x, y = (
+        features["Gamma"]["geometry"]["coordinates"][:2]
+        if features["Gamma"]["geometry"]["type"] == "Point"
+        else (features["Gamma"]["geometry"]["coordinates"][0][:2])
+    )
+    assert (round(x, 4), round(y, 4)) == (18.9, 69.6)
+
+
+def test_geopackage_file_is_sent_as_is(connections, geobox_server, tmp_path: Path):
+    connection = geobox_connection(connections, geobox_server)
+    path = tmp_path / "towns.gpkg"
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = "towns"
+    source = memory_layer()
+    written = QgsVectorFileWriter.writeAsVectorFormatV3(source, str(path), source.transformContext(), options)
+    assert written[0] == QgsVectorFileWriter.WriterError.NoError
+    layer = QgsVectorLayer(f"{path}|layername=towns", "towns", "ogr")
+    assert layer.isValid()
+    progress: list[float] = []
+
+    def work(feedback: QgsFeedback) -> str:
+        feedback.progressChanged.connect(progress.append)
+        return upload_layer(connection, layer, "towns_gpkg", feedback)
+
+    uuid = run_task(work)
+    features = remote_features(connection, uuid)
+    assert len(features) == layer.featureCount() == 3
+    assert {f["properties"]["name"]: f["properties"]["population"] for f in features} == {
+        "Alpha": 1000,
+        "Beta": 2000,
+        "Gamma": 3000,
+    }
+    assert progress and max(progress) == 100.0
+
+
+def test_refused_type_gives_the_servers_reason(connections, geobox_server, tmp_path: Path):
+    connection = geobox_connection(connections, geobox_server)
+    path = tmp_path / "notes.exe"
+    path.write_bytes(b"MZ" + b"\0" * 1000)
+    with pytest.raises(ValidationError) as raised:
+        run_task(lambda feedback: upload_file(connection, path, feedback))
+    assert "file type .exe is not allowed" in raised.value.message
+
+
+def test_refused_size_gives_the_servers_reason(connections, tmp_path: Path):
+    from servers import launch
+
+    server = launch.start("geobox", tmp_path / "small", env={"GEOBOX_MAX_UPLOAD_MB": "1"})
+    try:
+        connection = geobox_connection(connections, server)
+        path = tmp_path / "big.geojson"
+        path.write_bytes(b" " * (3 * 1024 * 1024))
+        with pytest.raises(ResponseError) as raised:
+            run_task(lambda feedback: upload_file(connection, path, feedback))
+        assert raised.value.status == 413
+        assert "File too large: the limit is 1 MB" in raised.value.message
+    finally:
+        server.stop()
+
+
+def test_cancel_mid_upload(connections, geobox_server, tmp_path: Path):
+    connection = geobox_connection(connections, geobox_server)
+    path = tmp_path / "large.geojson"
+    with path.open("wb") as handle:
+        handle.truncate(400 * 1024 * 1024)
+    seen: list[float] = []
+    run = TaskRun(lambda feedback: _upload_watching(connection, path, feedback, seen))
+    wait_until(lambda: len(seen) > 0 or run.done, 60, "upload progress")
+    assert not run.done
+    run.task.cancel()
+    run.wait(30)
+    assert isinstance(run.error, CancelledError)
+    assert 0 < max(seen) < 100
+
+
+def _upload_watching(connection: Connection, path: Path, feedback: QgsFeedback, seen: list[float]):
+    feedback.progressChanged.connect(seen.append)
+    return upload_file(connection, path, feedback)
+
+
+def test_create_empty_layer(connections, geobox_server):
+    connection = geobox_connection(connections, geobox_server)
+    fields = [FieldSpec("label", "String", 40), FieldSpec("count", "Integer")]
+    uuid = run_task(lambda feedback: create_empty_layer(connection, "empty_points", "Point", fields, feedback))
+
+    def work(feedback: QgsFeedback) -> tuple[dict, list]:
+        adapter = GeoboxAdapter(connection)
+        applier = adapter.authenticated(feedback)
+        layer = adapter.client.get_json(adapter.url(f"vectorLayers/{uuid}/"), auth=applier)
+        fields = adapter.client.get_json(adapter.url(f"vectorLayers/{uuid}/fields/"), auth=applier)
+        return layer, fields
+
+    layer, remote_fields = run_task(work)
+    assert layer["name"] == "empty_points"
+    assert layer["layer_type"] == "Point"
+    assert {"label", "count"} <= {f["name"] for f in remote_fields}
+
+
+def test_duplicate_name_is_refused_with_the_reason(connections, geobox_server):
+    connection = geobox_connection(connections, geobox_server)
+    run_task(lambda feedback: upload_layer(connection, memory_layer(), "towns_twice", feedback))
+    with pytest.raises(Exception) as raised:
+        run_task(lambda feedback: upload_layer(connection, memory_layer(), "towns_twice", feedback))
+    assert "already exists" in str(raised.value)
+
+
+def test_processing_algorithm(connections, geobox_server):
+    import processing
+    from qgis.core import QgsApplication
+
+    from geodock.plugin.processing.provider import GeodockProvider
+
+    registry = QgsApplication.processingRegistry()
+    if registry.algorithmById("geodock:geoboxupload") is None:  # no provider, or a stale one from an unloaded plugin
+        stale = registry.providerById("geodock")
+        if stale is not None:
+            registry.removeProvider(stale)
+        _providers.append(GeodockProvider())  # keep the Python side alive while the registry holds it
+        registry.addProvider(_providers[-1])
+    connection = geobox_connection(connections, geobox_server)
+    layer = memory_layer()
+    result = processing.run(
+        "geodock:geoboxupload", {"CONNECTION": connection.name, "INPUT": layer, "NAME": "towns_processing"}
+    )
+    uuid = result["LAYER_UUID"]
+    assert len(remote_features(connection, uuid)) == 3
+
+
+def test_upload_dialog_publishes_the_chosen_layer(connections, geobox_server):
+    from qgis.core import QgsProject
+
+    from geodock.ui.upload_dialog import UploadDialog
+
+    connection = geobox_connection(connections, geobox_server)
+    layer = memory_layer("dialog_towns")
+    QgsProject.instance().addMapLayer(layer)
+    dialog = UploadDialog(None, layer, connection)
+    try:
+        assert dialog.name_edit.text() == "dialog_towns"
+        assert "EPSG:4326" in dialog.crs_label.text()
+        dialog.name_edit.setText("towns_from_dialog")
+        dialog.upload_button.click()
+        assert not dialog.upload_button.isEnabled() and dialog.cancel_button.isEnabled()
+        wait_until(lambda: dialog.task is None, 60, "the upload task to end")
+        assert dialog.remote_uuid, dialog.status.text()
+        assert dialog.progress.value() == 100
+        assert len(remote_features(connection, dialog.remote_uuid)) == 3
+    finally:
+        dialog.close()
+        QgsProject.instance().removeMapLayer(layer.id())
+
+
+def test_create_empty_layer_dialog_takes_fields_from_a_layer(connections, geobox_server):
+    from qgis.core import QgsProject
+
+    from geodock.ui.upload_dialog import CreateEmptyLayerDialog
+
+    connection = geobox_connection(connections, geobox_server)
+    template = memory_layer("template_towns")
+    QgsProject.instance().addMapLayer(template)
+    dialog = CreateEmptyLayerDialog(None, connection)
+    try:
+        dialog.template_combo.setLayer(template)
+        dialog.copy_from_layer()
+        assert [(f.name, f.datatype) for f in dialog.fields()] == [("name", "String"), ("population", "Integer")]
+        assert dialog.geometry_combo.currentText() == "Point"
+        dialog.name_edit.setText("empty_from_dialog")
+        dialog.buttons.accepted.emit()
+        wait_until(
+            lambda: dialog.created_uuid is not None or (bool(dialog.status.text()) and dialog.buttons.isEnabled()),
+            30,
+            "creation",
+        )
+        assert dialog.created_uuid, dialog.status.text()
+    finally:
+        dialog.close()
+        QgsProject.instance().removeMapLayer(template.id())
