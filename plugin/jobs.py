@@ -60,7 +60,9 @@ def next_poll_delay(elapsed: float, samples: list[tuple[float, float]], retry_af
     end is estimated, and polls close in on it (about ``NEAR_END`` s apart around the expected end, then
     spacing out again when the job is late).
     """
-    if elapsed < FAST_PERIOD:
+    if elapsed < FAST_PERIOD / 2:
+        delay = FIRST_POLLS / 2  # many jobs are short: catch their progress and end quickly
+    elif elapsed < FAST_PERIOD:
         delay = FIRST_POLLS
     else:
         delay = min(MAX_INTERVAL, FIRST_POLLS + (elapsed - FAST_PERIOD) / 6.0)

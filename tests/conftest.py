@@ -30,6 +30,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from servers import launch  # noqa: E402
 
+# Server-side job durations, fixed here so that no test's environment changes another test's server.
+SERVER_TIMINGS = {"KOORDINATES_EXPORT_SECONDS": "3", "GEOBOX_TASK_SECONDS": "2", "AMIGOCLOUD_JOB_SECONDS": "2"}
+
 
 class ServerPool:
     """Starts each local server the first time a test asks for it; stops them all at the end."""
@@ -41,7 +44,7 @@ class ServerPool:
     def get(self, name: str) -> launch.Server:
         server = self.running.get(name)
         if server is None or not server.alive():
-            server = launch.start(name, self.workdir)
+            server = launch.start(name, self.workdir, env=SERVER_TIMINGS)
             self.running[name] = server
         return server
 
@@ -141,3 +144,21 @@ def _geodock_log_on_failure(request):
     QgsApplication.messageLog().messageReceived.connect(show)
     yield
     QgsApplication.messageLog().messageReceived.disconnect(show)
+
+
+@pytest.fixture
+def geodock_provider(qgis_app, qgis_processing):
+    """A fresh ``geodock`` Processing provider for this test (removed afterwards)."""
+    from qgis.core import QgsApplication
+
+    from geodock.plugin.processing.provider import GeodockProvider
+
+    registry = QgsApplication.processingRegistry()
+    stale = registry.providerById("geodock")
+    if stale is not None:
+        registry.removeProvider(stale)
+    provider = GeodockProvider()
+    assert registry.addProvider(provider)
+    yield provider
+    if registry.providerById("geodock") is provider:
+        registry.removeProvider(provider)

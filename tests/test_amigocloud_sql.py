@@ -21,8 +21,6 @@ from geodock.plugin.platforms.amigocloud_sql import (
     run_select,
 )
 
-_providers: list = []
-
 
 def amigo_connection(connections, server) -> Connection:
     connections.import_json({"connections": [server.connection()]})
@@ -98,19 +96,9 @@ def test_query_to_geopackage(connections, amigocloud_server, tmp_path: Path, que
     assert all(not f.geometry().isEmpty() for f in layer.getFeatures())
 
 
-def test_processing_algorithm(connections, amigocloud_server):
+def test_processing_algorithm(connections, amigocloud_server, geodock_provider):
     import processing
-    from qgis.core import QgsApplication
 
-    from geodock.plugin.processing.provider import GeodockProvider
-
-    registry = QgsApplication.processingRegistry()
-    if registry.algorithmById("geodock:amigocloudsql") is None:  # no provider, or a stale one from an unloaded plugin
-        stale = registry.providerById("geodock")
-        if stale is not None:
-            registry.removeProvider(stale)
-        _providers.append(GeodockProvider())  # keep the Python side alive while the registry holds it
-        registry.addProvider(_providers[-1])
     connection = amigo_connection(connections, amigocloud_server)
     result = processing.run(
         "geodock:amigocloudsql",

@@ -27,14 +27,8 @@ PLUGIN_ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def provider(qgis_app):
-    from geodock.plugin.processing.provider import GeodockProvider
-
-    registry = QgsApplication.processingRegistry()
-    if registry.providerById("geodock") is None:
-        _keep.append(GeodockProvider())  # the Python side must outlive the test
-        registry.addProvider(_keep[-1])
-    provider = registry.providerById("geodock")
+def provider(geodock_provider):
+    provider = geodock_provider
     if not provider.algorithms():
         provider.refreshAlgorithms()
     return provider
@@ -222,8 +216,6 @@ def test_model_fetchlayer_buffer_executeprocess(connections, wraptile_server, am
     )
 
     registry = QgsApplication.processingRegistry()
-    if registry.algorithmById("geodock:fetchlayer") is None:
-        pytest.skip("geodock:fetchlayer is not there yet")
     if registry.providerById("native") is None:
         from qgis.analysis import QgsNativeAlgorithms
 

@@ -134,10 +134,8 @@ def test_amigocloud_export_failure_reason(ac, jobs, tmp_path):
 
 
 @pytest.fixture
-def provider(qgis_app):
-    from test_exports_koordinates import _geodock_provider
-
-    yield from _geodock_provider("geoboxexport")
+def provider(geodock_provider):
+    return geodock_provider
 
 
 def test_geobox_algorithm_through_processing_run(gb, tmp_path, provider):

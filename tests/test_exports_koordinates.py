@@ -178,33 +178,10 @@ def test_download_resumes_after_a_drop(api, kx, tmp_path, koordinates_server):
     assert not list((tmp_path / "a").glob("*.part*"))
 
 
-_keep: list = []
-
-
 @pytest.fixture
-def provider(qgis_app):
-    """Geodock's Processing provider, registered for the test (and removed after it when added here)."""
-    yield from _geodock_provider("koordinatesexport")
-
-
-def _geodock_provider(algorithm: str):
-    from qgis.core import QgsApplication
-
-    from geodock.plugin.processing.provider import GeodockProvider
-
-    registry = QgsApplication.processingRegistry()
-    added = None
-    if registry.providerById("geodock") is None:
-        added = GeodockProvider()
-        _keep.append(added)
-        registry.addProvider(added)
-    provider = registry.providerById("geodock")
-    if provider.algorithm(algorithm) is None:
-        provider.refreshAlgorithms()
-    yield provider
-    if added is not None:
-        registry.removeProvider(added)  # the plugin's load/unload tests register their own
-        _keep.remove(added)
+def provider(geodock_provider):
+    """Geodock's Processing provider, registered for the test."""
+    return geodock_provider
 
 
 def test_algorithm_through_processing_run(kx, provider, tmp_path):

@@ -3,7 +3,6 @@ with the server's reason, cancel mid-upload, empty remote layers, and ``geodock:
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -14,11 +13,6 @@ from geodock.plugin.connections import Connection
 from geodock.plugin.errors import CancelledError, ResponseError, ValidationError
 from geodock.plugin.platforms.geobox import GeoboxAdapter
 from geodock.plugin.platforms.geobox_upload import FieldSpec, create_empty_layer, upload_file, upload_layer
-
-os.environ.setdefault("GEOBOX_TASK_SECONDS", "0.5")
-
-
-_providers: list = []
 
 
 def geobox_connection(connections, server) -> Connection:
@@ -183,19 +177,9 @@ def test_duplicate_name_is_refused_with_the_reason(connections, geobox_server):
     assert "already exists" in str(raised.value)
 
 
-def test_processing_algorithm(connections, geobox_server):
+def test_processing_algorithm(connections, geobox_server, geodock_provider):
     import processing
-    from qgis.core import QgsApplication
 
-    from geodock.plugin.processing.provider import GeodockProvider
-
-    registry = QgsApplication.processingRegistry()
-    if registry.algorithmById("geodock:geoboxupload") is None:  # no provider, or a stale one from an unloaded plugin
-        stale = registry.providerById("geodock")
-        if stale is not None:
-            registry.removeProvider(stale)
-        _providers.append(GeodockProvider())  # keep the Python side alive while the registry holds it
-        registry.addProvider(_providers[-1])
     connection = geobox_connection(connections, geobox_server)
     layer = memory_layer()
     result = processing.run(

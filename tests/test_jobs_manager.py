@@ -117,7 +117,8 @@ def test_remove_and_signals(kx, clean_jobs, tmp_path):
 def test_poll_delay_is_adaptive():
     from geodock.plugin.jobs import MAX_INTERVAL, NEAR_END, next_poll_delay
 
-    assert next_poll_delay(0, []) == 1.0  # fast at first
+    assert next_poll_delay(0, []) == 0.5  # fast at first
+    assert next_poll_delay(4, []) == 1.0
     assert next_poll_delay(200, []) == MAX_INTERVAL  # capped for long jobs without progress
     now = time.time()
     # 50% after 150 s: about 150 s left -> wait long; 99% -> poll soon.
@@ -160,7 +161,9 @@ def test_many_jobs_share_one_watcher_and_leave_threads_free(kx, clean_jobs, tmp_
         manager.submit(job)
         jobs.append(job)
     wait_until(lambda: all((j.progress or 0) > 0 for j in jobs), 20, "first polls")
-    watchers = [t for t in QgsApplication.taskManager().activeTasks() if t.description() == "Geodock: watching remote jobs"]
+    watchers = [
+        t for t in QgsApplication.taskManager().activeTasks() if t.description() == "Geodock: watching remote jobs"
+    ]
     assert len(watchers) == 1
     assert run_task(lambda feedback: "other work ran", timeout=5) == "other work ran"
     wait_until(lambda: all(j.state.final for j in jobs), 60, "all finished")

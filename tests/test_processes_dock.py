@@ -41,7 +41,9 @@ def qgis_bar_text() -> str:
 
 def load(dock: ProcessesDock, connections, server) -> None:
     connections.import_json({"connections": [server.connection()]})
-    wait_until(lambda: dock.process_list.count() > 0, 30, f"processes listed ({dock.server_label.text()!r}, {qgis_bar_text()})")
+    wait_until(
+        lambda: dock.process_list.count() > 0, 30, f"processes listed ({dock.server_label.text()!r}, {qgis_bar_text()})"
+    )
 
 
 def select(dock: ProcessesDock, process_id: str) -> None:

@@ -64,8 +64,11 @@ class GeodockPlugin:
 
     def initProcessing(self) -> None:
         if self.provider is None:
-            self.provider = GeodockProvider()
-            QgsApplication.processingRegistry().addProvider(self.provider)
+            provider = GeodockProvider()
+            if QgsApplication.processingRegistry().addProvider(provider):
+                self.provider = provider
+            else:  # QGIS refuses a second "geodock" provider (and deletes it); say so instead of failing later
+                log.warning("A Processing provider named geodock is already registered: Geodock's is not added")
 
     def initGui(self) -> None:
         self.initProcessing()
