@@ -337,7 +337,7 @@ class JobManager(QObject):
 
     # Life cycle --------------------------------------------------------------------------------------
 
-    def start(self, iface: Any = None, resume_delay: float = RESUME_DELAY) -> None:
+    def start(self, iface: Any = None, resume_delay: float = RESUME_DELAY) -> None:  # noqa: QGS105 - iface is passed in on purpose (testable; pytest-qgis's iface)
         """Load the saved jobs (no network) and resume watching them ``resume_delay`` s later."""
         self.iface = iface
         self._started = True

@@ -52,14 +52,12 @@ def _open(
 ) -> QgsMapLayer:
     adapter = adapter_for(connection)
     if source.fetch and source.layer_type == "raster":
-        path = adapter.fetch_raster(resource, str(cache_folder(connection)), feedback)  # type: ignore[attr-defined]
+        path = adapter.fetch_raster(resource, str(cache_folder(connection)), feedback)
         return QgsRasterLayer(path, source.name, "gdal")
     if source.fetch:
-        uri = adapter.fetch_features(resource, str(cache_path(connection, resource)), None, feedback)  # type: ignore[attr-defined]
+        uri = adapter.fetch_features(resource, str(cache_path(connection, resource)), None, feedback)
         return QgsVectorLayer(uri, source.name, "ogr")
-    prepare = getattr(adapter, "prepare_sources", None)
-    if prepare is not None:
-        prepare(feedback)  # e.g. a Geobox login, so that the provider's first requests carry a token
+    adapter.prepare_sources(feedback)  # e.g. a Geobox login, so that the provider's first requests carry a token
     if source.layer_type == "vector":
         return QgsVectorLayer(source.uri, source.name, source.provider)
     if source.layer_type == "raster":

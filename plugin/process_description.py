@@ -102,7 +102,8 @@ def schema_kind(schema: dict[str, Any]) -> str:
     ref = str(schema.get("$ref", "")).lower()
     fmt = str(schema.get("format", "")).lower()
     media = str(schema.get("contentMediaType", "")).lower()
-    properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    raw_properties = schema.get("properties")
+    properties = raw_properties if isinstance(raw_properties, dict) else {}
     if fmt == "ogc-bbox" or "bbox.yaml" in ref or ("bbox" in properties and schema.get("type") == "object"):
         return InputKind.BBOX
     if (

@@ -13,7 +13,6 @@ from typing import Optional
 
 from qgis.core import (
     QgsFeedback,
-    QgsLayerTreeGroup,
     QgsMapLayer,
     QgsProject,
     QgsProviderRegistry,
@@ -72,8 +71,8 @@ def layers_of(path: Path) -> list[QgsMapLayer]:
     layers: list[QgsMapLayer] = []
     suffix = path.suffix.lower()
     if suffix in TABLE_SUFFIXES:
-        layer = QgsVectorLayer(str(path), path.stem, "ogr")
-        return [layer] if layer.isValid() else []
+        table = QgsVectorLayer(str(path), path.stem, "ogr")
+        return [table] if table.isValid() else []
     details: list[QgsProviderSublayerDetails] = QgsProviderRegistry.instance().querySublayers(str(path))
     single = len(details) == 1
     for detail in details:
@@ -85,9 +84,9 @@ def layers_of(path: Path) -> list[QgsMapLayer]:
         layer.setName(path.stem if single else detail.name() or path.stem)
         layers.append(layer)
     if not layers and suffix in RASTER_SUFFIXES:
-        layer = QgsRasterLayer(str(path), path.stem, "gdal")
-        if layer.isValid():
-            layers.append(layer)
+        raster = QgsRasterLayer(str(path), path.stem, "gdal")
+        if raster.isValid():
+            layers.append(raster)
     return layers
 
 
@@ -102,7 +101,7 @@ def add_to_project(files: list[Path], group_name: str, project: Optional[QgsProj
     if not layers:
         raise GeodockError(f"No layer could be read from the results of {group_name}")
     root = project.layerTreeRoot()
-    group: QgsLayerTreeGroup = root.insertGroup(0, group_name)
+    group = root.insertGroup(0, group_name)
     for layer in layers:
         project.addMapLayer(layer, False)
         group.addLayer(layer)

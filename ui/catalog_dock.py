@@ -45,7 +45,7 @@ PAGE_SIZE = 100
 class CatalogDock(QgsDockWidget):
     """Browse, inspect and load the resources of Geodock connections."""
 
-    def __init__(self, iface: Any, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, iface: Any, parent: Optional[QWidget] = None) -> None:  # noqa: QGS105 - iface is passed in on purpose (testable; pytest-qgis's iface)
         super().__init__(parent)
         self.setWindowTitle(self.tr("Geodock Catalog"))
         self.iface = iface

@@ -66,8 +66,7 @@ def resource_icon(resource: Resource) -> QIcon:
 
 def child_kind(adapter: PlatformAdapter, resource: Resource) -> str:
     """The kind listed below a resource with children (AmigoCloud: a project's ``datasets``)."""
-    finder = getattr(adapter, "child_kind", None)
-    return finder(resource) if callable(finder) else "datasets"
+    return adapter.child_kind(resource)
 
 
 @dataclass(eq=False)

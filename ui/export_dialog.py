@@ -80,7 +80,7 @@ def human_size(size: Optional[float]) -> str:
 class ExportDialog(QDialog):
     """Export ``resources`` of ``connection`` (Koordinates, Geobox or AmigoCloud)."""
 
-    def __init__(
+    def __init__(  # noqa: QGS105 - iface is passed in on purpose (testable; pytest-qgis's iface)
         self,
         iface: Any,
         connection: Connection,
@@ -568,7 +568,7 @@ class ExportDialog(QDialog):
 EXPORT_KINDS = ("koordinates", "geobox", "amigocloud")
 
 
-def open_export_dialog(iface: Any, parent: Optional[QWidget] = None) -> Optional[ExportDialog]:
+def open_export_dialog(iface: Any, parent: Optional[QWidget] = None) -> Optional[ExportDialog]:  # noqa: QGS105 - iface is passed in on purpose (testable; pytest-qgis's iface)
     """The toolbar's Export…: pick a connection that can export, then show its Export dialog (non-modal)."""
     from qgis.PyQt.QtWidgets import QInputDialog
 

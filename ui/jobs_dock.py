@@ -159,7 +159,7 @@ class ProgressDelegate(QStyledItemDelegate):
 class JobsDock(QgsDockWidget):
     """A dock listing every remote job, with cancel, download again, open folder, add to map, remove."""
 
-    def __init__(self, iface: Any, parent: Optional[QWidget] = None, jobs: Optional[JobManager] = None) -> None:
+    def __init__(self, iface: Any, parent: Optional[QWidget] = None, jobs: Optional[JobManager] = None) -> None:  # noqa: QGS105 - iface is passed in on purpose (testable; pytest-qgis's iface)
         super().__init__(tr("Geodock Jobs"), parent)
         self.iface = iface
         self.manager = jobs or manager()

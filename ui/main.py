@@ -41,7 +41,7 @@ def icon(name: str) -> QIcon:
 class GeodockPlugin:
     """What QGIS's plugin manager holds while Geodock is loaded."""
 
-    def __init__(self, iface: QgisInterface) -> None:
+    def __init__(self, iface: QgisInterface) -> None:  # noqa: QGS105 - iface is passed in on purpose (testable; pytest-qgis's iface)
         self.iface = iface
         self.actions: list[QAction] = []
         self.toolbar: Optional[QToolBar] = None

@@ -68,7 +68,7 @@ def describe_html(description: ProcessDescription) -> str:
 class ProcessesDock(QgsDockWidget):
     """Run OGC API processes from QGIS."""
 
-    def __init__(self, iface: Any, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, iface: Any, parent: Optional[QWidget] = None) -> None:  # noqa: QGS105 - iface is passed in on purpose (testable; pytest-qgis's iface)
         super().__init__(parent)
         self.setWindowTitle(self.tr("Geodock Processes"))
         self.iface = iface

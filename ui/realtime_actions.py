@@ -42,7 +42,7 @@ def dataset_ref(resource: Resource, project_id: Optional[str] = None) -> Dataset
     return DatasetRef(str(project_id), str(resource.id), resource.title or f"dataset {resource.id}")
 
 
-def add_live_layer(
+def add_live_layer(  # noqa: QGS105 - iface is passed in on purpose (testable; pytest-qgis's iface)
     iface: Optional[QgisInterface], connection: Connection, dataset_resource: Any
 ) -> Optional[LiveLayer]:
     """Add ``dataset_resource`` (a catalog :class:`Resource` or a :class:`DatasetRef`) as a live layer; its
@@ -79,7 +79,7 @@ def describe_user_event(event: str, payload: Any) -> str:
 class LiveLayerDialog(QDialog):
     """Choose an AmigoCloud connection, project and dataset; OK adds the live layer."""
 
-    def __init__(self, iface: Optional[QgisInterface], parent: Optional[QWidget] = None) -> None:
+    def __init__(self, iface: Optional[QgisInterface], parent: Optional[QWidget] = None) -> None:  # noqa: QGS105 - iface is passed in on purpose (testable; pytest-qgis's iface)
         super().__init__(parent)
         self.iface = iface
         self.setObjectName("GeodockLiveLayerDialog")

@@ -157,7 +157,7 @@ class SqlConsole(QDialog):
 
     queryFinished = pyqtSignal(str)  # the status line once a query or write is done (for tests and scripts)
 
-    def __init__(
+    def __init__(  # noqa: QGS105 - iface is passed in on purpose (testable; pytest-qgis's iface)
         self,
         iface: Optional[QgisInterface],
         connection: Optional[Connection] = None,

@@ -61,7 +61,7 @@ def fill_connections(combo: QComboBox, selected: Optional[Connection]) -> None:
 class UploadDialog(QDialog):
     """Upload a vector layer to a Geobox connection and publish it."""
 
-    def __init__(
+    def __init__(  # noqa: QGS105 - iface is passed in on purpose (testable; pytest-qgis's iface)
         self,
         iface: Optional[QgisInterface],
         layer: Optional[QgsVectorLayer] = None,
@@ -214,7 +214,7 @@ class UploadDialog(QDialog):
         super().reject()
 
 
-def replace_local_layer(iface: Any, connection: Connection, resource: Resource, layer_id: str) -> None:
+def replace_local_layer(iface: Any, connection: Connection, resource: Resource, layer_id: str) -> None:  # noqa: QGS105 - iface is passed in on purpose (testable; pytest-qgis's iface)
     """Add the remote layer (through the Catalog's loading) and remove the local one once it is in."""
     try:
         from .layer_loading import add_to_map
@@ -244,7 +244,7 @@ def replace_local_layer(iface: Any, connection: Connection, resource: Resource, 
 class CreateEmptyLayerDialog(QDialog):
     """Name, geometry type and fields (typed in, or taken from a QGIS layer) of a new empty remote layer."""
 
-    def __init__(
+    def __init__(  # noqa: QGS105 - iface is passed in on purpose (testable; pytest-qgis's iface)
         self, iface: Optional[QgisInterface], connection: Optional[Connection] = None, parent: Optional[QWidget] = None
     ) -> None:
         super().__init__(parent)

@@ -52,8 +52,7 @@ def _gui_loader() -> Any:
 
 
 def _child_kind(adapter: PlatformAdapter, resource: Resource) -> str:
-    finder = getattr(adapter, "child_kind", None)
-    return finder(resource) if callable(finder) else "datasets"
+    return adapter.child_kind(resource)
 
 
 class GeodockRootItem(QgsDataCollectionItem):

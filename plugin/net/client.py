@@ -220,6 +220,7 @@ class _Attempt(QObject):
         self.received = 0
         self.reply: Optional[QNetworkReply] = None
         self.last_activity = 0.0
+        self.lost = False
         self.response: Optional[HttpResponse] = None
 
     def build(self) -> QNetworkRequest:
@@ -278,11 +279,16 @@ class _Attempt(QObject):
         else:
             reply = nam.sendCustomRequest(qreq, verb)
         self.reply = reply
-        reply.setReadBufferSize(READ_BUFFER)
-        reply.metaDataChanged.connect(self._on_meta)
-        reply.readyRead.connect(self._on_ready_read)
-        reply.uploadProgress.connect(self._on_upload_progress)
-        reply.finished.connect(self.loop.quit)
+        try:
+            reply.setReadBufferSize(READ_BUFFER)
+            reply.metaDataChanged.connect(self._on_meta)
+            reply.readyRead.connect(self._on_ready_read)
+            reply.uploadProgress.connect(self._on_upload_progress)
+            reply.finished.connect(self.loop.quit)
+        except RuntimeError:  # the network manager dropped the reply at once: report it as a lost connection
+            self.lost = True
+            self.reply = None
+            return reply
         if self.feedback is not None:
             self.feedback.canceled.connect(self.cancel)
             if self.feedback.isCanceled():
@@ -295,6 +301,11 @@ class _Attempt(QObject):
                 self.feedback.canceled.disconnect(self.cancel)
             except TypeError:
                 pass
+        if sip.isdeleted(reply):
+            self.lost = True
+            self.reply = None
+            self.timer.stop()
+            return reply
         if reply.isFinished():
             self._on_ready_read()
         self.timer.stop()
@@ -456,6 +467,7 @@ class HttpClient:
                 result = self._outcome(exchange, reply)
             finally:
                 exchange.dispose()
+                del reply  # no frame that an exception keeps alive may hold a reply wrapper
             if isinstance(result, QUrl):  # redirect
                 redirects += 1
                 if redirects > MAX_REDIRECTS:
@@ -485,6 +497,9 @@ class HttpClient:
             raise err
 
     def _outcome(self, exchange: _Attempt, reply: QNetworkReply) -> Union[HttpResponse, QUrl, GeodockError]:
+        if exchange.lost:
+            host = exchange.url.host()
+            return NetworkError(f"The connection to {host} was dropped", f"{exchange.method}: reply lost", host)
         safe_url = redact_url(reply.url().toString())
         if exchange.sink_error is not None:
             return exchange.sink_error

@@ -18,7 +18,7 @@ from typing import Any, Callable, Optional, Union
 
 from qgis.core import QgsFeedback
 
-from .client import AuthApplier, HttpClient, HttpRequest, HttpResponse
+from .client import AuthApplier, HttpClient, HttpRequest, HttpResponse, Params
 
 PageToken = Union[str, int, None]
 
@@ -107,7 +107,7 @@ def fetch_link_page(
     client: HttpClient,
     first_url: str,
     token: PageToken,
-    params: Optional[dict[str, Any]],
+    params: Params,
     auth: Optional[AuthApplier],
     feedback: Optional[QgsFeedback] = None,
 ) -> Page:

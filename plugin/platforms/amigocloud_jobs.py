@@ -52,10 +52,11 @@ class AmigoJob:
 
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> AmigoJob:
+        extra = doc.get("extra")
         return cls(
             id=str(doc.get("job") or doc.get("id") or ""),
             status=str(doc.get("status") or "PENDING"),
-            extra=doc.get("extra") if isinstance(doc.get("extra"), dict) else {},
+            extra=extra if isinstance(extra, dict) else {},
             url=str(doc.get("url") or ""),
         )
 

@@ -107,7 +107,7 @@ class QueryFeatures:
     """A query result as QGIS features (EPSG:4326, as AmigoCloud stores geometries)."""
 
     fields: QgsFields
-    wkb_type: QgsWkbTypes.Type
+    wkb_type: QgsWkbTypes.Type  # type: ignore[valid-type]  # QGIS 3.22's enum class; stubs make it a variable
     features: list[QgsFeature]
     geometry_column: Optional[str]
     skipped: int = 0  # rows whose geometry did not fit the layer's geometry type

@@ -113,6 +113,32 @@ class PlatformAdapter(ABC):
     ) -> Page:
         raise NotImplementedError(f"{self.kind} cannot list {kind}")
 
+    def child_kind(self, resource: Resource) -> str:
+        """The kind listed below a resource with children (``has_children``), e.g. a project's ``datasets``."""
+        return "datasets"
+
+    def layer_sources(self, resource: Resource) -> list[LayerSource]:
+        """The ways ``resource`` can be loaded as a QGIS layer (one of them ``default``); none raises."""
+        raise NotImplementedError(f"{self.kind} has no layer sources")
+
+    def prepare_sources(self, feedback: Optional[QgsFeedback] = None) -> None:
+        """Called before QGIS's own providers open a (non-``fetch``) source, e.g. to log in first."""
+        return None  # most platforms have nothing to prepare
+
+    def fetch_features(
+        self,
+        resource: Resource,
+        output_gpkg_path: str,
+        extent: Optional[tuple[float, float, float, float]] = None,
+        feedback: Optional[QgsFeedback] = None,
+    ) -> str:
+        """Copy ``resource``'s features (within ``extent``, EPSG:4326) into a GeoPackage; its OGR source."""
+        raise NotImplementedError(f"{self.kind} cannot fetch features")
+
+    def fetch_raster(self, resource: Resource, folder: str, feedback: Optional[QgsFeedback] = None) -> str:
+        """Download ``resource``'s raster into ``folder``; the GDAL source of the file."""
+        raise NotImplementedError(f"{self.kind} cannot fetch rasters")
+
     def url(self, path: str) -> str:
         """``path`` below the connection's API root (absolute URLs pass unchanged)."""
         if path.startswith(("http://", "https://")):

@@ -58,12 +58,13 @@ class GeoboxTask:
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> GeoboxTask:
         progress = doc.get("progress")
+        result = doc.get("result")
         return cls(
             uuid=str(doc.get("uuid") or ""),
             name=str(doc.get("name") or doc.get("uuid") or ""),
             state=str(doc.get("state") or "PENDING"),
             progress=float(progress) if isinstance(progress, (int, float)) else None,
-            result=doc.get("result") if isinstance(doc.get("result"), dict) else {},
+            result=result if isinstance(result, dict) else {},
             created_at=str(doc.get("created_at") or ""),
             finished_at=str(doc.get("finished_at") or ""),
         )

@@ -41,10 +41,11 @@ from .geobox import GeoboxAdapter
 UPLOAD_SHARE = 80.0
 FINAL_STATES = ("SUCCESS", "FAILURE", "ABORTED")
 #: Geobox layer types by QGIS geometry type (the server's ``LAYER_TYPES``).
+#: The ignores: these are QGIS 3.22's names; qgis-stubs describe newer QGIS (Qgis.GeometryType.Point, ...).
 LAYER_TYPES = {
-    QgsWkbTypes.GeometryType.PointGeometry: "Point",
-    QgsWkbTypes.GeometryType.LineGeometry: "Polyline",
-    QgsWkbTypes.GeometryType.PolygonGeometry: "Polygon",
+    QgsWkbTypes.GeometryType.PointGeometry: "Point",  # type: ignore[attr-defined]
+    QgsWkbTypes.GeometryType.LineGeometry: "Polyline",  # type: ignore[attr-defined]
+    QgsWkbTypes.GeometryType.PolygonGeometry: "Polygon",  # type: ignore[attr-defined]
 }
 #: Geobox field datatypes by QVariant type.
 FIELD_TYPES = {
@@ -337,7 +338,7 @@ def geometry_layer_type(layer: QgsVectorLayer) -> str:
 def fields_of(layer: QgsVectorLayer) -> list[FieldSpec]:
     """The fields of ``layer`` as Geobox field specs (unknown types become strings; ``fid`` is skipped)."""
     specs = []
-    for qfield in layer.fields():
+    for qfield in layer.fields():  # type: ignore[attr-defined]  # QgsFields is a sequence; stubs lack __iter__
         if qfield.name().lower() == "fid":
             continue
         specs.append(field_spec(qfield))

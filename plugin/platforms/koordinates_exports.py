@@ -7,6 +7,7 @@ blocks: run it in a task or an algorithm. :class:`KoordinatesExportBackend` is t
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Union
@@ -325,7 +326,8 @@ class KoordinatesExports:
         )
         return result.path
 
-    def crop_layers(self, feedback: Optional[QgsFeedback] = None) -> list[CropLayer]:
+    # builtins.list: in this class's annotations, ``list`` is the list() method above.
+    def crop_layers(self, feedback: Optional[QgsFeedback] = None) -> builtins.list[CropLayer]:
         docs = self.client.get_json(self.adapter.url("exports/croplayers/"), auth=self.auth, feedback=feedback) or []
         return [
             CropLayer(
@@ -335,7 +337,7 @@ class KoordinatesExports:
             if isinstance(d, dict) and "id" in d
         ]
 
-    def crop_features(self, layer: CropLayer, feedback: Optional[QgsFeedback] = None) -> list[CropFeature]:
+    def crop_features(self, layer: CropLayer, feedback: Optional[QgsFeedback] = None) -> builtins.list[CropFeature]:
         url = layer.features_url or self.adapter.url(f"exports/croplayers/{layer.id}/cropfeatures/")
         docs = self.client.get_json(url, auth=self.auth, feedback=feedback) or []
         return [

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
-from qgis.core import (
+from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException is missing from qgis-stubs
     QgsCoordinateReferenceSystem,
     QgsFeatureSink,
     QgsProcessingAlgorithm,
@@ -72,8 +72,13 @@ class AmigoCloudSqlAlgorithm(QgsProcessingAlgorithm):
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Query result")))
 
     def processAlgorithm(
-        self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
+        self,
+        parameters: dict[str, Any],
+        context: QgsProcessingContext,
+        feedback: Optional[QgsProcessingFeedback],
     ) -> dict[str, Any]:
+        if feedback is None:  # QGIS may run an algorithm without a feedback object
+            feedback = QgsProcessingFeedback()
         connection = connection_of_kind(
             self.parameterAsString(parameters, self.CONNECTION, context), "amigocloud", "AmigoCloud"
         )

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any, Optional
 
-from qgis.core import (
+from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException is missing from qgis-stubs
     QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsFeedback,
@@ -272,8 +272,13 @@ class ExecuteProcessAlgorithm(_ProcessAlgorithmBase):
         self._add_outputs()
 
     def processAlgorithm(
-        self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
+        self,
+        parameters: dict[str, Any],
+        context: QgsProcessingContext,
+        feedback: Optional[QgsProcessingFeedback],
     ) -> dict[str, Any]:
+        if feedback is None:  # QGIS may run an algorithm without a feedback object
+            feedback = QgsProcessingFeedback()
         text = self.parameterAsString(parameters, self.INPUTS, context).strip() or "{}"
         try:
             values = json.loads(text)
@@ -326,7 +331,11 @@ def parameter_for(spec: ProcessInput) -> Optional[QgsProcessingParameterDefiniti
         parameter = QgsProcessingParameterExtent(name, title, None, spec.optional)
     elif spec.kind in (InputKind.FEATURES, InputKind.GEOMETRY):
         parameter = QgsProcessingParameterFeatureSource(
-            name, title, [QgsProcessing.SourceType.TypeVectorAnyGeometry], None, spec.optional
+            name,
+            title,
+            [QgsProcessing.SourceType.TypeVectorAnyGeometry],  # type: ignore[attr-defined]  # QGIS 3.22 name; stubs: Qgis.ProcessingSourceType
+            None,
+            spec.optional,
         )
     elif spec.kind == InputKind.FILE:
         parameter = QgsProcessingParameterFile(name, title, optional=spec.optional)
@@ -373,8 +382,13 @@ class RemoteProcessAlgorithm(_ProcessAlgorithmBase):
         self._add_outputs()
 
     def processAlgorithm(
-        self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
+        self,
+        parameters: dict[str, Any],
+        context: QgsProcessingContext,
+        feedback: Optional[QgsProcessingFeedback],
     ) -> dict[str, Any]:
+        if feedback is None:  # QGIS may run an algorithm without a feedback object
+            feedback = QgsProcessingFeedback()
         values: dict[str, Any] = {}
         for spec in self.description.inputs:
             if parameters.get(spec.name) is None and spec.kind != InputKind.BOOLEAN:

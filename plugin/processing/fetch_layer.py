@@ -6,7 +6,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Optional
 
-from qgis.core import (
+from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException is missing from qgis-stubs
     QgsCoordinateReferenceSystem,
     QgsFeatureSink,
     QgsFeedback,
@@ -82,13 +82,20 @@ class FetchLayerAlgorithm(QgsProcessingAlgorithm):
         self.addParameter(QgsProcessingParameterExtent(self.EXTENT, self.tr("Extent"), optional=True))
         self.addParameter(
             QgsProcessingParameterFeatureSink(
-                self.OUTPUT, self.tr("Fetched layer"), QgsProcessing.SourceType.TypeVector
+                self.OUTPUT,
+                self.tr("Fetched layer"),
+                QgsProcessing.SourceType.TypeVector,  # type: ignore[attr-defined]  # QGIS 3.22 name; stubs: Qgis.ProcessingSourceType
             )
         )
 
     def processAlgorithm(
-        self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
+        self,
+        parameters: dict[str, Any],
+        context: QgsProcessingContext,
+        feedback: Optional[QgsProcessingFeedback],
     ) -> dict[str, Any]:
+        if feedback is None:  # QGIS may run an algorithm without a feedback object
+            feedback = QgsProcessingFeedback()
         steps = QgsProcessingMultiStepFeedback(2, feedback)
         name = self.parameterAsString(parameters, self.CONNECTION, context)
         resource_id = self.parameterAsString(parameters, self.RESOURCE, context).strip()
@@ -102,7 +109,7 @@ class FetchLayerAlgorithm(QgsProcessingAlgorithm):
             adapter = adapter_for(store().require(name))
             resource = resolve_resource(adapter, resource_id, steps)
             feedback.pushInfo(self.tr("Fetching {title} ({kind})").format(title=resource.title, kind=resource.kind))
-            source = adapter.fetch_features(resource, str(target), extent, steps)  # type: ignore[attr-defined]
+            source = adapter.fetch_features(resource, str(target), extent, steps)
         except GeodockError as err:
             if err.details:
                 feedback.pushDebugInfo(err.details)

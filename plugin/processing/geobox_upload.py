@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
-from qgis.core import (
+from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException is missing from qgis-stubs
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
@@ -71,15 +71,22 @@ class GeoboxUploadAlgorithm(QgsProcessingAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterVectorLayer(
-                self.INPUT, self.tr("Layer to upload"), [QgsProcessing.SourceType.TypeVectorAnyGeometry]
+                self.INPUT,
+                self.tr("Layer to upload"),
+                [QgsProcessing.SourceType.TypeVectorAnyGeometry],  # type: ignore[attr-defined]  # QGIS 3.22 name; stubs: Qgis.ProcessingSourceType
             )
         )
         self.addParameter(QgsProcessingParameterString(self.NAME, self.tr("Remote layer name"), optional=True))
         self.addOutput(QgsProcessingOutputString(self.LAYER_UUID, self.tr("Remote layer uuid")))
 
     def processAlgorithm(
-        self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
+        self,
+        parameters: dict[str, Any],
+        context: QgsProcessingContext,
+        feedback: Optional[QgsProcessingFeedback],
     ) -> dict[str, Any]:
+        if feedback is None:  # QGIS may run an algorithm without a feedback object
+            feedback = QgsProcessingFeedback()
         connection = connection_of_kind(
             self.parameterAsString(parameters, self.CONNECTION, context), "geobox", "Geobox"
         )

@@ -25,7 +25,7 @@ from ..redact import redact_url
 try:  # qgis.PyQt has no QtWebSockets shim in QGIS 3.22; the bindings come from python3-pyqt5.qtwebsockets
     from qgis.PyQt.QtWebSockets import QWebSocket  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover - depends on the QGIS build
-    from PyQt5.QtWebSockets import QWebSocket  # type: ignore[no-redef]
+    from PyQt5.QtWebSockets import QWebSocket  # type: ignore[no-redef]  # noqa: QGS103 - no qgis.PyQt shim
 
 SOCKETIO_PATH = "/v2_socket.io/socket.io/"
 BACKOFF_BASE = 1.0
