@@ -14,7 +14,7 @@ from qgis.core import QgsApplication, QgsMapLayerType
 from qgis.gui import QgisInterface
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction, QDockWidget, QToolBar, QWidget
+from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMainWindow, QToolBar, QWidget
 
 from ..plugin import log
 from ..plugin.connections import store
@@ -198,11 +198,22 @@ class GeodockPlugin:
             dock = cls(self.iface, self.iface.mainWindow())
             dock.setObjectName(f"Geodock{class_name}")
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            self._tabify_with_siblings(dock)
             action = self.dock_actions.get(key)
             if action is not None:
                 dock.visibilityChanged.connect(action.setChecked)
             self.docks[key] = dock
         return self.docks[key]
+
+    def _tabify_with_siblings(self, dock: QDockWidget) -> None:
+        """Put a new Geodock dock in tabs with the ones already open (three stacked docks are too cramped)."""
+        window = self.iface.mainWindow()
+        if not isinstance(window, QMainWindow):
+            return
+        for sibling in self.docks.values():
+            if sibling is not dock and window.dockWidgetArea(sibling) == Qt.DockWidgetArea.RightDockWidgetArea:
+                window.tabifyDockWidget(sibling, dock)
+                return
 
     def toggle_dock(self, key: str, visible: Optional[bool] = None) -> None:
         dock = self.dock(key)
