@@ -43,6 +43,17 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _die_with_parent() -> None:
+    """In the child: SIGTERM when this server dies, however it dies (no leftover qgis_mapserver)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 class MapServer:
     """A ``qgis_mapserver`` child serving the layers ``[(name, uri, provider)]``."""
 
@@ -79,6 +90,7 @@ class MapServer:
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,
+            preexec_fn=_die_with_parent,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

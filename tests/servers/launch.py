@@ -111,6 +111,21 @@ PLATFORMS = ("koordinates", "geobox", "amigocloud", "wraptile", "pygeoapi")
 GEOBOX_APIKEY = "demo-geobox-apikey"
 
 
+def die_with_parent() -> None:
+    """In a child process: get SIGTERM when the parent dies, however it dies (no leftover servers)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def _detach_but_die_with_parent() -> None:
+    os.setsid()  # a session of its own: stop() ends the server and its children together
+    die_with_parent()
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -254,7 +269,12 @@ def start(
     child_env.update(env or {})
     with log.open("wb") as handle:
         process = subprocess.Popen(
-            args, stdout=handle, stderr=subprocess.STDOUT, cwd=str(HERE), env=child_env, start_new_session=True
+            args,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            cwd=str(HERE),
+            env=child_env,
+            preexec_fn=_detach_but_die_with_parent,
         )
     server = Server(spec, port, process, log, ca_file)
     deadline = time.monotonic() + spec.startup_timeout
