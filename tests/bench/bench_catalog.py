@@ -59,12 +59,16 @@ def _connection(server):
     return connection
 
 
+PROBE = StallProbe()
+
+
 def run(bench) -> None:
-    probe = StallProbe()
-    probe.start()
+    # The GUI-thread probe runs while Geodock works; it is paused while the reference (QGIS's OGR provider
+    # reading the whole GeoJSON answer, which holds Python's GIL inside one long C++ call) runs.
+    PROBE.start()
     catalog(bench)
     big_layer(bench)
-    bench.report("catalog: GUI thread longest stall", probe.stop(), "ms", "<=", 50)
+    bench.report("catalog: GUI thread longest stall while Geodock lists and loads", PROBE.longest_ms, "ms", "<=", 50)
 
 
 def catalog(bench) -> None:
@@ -131,6 +135,8 @@ def big_layer(bench) -> None:
         f"{server.url}vectorLayers/{resource.id}/features/?f=json&out_srid=4326&skip=0"
         f"&limit={resource.feature_count}&apikey={GEOBOX_APIKEY}"
     )
+
+    PROBE.stop()
 
     def native(feedback):
         start = time.perf_counter()
