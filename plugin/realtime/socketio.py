@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import random
 from enum import Enum
+from importlib import import_module
 from typing import Any, Optional
 
 from qgis.core import QgsNetworkAccessManager
@@ -25,7 +26,9 @@ from ..redact import redact_url
 try:  # qgis.PyQt has no QtWebSockets shim in QGIS 3.22; the bindings come from python3-pyqt5.qtwebsockets
     from qgis.PyQt.QtWebSockets import QWebSocket  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover - depends on the QGIS build
-    from PyQt5.QtWebSockets import QWebSocket  # type: ignore[no-redef]  # noqa: QGS103 - no qgis.PyQt shim
+    # The same Qt binding qgis.PyQt wraps (PyQt5 with Qt 5, PyQt6 with Qt 6), so this stays Qt6-ready.
+    _binding = QObject.__module__.split(".")[0]
+    QWebSocket = import_module(f"{_binding}.QtWebSockets").QWebSocket  # type: ignore[misc]
 
 SOCKETIO_PATH = "/v2_socket.io/socket.io/"
 BACKOFF_BASE = 1.0
