@@ -7,7 +7,6 @@ from typing import Any, Optional
 from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException is missing from qgis-stubs
     QgsCoordinateReferenceSystem,
     QgsFeatureSink,
-    QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
@@ -16,25 +15,18 @@ from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException 
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ..connections import store
 from ..errors import GeodockError
 from ..platforms.amigocloud_sql import is_write, query_features
-from .geobox_upload import connection_of_kind
+from .base import GeodockAlgorithm, connection_of_kind
 
 
-class AmigoCloudSqlAlgorithm(QgsProcessingAlgorithm):
+class AmigoCloudSqlAlgorithm(GeodockAlgorithm):
     CONNECTION = "CONNECTION"
     PROJECT = "PROJECT"
     QUERY = "QUERY"
     OUTPUT = "OUTPUT"
-
-    def tr(self, text: str) -> str:
-        return QCoreApplication.translate("AmigoCloudSqlAlgorithm", text)
-
-    def createInstance(self) -> AmigoCloudSqlAlgorithm:
-        return type(self)()
 
     def name(self) -> str:
         return "amigocloudsql"
@@ -79,9 +71,7 @@ class AmigoCloudSqlAlgorithm(QgsProcessingAlgorithm):
     ) -> dict[str, Any]:
         if feedback is None:  # QGIS may run an algorithm without a feedback object
             feedback = QgsProcessingFeedback()
-        connection = connection_of_kind(
-            self.parameterAsString(parameters, self.CONNECTION, context), "amigocloud", "AmigoCloud"
-        )
+        connection = connection_of_kind(self.parameterAsString(parameters, self.CONNECTION, context), "amigocloud")
         project = str(self.parameterAsInt(parameters, self.PROJECT, context))
         query = self.parameterAsString(parameters, self.QUERY, context)
         if is_write(query):

@@ -11,7 +11,6 @@ from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException 
     QgsFeatureSink,
     QgsFeedback,
     QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
@@ -22,12 +21,12 @@ from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException 
     QgsProcessingUtils,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ..connections import store
 from ..errors import GeodockError, NotFoundError
 from ..platforms import adapter_for
 from ..platforms.base import PlatformAdapter, Resource
+from .base import GeodockAlgorithm
 
 
 def resolve_resource(adapter: PlatformAdapter, resource_id: str, feedback: Optional[QgsFeedback]) -> Resource:
@@ -45,17 +44,11 @@ def resolve_resource(adapter: PlatformAdapter, resource_id: str, feedback: Optio
     raise GeodockError(f"{adapter.connection.name}: this platform has no layers to fetch")
 
 
-class FetchLayerAlgorithm(QgsProcessingAlgorithm):
+class FetchLayerAlgorithm(GeodockAlgorithm):
     CONNECTION = "CONNECTION"
     RESOURCE = "RESOURCE"
     EXTENT = "EXTENT"
     OUTPUT = "OUTPUT"
-
-    def tr(self, text: str) -> str:
-        return QCoreApplication.translate("FetchLayerAlgorithm", text)
-
-    def createInstance(self) -> FetchLayerAlgorithm:
-        return type(self)()
 
     def name(self) -> str:
         return "fetchlayer"

@@ -7,7 +7,6 @@ from typing import Any, Optional
 
 from qgis.core import (  # type: ignore[attr-defined]
     QgsCoordinateReferenceSystem,
-    QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
@@ -19,18 +18,18 @@ from qgis.core import (  # type: ignore[attr-defined]
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterString,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ..connections import store
 from ..errors import CancelledError, GeodockError
 from ..job_model import JobState
 from ..jobs import wait_for_job
 from ..results import expand_results
+from .base import GeodockAlgorithm
 
 FORMATS = ["GPKG", "Shapefile", "GeoJSON", "CSV", "KML", "DXF"]
 
 
-class GeoboxExportAlgorithm(QgsProcessingAlgorithm):
+class GeoboxExportAlgorithm(GeodockAlgorithm):
     CONNECTION = "CONNECTION"
     LAYER = "LAYER"
     FORMAT = "FORMAT"
@@ -39,12 +38,6 @@ class GeoboxExportAlgorithm(QgsProcessingAlgorithm):
     OUTPUT_FOLDER = "OUTPUT_FOLDER"
     FILE = "FILE"
     LAYERS = "LAYERS"
-
-    def tr(self, text: str) -> str:
-        return QCoreApplication.translate("GeoboxExportAlgorithm", text)
-
-    def createInstance(self) -> GeoboxExportAlgorithm:
-        return type(self)()
 
     def name(self) -> str:
         return "geoboxexport"

@@ -6,7 +6,6 @@ from typing import Any, Optional
 
 from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException is missing from qgis-stubs
     QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
@@ -14,34 +13,18 @@ from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException 
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
-from ..connections import Connection, store
+from ..connections import store
 from ..errors import GeodockError
 from ..platforms.geobox_upload import upload_layer
+from .base import GeodockAlgorithm, connection_of_kind
 
 
-def connection_of_kind(name: str, kind: str, title: str) -> Connection:
-    """The stored connection ``name``, which must be of ``kind`` (a Processing error otherwise)."""
-    connection = store().get(name.strip())
-    if connection is None:
-        raise QgsProcessingException(f"No Geodock connection named {name!r}")
-    if connection.kind != kind:
-        raise QgsProcessingException(f"{connection.name} is not a {title} connection")
-    return connection
-
-
-class GeoboxUploadAlgorithm(QgsProcessingAlgorithm):
+class GeoboxUploadAlgorithm(GeodockAlgorithm):
     CONNECTION = "CONNECTION"
     INPUT = "INPUT"
     NAME = "NAME"
     LAYER_UUID = "LAYER_UUID"
-
-    def tr(self, text: str) -> str:
-        return QCoreApplication.translate("GeoboxUploadAlgorithm", text)
-
-    def createInstance(self) -> GeoboxUploadAlgorithm:
-        return type(self)()
 
     def name(self) -> str:
         return "geoboxupload"
@@ -87,9 +70,7 @@ class GeoboxUploadAlgorithm(QgsProcessingAlgorithm):
     ) -> dict[str, Any]:
         if feedback is None:  # QGIS may run an algorithm without a feedback object
             feedback = QgsProcessingFeedback()
-        connection = connection_of_kind(
-            self.parameterAsString(parameters, self.CONNECTION, context), "geobox", "Geobox"
-        )
+        connection = connection_of_kind(self.parameterAsString(parameters, self.CONNECTION, context), "geobox")
         layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
         if layer is None:
             raise QgsProcessingException(self.tr("The layer to upload could not be read"))

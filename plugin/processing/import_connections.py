@@ -5,28 +5,21 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException is missing from qgis-stubs
-    QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFile,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ..connections import store
 from ..errors import GeodockError
+from .base import GeodockAlgorithm
 
 
-class ImportConnectionsAlgorithm(QgsProcessingAlgorithm):
+class ImportConnectionsAlgorithm(GeodockAlgorithm):
     INPUT = "INPUT"
     COUNT = "COUNT"
-
-    def tr(self, text: str) -> str:
-        return QCoreApplication.translate("ImportConnectionsAlgorithm", text)
-
-    def createInstance(self) -> ImportConnectionsAlgorithm:
-        return type(self)()
 
     def name(self) -> str:
         return "importconnections"

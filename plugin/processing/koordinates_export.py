@@ -7,7 +7,6 @@ from typing import Any, Optional
 
 from qgis.core import (  # type: ignore[attr-defined]
     QgsCoordinateReferenceSystem,
-    QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
@@ -18,16 +17,16 @@ from qgis.core import (  # type: ignore[attr-defined]
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterString,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ..connections import store
 from ..errors import CancelledError, GeodockError
 from ..job_model import JobState
 from ..jobs import wait_for_job
 from ..results import expand_results
+from .base import GeodockAlgorithm
 
 
-class KoordinatesExportAlgorithm(QgsProcessingAlgorithm):
+class KoordinatesExportAlgorithm(GeodockAlgorithm):
     CONNECTION = "CONNECTION"
     ITEMS = "ITEMS"
     CRS = "CRS"
@@ -36,12 +35,6 @@ class KoordinatesExportAlgorithm(QgsProcessingAlgorithm):
     OUTPUT_FOLDER = "OUTPUT_FOLDER"
     ARCHIVE = "ARCHIVE"
     LAYERS = "LAYERS"
-
-    def tr(self, text: str) -> str:
-        return QCoreApplication.translate("KoordinatesExportAlgorithm", text)
-
-    def createInstance(self) -> KoordinatesExportAlgorithm:
-        return type(self)()
 
     def name(self) -> str:
         return "koordinatesexport"
