@@ -538,6 +538,8 @@ class JobManager(QObject):
         if job is None:
             return
         was_final = job.state.final
+        if was_final and not status.state.final:
+            return  # a poll answered before a cancel (or another end) was applied: final states stay final
         _merge(job, status)
         if status.state == JobState.SUCCEEDED and job.result.get(DOWNLOAD) == "pending":
             job.result[DOWNLOAD] = "running"

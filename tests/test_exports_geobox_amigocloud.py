@@ -76,10 +76,22 @@ def test_geobox_export_filtered_into_project(gb, jobs, tmp_path):
     assert "France" not in {f["NAME"] for f in layer.getFeatures()}
 
 
-def test_geobox_abort_and_running_list(gb, jobs, tmp_path, monkeypatch):
+@pytest.fixture
+def slow_gb(connections, tmp_path):
+    """A Geobox server whose tasks take 30 s, so that an abort always meets a running task."""
+    from servers import launch
+
+    server = launch.start("geobox", tmp_path / "slow-geobox", env={"GEOBOX_TASK_SECONDS": "30"})
+    (connection,) = connections.import_json({"connections": [server.connection()]})
+    yield connection
+    server.stop()
+
+
+def test_geobox_abort_and_running_list(slow_gb, jobs, tmp_path, monkeypatch):
     from geodock.plugin.job_model import JobState
     from geodock.plugin.platforms.geobox_jobs import GeoboxTasks
 
+    gb = slow_gb
     api = GeoboxTasks(gb)
     uuid = _countries_uuid(api)
     task = run_task(lambda fb: api.export_layer(uuid, "GeoJSON", feedback=fb))
