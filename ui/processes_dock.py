@@ -1,5 +1,6 @@
 """The Processes dock: an OGC API – Processes connection's landing page and conformance, its processes (with
-search), a description pane, the generated execution form, and the results of the jobs started here.
+search), a description pane, the generated execution form, the results of the jobs started here, and the
+server's own job list (``/jobs``): a job started elsewhere (cuiman, a browser) can be followed from there.
 
 Every network call runs in a QgsTask (:func:`plugin.tasks.run_in_background`). Jobs go to the job manager
 (:mod:`plugin.jobs`), so they show in the Jobs dock, are polled there, and ``Dismiss`` cancels them on the server.
@@ -32,12 +33,26 @@ from ..plugin import log
 from ..plugin.connections import Connection, store
 from ..plugin.errors import GeodockError
 from ..plugin.job_model import Job, JobState
-from ..plugin.platforms.ogcapi import ExecuteOutcome, OgcProcessesAdapter, ProcessSummary, conformance_summary
+from ..plugin.platforms.ogcapi import (
+    ExecuteOutcome,
+    OgcProcessesAdapter,
+    ProcessSummary,
+    StatusInfo,
+    conformance_summary,
+)
 from ..plugin.platforms.ogcapi_jobs import KIND, PLATFORM, write_results
 from ..plugin.process_description import ProcessDescription, execute_request
 from ..plugin.tasks import run_in_background
 from .process_form import ProcessForm, encode_layer_inputs
 from .process_results import ProcessResults
+
+
+def server_job_label(info: StatusInfo) -> str:
+    """One line of the server's job list: id, process, status, progress."""
+    parts = [info.job_id, info.process_id or "?", info.status]
+    if info.progress is not None:
+        parts.append(f"{info.progress:.0f}%")
+    return " · ".join(parts)
 
 
 def describe_html(description: ProcessDescription) -> str:
@@ -115,6 +130,22 @@ class ProcessesDock(QgsDockWidget):
         buttons.addWidget(self.dismiss_button)
         buttons.addWidget(self.execute_button)
         form_layout.addLayout(buttons)
+        jobs_box = QWidget(splitter)
+        jobs_layout = QVBoxLayout(jobs_box)
+        jobs_layout.setContentsMargins(0, 0, 0, 0)
+        jobs_buttons = QHBoxLayout()
+        self.server_jobs_button = QPushButton(self.tr("Server jobs"), jobs_box)
+        self.server_jobs_button.setToolTip(self.tr("List the jobs the server knows, started here or elsewhere"))
+        self.follow_button = QPushButton(self.tr("Follow"), jobs_box)
+        self.follow_button.setToolTip(self.tr("Watch the chosen job in the Jobs dock and fetch its results"))
+        self.follow_button.setEnabled(False)
+        jobs_buttons.addWidget(self.server_jobs_button)
+        jobs_buttons.addStretch(1)
+        jobs_buttons.addWidget(self.follow_button)
+        jobs_layout.addLayout(jobs_buttons)
+        self.server_jobs = QListWidget(jobs_box)
+        jobs_layout.addWidget(self.server_jobs, 1)
+        self.server_job_infos: dict[str, StatusInfo] = {}
         self.results = ProcessResults(splitter)
         layout.addWidget(splitter, 1)
         self.setWidget(body)
@@ -124,6 +155,12 @@ class ProcessesDock(QgsDockWidget):
         self.process_list.currentItemChanged.connect(self._process_changed)
         self.execute_button.clicked.connect(self.execute)
         self.dismiss_button.clicked.connect(self.dismiss)
+        self.server_jobs_button.clicked.connect(self.load_server_jobs)
+        self.follow_button.clicked.connect(self.follow)
+        self.server_jobs.currentItemChanged.connect(
+            lambda item, _previous: self.follow_button.setEnabled(item is not None)
+        )
+        self.server_jobs.itemDoubleClicked.connect(lambda _item: self.follow())
         store().changed.connect(self.reload_connections)
         self._manager = _job_manager()
         if self._manager is not None:
@@ -153,7 +190,10 @@ class ProcessesDock(QgsDockWidget):
         connection = self.connection()
         self.process_list.clear()
         self.description_view.clear()
+        self.server_jobs.clear()
+        self.server_job_infos.clear()
         self._set_form(None)
+        self.server_jobs_button.setEnabled(connection is not None)
         if connection is None:
             self.adapter = None
             self.server_label.setText(self.tr("No OGC API – Processes connection yet: add one under Connections…"))
@@ -274,6 +314,70 @@ class ProcessesDock(QgsDockWidget):
 
         self.results.show_message(self.tr("Sending…"))
         self._run(self.tr("Geodock: executing {id}").format(id=description.id), work, done)
+
+    # The server's own jobs ---------------------------------------------------------------------------------
+
+    def load_server_jobs(self) -> None:
+        """List the server's jobs (``/jobs``, in a task): id, process, status, progress."""
+        if self.adapter is None:
+            return
+        adapter = self.adapter
+        self.server_jobs.clear()
+        self.server_jobs.addItem(self.tr("Loading jobs…"))
+        self.follow_button.setEnabled(False)
+
+        def done(infos: list[StatusInfo]) -> None:
+            if adapter is not self.adapter:
+                return
+            self.server_jobs.clear()
+            self.server_job_infos = {info.job_id: info for info in infos if info.job_id}
+            for info in self.server_job_infos.values():
+                item = QListWidgetItem(server_job_label(info))
+                item.setData(Qt.ItemDataRole.UserRole, info.job_id)
+                item.setToolTip(info.message)
+                self.server_jobs.addItem(item)
+            if not self.server_job_infos:
+                self.server_jobs.addItem(self.tr("The server lists no jobs"))
+
+        self._run(self.tr("Geodock: listing jobs"), lambda feedback: adapter.jobs(feedback), done)
+
+    def follow(self) -> None:
+        """Hand the chosen server job to the job manager: watched, and its results fetched when it ends."""
+        item = self.server_jobs.currentItem()
+        info = self.server_job_infos.get(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+        if info is None or self.adapter is None:
+            return
+        connection = self.adapter.connection.name
+        if self._manager is not None:
+            for known in self._manager.jobs():
+                if known.connection == connection and known.platform == PLATFORM and known.remote_id == info.job_id:
+                    self._show(known)  # followed already
+                    return
+        title = info.process_id or info.job_id
+        job = Job(
+            platform=PLATFORM,
+            connection=connection,
+            remote_id=info.job_id,
+            title=title,
+            kind=KIND,
+            state=info.state,
+            progress=info.progress,
+            message=info.message,
+            result={"job_url": self.adapter.job_url(info.job_id), "process": info.process_id},
+            folder=str(_results_folder(title)),
+        )
+        self._show(job)
+        if self._manager is not None:
+            self._manager.submit(job)
+        else:
+            self.results.show_message(self.tr("No job manager to follow {id}").format(id=job.remote_id))
+
+    def _show(self, job: Job) -> None:
+        """Make ``job`` the one the results pane shows (and Dismiss acts on)."""
+        self.current_job = job.id
+        self.job_ids.add(job.id)
+        self.results.show_job(job)
+        self.dismiss_button.setEnabled(not job.state.final)
 
     def dismiss(self) -> None:
         if self._manager is not None and self.current_job:

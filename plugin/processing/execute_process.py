@@ -176,7 +176,8 @@ def _run_process(
         problems = validate_inputs(description, request)
         if problems:
             raise QgsProcessingException("; ".join(problems))
-        out = Path(folder)
+        # no folder (e.g. an unset model output): a fresh temporary one, never the working directory
+        out = Path(folder) if folder.strip() else Path(QgsProcessingUtils.generateTempFilename("geodock-results"))
         out.mkdir(parents=True, exist_ok=True)
         last = {"message": "", "job": ""}
 
