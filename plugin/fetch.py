@@ -19,7 +19,7 @@ from typing import Any, Optional
 from osgeo import gdal, ogr, osr
 from qgis.core import QgsFeedback
 
-from .errors import CancelledError, GeodockError
+from .errors import CancelledError, GeodockError, UnreadableResponseError
 from .platforms.base import Resource
 
 FID_COLUMN = "geodock_fid"
@@ -76,26 +76,58 @@ class FeatureCopier:
         if not features:
             return
         text = json.dumps({"type": "FeatureCollection", "features": features})
-        gdal.FileFromMemBuffer(self._memory, text.encode("utf-8"))
-        try:
-            options = gdal.VectorTranslateOptions(
-                format="GPKG",
-                accessMode="append" if self.written else None,
-                layerName=self.layer_name,
-                dstSRS=self.crs if self.geometry else None,
-                reproject=False,
-                geometryType="PROMOTE_TO_MULTI" if self.geometry else "NONE",
-                layerCreationOptions=None if self.written else [f"FID={FID_COLUMN}"],
+        self._append(text.encode("utf-8"), len(features), total)
+
+    def add_geojson(self, body: bytes, total: Optional[int] = None) -> int:
+        """Append one page given as a GeoJSON ``FeatureCollection`` document; return its number of features.
+
+        The HTTP body goes to GDAL as it is: parsing a big page with ``json.loads`` (and writing it back with
+        ``json.dumps``) would hold Python's GIL for a long while and stall the GUI thread; GDAL's parsing
+        does not. Raises :class:`UnreadableResponseError` when the body is not a FeatureCollection.
+        """
+        self.check_cancel()
+        head = body[:512].lstrip()
+        if not head.startswith(b"{") or b'"features"' not in body:
+            raise UnreadableResponseError(
+                "The server answered a features page that is not GeoJSON", body[:500].decode("utf-8", "replace")
             )
-            result = gdal.VectorTranslate(str(self.partial), self._memory, options=options)
-            if result is None:
-                raise GeodockError(f"Could not write the fetched features to {self.path.name}", gdal.GetLastErrorMsg())
-            result = None  # closes the data source
+        return self._append(body, None, total)
+
+    def _append(self, body: bytes, count: Optional[int], total: Optional[int]) -> int:
+        gdal.FileFromMemBuffer(self._memory, body)
+        try:
+            source = gdal.OpenEx(self._memory, gdal.OF_VECTOR, allowed_drivers=["GeoJSON"])
+            if source is None or source.GetLayerCount() != 1:
+                raise UnreadableResponseError(
+                    "The server answered a features page that GDAL could not read",
+                    f"{gdal.GetLastErrorMsg()}\n{body[:500].decode('utf-8', 'replace')}",
+                )
+            if count is None:
+                count = source.GetLayer(0).GetFeatureCount()
+            if count:
+                self._translate(source)
+            source = None
         finally:
             gdal.Unlink(self._memory)
-        self.written += len(features)
+        self.written += count
         if self.feedback is not None and total:
             self.feedback.setProgress(min(99.0, 100.0 * self.written / total))
+        return count
+
+    def _translate(self, source: Any) -> None:
+        options = gdal.VectorTranslateOptions(
+            format="GPKG",
+            accessMode="append" if self.written else None,
+            layerName=self.layer_name,
+            dstSRS=self.crs if self.geometry else None,
+            reproject=False,
+            geometryType="PROMOTE_TO_MULTI" if self.geometry else "NONE",
+            layerCreationOptions=None if self.written else [f"FID={FID_COLUMN}"],
+        )
+        result = gdal.VectorTranslate(str(self.partial), source, options=options)
+        if result is None:
+            raise GeodockError(f"Could not write the fetched features to {self.path.name}", gdal.GetLastErrorMsg())
+        result = None  # closes the data source
 
     def _create_empty(self) -> None:
         driver = ogr.GetDriverByName("GPKG")

@@ -41,6 +41,7 @@ FAST_PERIOD = 6.0  # seconds during which polls stay fast (then they space out)
 MAX_INTERVAL = 15.0  # cap between polls of a long job
 NEAR_END = 1.0  # poll interval when the server's progress says the end is near
 ERROR_CAP = 60.0  # cap between polls while the server cannot be reached
+SAVE_DELAY_MS = 250  # jobs are saved at most this often (and at stop)
 
 # Keys of Job.result the manager itself uses (platform keys are the backends' business).
 DOWNLOAD = "geodock_download"  # "pending" | "running" | "done" | "failed"
@@ -334,6 +335,10 @@ class JobManager(QObject):
         self._lookup = connection_lookup
         self.notifier: Optional[Notifier] = None
         self.polls = 0  # requests made by watchers (for the polling-cost benchmark)
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.flush)
 
     # Life cycle --------------------------------------------------------------------------------------
 
@@ -359,7 +364,7 @@ class JobManager(QObject):
             self._timer.stop()
             self._timer.deleteLater()
             self._timer = None
-        self._save()
+        self.flush()
         for task in list(self._tasks.values()):
             if not sip.isdeleted(task):
                 task.cancel()
@@ -630,6 +635,12 @@ class JobManager(QObject):
     # Persistence -------------------------------------------------------------------------------------
 
     def _save(self) -> None:
+        """Save the jobs soon: changes that come in bursts (twenty submits, every poll) are written once."""
+        self._save_timer.start()
+
+    def flush(self) -> None:
+        """Save the jobs now (stop() does; so do tests that read the settings)."""
+        self._save_timer.stop()
         settings.set_value(settings.JOBS, json.dumps([job.to_json() for job in self._jobs.values()]))
 
     @staticmethod

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from helpers import TaskRun, run_task, wait_until
-from qgis.core import QgsFeature, QgsFeedback, QgsGeometry, QgsPointXY, QgsVectorFileWriter, QgsVectorLayer
+from qgis.core import Qgis, QgsFeature, QgsFeedback, QgsGeometry, QgsPointXY, QgsVectorFileWriter, QgsVectorLayer
 
 from geodock.plugin.connections import Connection
 from geodock.plugin.errors import CancelledError, ResponseError, ValidationError
@@ -238,3 +238,43 @@ def test_create_empty_layer_dialog_takes_fields_from_a_layer(connections, geobox
     finally:
         dialog.close()
         QgsProject.instance().removeMapLayer(template.id())
+
+
+def test_upload_dialog_replaces_the_local_layer_with_the_remote_one(connections, geobox_server, qgis_iface):
+    from qgis.core import QgsProject
+
+    from geodock.ui.upload_dialog import UploadDialog
+
+    connection = geobox_connection(connections, geobox_server)
+    project = QgsProject.instance()
+    project.removeAllMapLayers()
+    before = memory_layer("before_towns")
+    local = memory_layer("towns_to_replace")
+    after = memory_layer("after_towns")
+    for layer in (before, local, after):
+        project.addMapLayer(layer)
+    local_id = local.id()
+    order = [node.layerId() for node in project.layerTreeRoot().findLayers()]
+    position = order.index(local_id)
+    qgis_iface.messageBar().clear_messages()
+    dialog = UploadDialog(qgis_iface, local, connection)
+    try:
+        dialog.name_edit.setText("towns_replaced")
+        dialog.replace_check.setChecked(True)
+        dialog.upload_button.click()
+        wait_until(lambda: dialog.task is None, 60, "the upload task to end")
+        assert dialog.remote_uuid, dialog.status.text()
+        wait_until(lambda: project.mapLayer(local_id) is None, 60, "the local layer replaced")
+        layers = [node.layer() for node in project.layerTreeRoot().findLayers()]
+        assert len(layers) == 3 and len(project.mapLayers()) == 3
+        remote = layers[position]  # in the local layer's place in the Layers panel
+        assert remote.id() not in (before.id(), after.id())
+        assert remote.isValid() and remote.providerType() != "memory"
+        assert remote.featureCount() == 3
+        assert sorted(f["name"] for f in remote.getFeatures()) == ["Alpha", "Beta", "Gamma"]
+        # the loading reported to the message bar (not to the iface itself, which has no pushMessage in QGIS)
+        successes = qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Success)
+        assert any("Added" in message and "to the map" in message for message in successes), successes
+    finally:
+        dialog.close()
+        project.removeAllMapLayers()

@@ -109,6 +109,7 @@ def test_remove_and_signals(kx, clean_jobs, tmp_path):
     assert added == [job.id] and manager.is_busy(job.id)
     manager.remove(job.id)
     assert removed == [job.id] and manager.get(job.id) is None and not manager.is_busy(job.id)
+    wait_until(lambda: settings.value(settings.JOBS) is not None, 5, "jobs saved")  # saves are batched
     assert json.loads(settings.value(settings.JOBS)) == []
     spin(0.3)
     manager.stop()

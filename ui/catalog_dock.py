@@ -2,7 +2,8 @@
 
 Connection, kind, server-side search (debounced) and sort choose what :class:`.catalog_model.CatalogModel`
 lists; pages arrive from tasks, so the dock never waits on the network. Errors go to the message bar in one
-line (details in the Geodock log tab) and a failed page shows an error row with Retry.
+line (details in the Geodock log tab) and a failed page shows an error row with Retry. Layers dropped on the
+list of a Geobox connection are uploaded there (:mod:`.browser_drop`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from typing import Any, Optional
 
 from qgis.core import Qgis, QgsApplication
 from qgis.gui import QgsDockWidget, QgsFilterLineEdit
-from qgis.PyQt.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, QUrl
+from qgis.PyQt import sip
+from qgis.PyQt.QtCore import QEvent, QMimeData, QModelIndex, QObject, QPersistentModelIndex, QPoint, Qt, QTimer, QUrl
 from qgis.PyQt.QtGui import QDesktopServices, QGuiApplication
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +36,7 @@ from ..plugin.errors import GeodockError
 from ..plugin.html_sanitize import safe_link
 from ..plugin.platforms import adapter_for
 from ..plugin.platforms.base import LayerSource, ListQuery, PlatformAdapter, Resource, ResourceKind
+from .browser_drop import can_decode, start_uploads
 from .catalog_model import CatalogModel, ErrorRole
 from .layer_loading import add_to_map
 from .resource_details import ResourceDetails
@@ -100,6 +103,11 @@ class CatalogDock(QgsDockWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setDragEnabled(True)
         self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        # Layers dropped on the list upload to the connection when it is Geobox (see upload_dropped).
+        self.view.setAcceptDrops(True)
+        self.view.viewport().setAcceptDrops(True)
+        self.view.viewport().installEventFilter(self)
+        self.uploads: list[Any] = []  # upload tasks started by drops, newest last (tests wait on them)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.details = ResourceDetails(body)
         splitter = QSplitter(Qt.Orientation.Vertical, body)
@@ -422,6 +430,47 @@ class CatalogDock(QgsDockWidget):
         menu.addSeparator()
         menu.addAction(self.refresh_action)
         menu.exec(self.view.viewport().mapToGlobal(point))
+
+    # Drops: upload to Geobox -----------------------------------------------------------------------------------
+
+    def accepts_drop(self, mime: Optional[QMimeData], source: Optional[QObject] = None) -> bool:
+        """Whether a drop of ``mime`` uploads: the connection is Geobox and the drag did not start in this list."""
+        return (
+            self.connection is not None
+            and self.connection.kind == "geobox"
+            and source is not self.view
+            and can_decode(mime)
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view.viewport() and event.type() in (
+            QEvent.Type.DragEnter,
+            QEvent.Type.DragMove,
+            QEvent.Type.Drop,
+        ):
+            if not self.accepts_drop(event.mimeData(), event.source()):
+                event.ignore()
+                return True
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+            if event.type() == QEvent.Type.Drop:
+                self.upload_dropped(event.mimeData())
+            return True
+        return super().eventFilter(watched, event)
+
+    def upload_dropped(self, mime: QMimeData) -> list[Any]:
+        """Upload the vector layers in ``mime`` to the current (Geobox) connection; list again after each."""
+        connection = self.connection
+        if connection is None or connection.kind != "geobox":
+            return []
+
+        def uploaded(_uuid: str) -> None:
+            if not sip.isdeleted(self) and self.connection is not None and self.connection.id == connection.id:
+                self.reload()
+
+        tasks = start_uploads(connection, mime, self.iface.messageBar() if self.iface else None, uploaded)
+        self.uploads = [*self.uploads[-20:], *tasks]
+        return tasks
 
     # Lifecycle -------------------------------------------------------------------------------------------------
 

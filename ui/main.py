@@ -11,7 +11,7 @@ from importlib import import_module
 from typing import Any, Callable, Optional
 
 from qgis.core import QgsApplication, QgsMapLayerType
-from qgis.gui import QgisInterface
+from qgis.gui import QgisInterface, QgsGui
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMainWindow, QToolBar, QWidget
@@ -20,6 +20,7 @@ from ..plugin import log
 from ..plugin.connections import store
 from ..plugin.net.client import install_user_agent, uninstall_user_agent
 from ..plugin.processing.provider import GeodockProvider
+from ..plugin.project_auth import ProjectAuth
 from ..plugin.provider_auth import ProviderAuth
 from ..plugin.version import PLUGIN_DIR
 
@@ -47,11 +48,13 @@ class GeodockPlugin:
         self.toolbar: Optional[QToolBar] = None
         self.provider: Optional[GeodockProvider] = None
         self.provider_auth: Optional[ProviderAuth] = None
+        self.project_auth: Optional[ProjectAuth] = None
         self._connections_dialog: Optional[QWidget] = None
         self.docks: dict[str, QDockWidget] = {}
         self.dock_actions: dict[str, QAction] = {}
         self.browser_provider: Any = None
         self.drop_handler: Any = None
+        self.browser_gui_provider: Any = None
         self.job_manager: Any = None
         self.write_actions: list[QAction] = []  # Geobox upload, SQL console, live layers
         self._write_dialogs: dict[str, QWidget] = {}
@@ -96,10 +99,15 @@ class GeodockPlugin:
         ).setIcon(QgsApplication.getThemeIcon("/mActionSharingExport.svg"))
         self.provider_auth = ProviderAuth(store())
         self.provider_auth.install()
+        self.project_auth = ProjectAuth(store(), lambda line: self.iface.messageBar().pushWarning("Geodock", line))
+        self.project_auth.attach()  # logs in (in the background) only when a project with Geodock layers is read
         install_user_agent()
         self.browser_provider = _optional("..plugin.browser.provider", "create_provider")
         if self.browser_provider is not None:
             QgsApplication.dataItemProviderRegistry().addProvider(self.browser_provider)
+        self.browser_gui_provider = _optional(".browser_drop", "create_gui_provider")
+        if self.browser_gui_provider is not None:
+            QgsGui.dataItemGuiProviderRegistry().addProvider(self.browser_gui_provider)
         handler_class = _optional("..plugin.browser.drop_handler", "handler_class")
         if handler_class is not None and hasattr(self.iface, "registerCustomDropHandler"):
             self.drop_handler = handler_class(self.iface.messageBar())
@@ -132,6 +140,9 @@ class GeodockPlugin:
         if self.browser_provider is not None:
             QgsApplication.dataItemProviderRegistry().removeProvider(self.browser_provider)
             self.browser_provider = None
+        if self.browser_gui_provider is not None:
+            QgsGui.dataItemGuiProviderRegistry().removeProvider(self.browser_gui_provider)
+            self.browser_gui_provider = None
         if self.drop_handler is not None:
             self.iface.unregisterCustomDropHandler(self.drop_handler)
             self.drop_handler = None
@@ -143,6 +154,9 @@ class GeodockPlugin:
             dock.deleteLater()
         self.docks.clear()
         self.dock_actions.clear()
+        if self.project_auth is not None:
+            self.project_auth.detach()
+            self.project_auth = None
         if self.provider_auth is not None:
             self.provider_auth.uninstall()
             self.provider_auth = None

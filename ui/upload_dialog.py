@@ -238,7 +238,7 @@ def replace_local_layer(iface: Any, connection: Connection, resource: Resource, 
             new_node.parent().removeChildNode(new_node)
         project.removeMapLayer(layer_id)
 
-    add_to_map(iface, connection, resource, on_added=swap)
+    add_to_map(iface.messageBar() if iface is not None else None, connection, resource, on_added=swap)
 
 
 class CreateEmptyLayerDialog(QDialog):

@@ -5,7 +5,8 @@ touches a widget. A kind (or an AmigoCloud project) keeps the pages it has loade
 asks for the next page and refreshes the parent, which then lists the cached pages plus the new one.
 Layer items are ``QgsLayerItem`` s whose ``mimeUris()`` carry the same URIs as the Catalog dock's drags, so a
 drop on the map or the Layers panel loads natively (``geodock`` custom URIs go to :mod:`.drop_handler`).
-Context menu actions run on the GUI thread and hand loading to the GUI's layer loader.
+Context menu actions run on the GUI thread and hand loading to the GUI's layer loader. Layers dropped on a Geobox
+connection (or its "Vector layers") are uploaded by the GUI provider in ``ui/browser_drop.py`` (:func:`upload_target`).
 """
 
 from __future__ import annotations
@@ -98,6 +99,35 @@ class ConnectionItem(QgsDataCollectionItem):
         refresh = QAction(QgsApplication.getThemeIcon("/mActionRefresh.svg"), tr("Refresh"), parent)
         refresh.triggered.connect(lambda _=False: self.refresh())
         return [refresh]
+
+
+GEOBOX_UPLOAD_KIND = "vectors"
+
+
+def upload_target(item: Optional[QgsDataItem]) -> Optional[Connection]:
+    """The Geobox connection a drop on ``item`` uploads to: a Geobox connection item or its "Vector layers"."""
+    if item is None or sip.isdeleted(item):
+        return None
+    if isinstance(item, ConnectionItem) and item.connection.kind == "geobox":
+        return item.connection
+    if isinstance(item, KindItem) and item.connection.kind == "geobox" and item.kind == GEOBOX_UPLOAD_KIND:
+        return item.connection
+    return None
+
+
+def refresh_after_upload(item: QgsDataItem) -> None:
+    """List the vector layers of ``item`` (a drop target) again so a newly published layer shows."""
+    if isinstance(item, KindItem):
+        item.reload()
+        return
+    listings = [
+        child
+        for child in getattr(item, "_python_children", [])
+        if not sip.isdeleted(child) and isinstance(child, KindItem) and child.kind == GEOBOX_UPLOAD_KIND
+    ]
+    for listing in listings:
+        if listing.state() != QgsDataItem.NotPopulated:
+            listing.reload()
 
 
 def owned_by(parent: QgsDataItem, children: list[QgsDataItem]) -> list[QgsDataItem]:

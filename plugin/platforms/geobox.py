@@ -213,14 +213,15 @@ class GeoboxAdapter(PlatformAdapter):
         skip = 0
         while True:
             copier.check_cancel()
-            data = self.client.get_json(
-                self.url(path), params={**params, "skip": skip, "limit": FEATURES_PAGE}, auth=applier, feedback=feedback
+            request = HttpRequest(
+                self.url(path), "GET", params={**params, "skip": skip, "limit": FEATURES_PAGE}, auth=applier
             )
-            if not isinstance(data, dict) or not isinstance(data.get("features"), list):
-                raise UnreadableResponseError("Geobox answered a features page that is not GeoJSON", str(data)[:500])
-            copier.add_features(data["features"], total if isinstance(total, int) else None)
-            skip += len(data["features"])
-            if len(data["features"]) < FEATURES_PAGE:
+            response = self.client.send(request, feedback)
+            if "html" in response.header("content-type").lower():
+                response.json()  # raises the clear "web page instead of data" error
+            count = copier.add_geojson(response.body, total if isinstance(total, int) else None)
+            skip += count
+            if count < FEATURES_PAGE:
                 break
         return copier.finish()
 
