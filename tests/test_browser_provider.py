@@ -103,7 +103,7 @@ def test_error_item_on_server_failure(koordinates):
     assert "Server error (500)" in children[0].name()
 
 
-def test_layer_item_mime_uri_drops_as_a_valid_layer(koordinates):
+def test_layer_item_mime_uri_drops_as_a_valid_layer(koordinates, qgis_iface):
     _root, layers = kind_item(koordinates)
     [countries] = [c for c in populated(layers) if c.name() == "World Countries"]
     uri = countries.mimeUri()
@@ -115,12 +115,18 @@ def test_layer_item_mime_uri_drops_as_a_valid_layer(koordinates):
     assert layer.isValid(), layer.error().summary()
     assert layer.featureCount() > 100
     actions = [a.text() for a in countries.actions(None)]
-    assert {"Add to map", "Copy id", "Copy URL", "Open on the web", "Refresh"} <= set(actions)
+    assert {"Add to map", "Export…", "Copy id", "Copy URL", "Open on the web", "Refresh"} <= set(actions)
     assert any(a.startswith("Add to map as ") for a in actions)
+    export = next(a for a in countries.actions(None) if a.text() == "Export…")
+    export.trigger()
+    from geodock.ui.export_dialog import ExportDialog
+
+    [dialog] = [w for w in qgis_iface.mainWindow().findChildren(ExportDialog) if w.isVisible()]
+    assert [r.title for r in dialog.resources] == ["World Countries"]
+    dialog.close()
 
 
 def test_custom_uri_drop_loads_through_geodock(koordinates, qgis_iface):
-    pytest.importorskip("geodock.plugin.layers")
     _root, tables = kind_item(koordinates, "tables")
     [codes] = [c for c in populated(tables) if c.name() == "Country Codes"]
     [dropped] = QgsMimeDataUtils.decodeUriList(QgsMimeDataUtils.encodeUriList(codes.mimeUris()))

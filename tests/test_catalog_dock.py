@@ -187,7 +187,6 @@ def test_sanitizer_drops_active_and_remote_content():
 
 
 def test_double_click_adds_the_layer(koordinates, dock, qgis_iface):
-    pytest.importorskip("geodock.plugin.layers")
     QgsProject.instance().removeAllMapLayers()
     show_kind(dock, koordinates.connection()["name"], "layers")
     row = next(i for i, r in enumerate(resources(dock)) if r.title == "World Countries")
@@ -197,6 +196,25 @@ def test_double_click_adds_the_layer(koordinates, dock, qgis_iface):
     assert layer.isValid() and "World Countries" in layer.name()
     assert qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Success)
     QgsProject.instance().removeAllMapLayers()
+
+
+def test_export_opens_the_dialog_for_the_selected_items(koordinates, dock, qgis_iface):
+    from qgis.PyQt.QtCore import QItemSelectionModel
+
+    show_kind(dock, koordinates.connection()["name"], "layers")
+    rows = [i for i, r in enumerate(resources(dock)) if r.title in ("World Countries", "Disputed Borders")]
+    selection = dock.view.selectionModel()
+    for row in rows:
+        selection.select(dock.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select)
+    dialog = dock.export_selected()
+    try:
+        assert dialog is not None and dialog.connection.kind == "koordinates"
+        assert sorted(r.title for r in dialog.resources) == ["Disputed Borders", "World Countries"]
+    finally:
+        dialog.close()
+    selection.clearSelection()
+    dock.view.setCurrentIndex(dock.model.index(-1, -1))
+    assert dock.export_selected() is None
 
 
 def test_drag_from_the_dock_carries_the_browser_uri(koordinates, dock):

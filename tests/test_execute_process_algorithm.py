@@ -287,7 +287,7 @@ def test_qgis_process_subprocess(connections, wraptile_server, tmp_path):
 
     binary = Path("/usr/bin/qgis_process.bin")
     if not binary.exists():
-        pytest.skip("qgis_process.bin is not installed")
+        raise AssertionError("qgis_process.bin is not installed (tests/tools/setup.sh installs qgis)")
     config = tmp_path / "config"
     plugins = config / "profiles" / "default" / "python" / "plugins"
     plugins.mkdir(parents=True)

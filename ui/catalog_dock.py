@@ -34,7 +34,7 @@ from ..plugin import log
 from ..plugin.connections import KIND_TITLES, Connection, store
 from ..plugin.errors import GeodockError
 from ..plugin.html_sanitize import safe_link
-from ..plugin.platforms import adapter_for
+from ..plugin.platforms import EXPORTABLE_KINDS, adapter_for
 from ..plugin.platforms.base import LayerSource, ListQuery, PlatformAdapter, Resource, ResourceKind
 from .browser_drop import can_decode, start_uploads
 from .catalog_model import CatalogModel, ErrorRole
@@ -129,11 +129,14 @@ class CatalogDock(QgsDockWidget):
         self.copy_url_action = QAction(self.tr("Copy URL"), self)
         self.open_web_action = QAction(self.tr("Open on the web"), self)
         self.refresh_action = QAction(QgsApplication.getThemeIcon("/mActionRefresh.svg"), self.tr("Refresh"), self)
+        self.export_action = QAction(QgsApplication.getThemeIcon("/mActionSharingExport.svg"), self.tr("Export…"), self)
+        self.export_action.setToolTip(self.tr("Export the selected items server-side and download them"))
+        self.export_action.triggered.connect(lambda _=False: self.export_selected())
         self.more_button = QToolButton(body)
         self.more_button.setText(self.tr("More"))
         self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         more_menu = QMenu(self.more_button)
-        for action in (self.copy_id_action, self.copy_url_action, self.open_web_action):
+        for action in (self.export_action, self.copy_id_action, self.copy_url_action, self.open_web_action):
             more_menu.addAction(action)
         self.more_button.setMenu(more_menu)
         refresh_button = QToolButton(body)
@@ -334,6 +337,26 @@ class CatalogDock(QgsDockWidget):
         indexes = self.view.selectionModel().selectedIndexes() or [self.view.currentIndex()]
         return [r for r in (self.model.resource(i) for i in indexes if i.isValid()) if r is not None]
 
+    def exportable(self, resource: Resource) -> bool:
+        """Whether ``resource`` can be exported server-side by its platform."""
+        kinds = EXPORTABLE_KINDS.get(self.connection.kind if self.connection else "", ())
+        return resource.kind in kinds
+
+    def export_selected(self) -> Optional[QWidget]:
+        """Open the Export dialog for the selected items (non-modal); the dialog, or None with a message."""
+        resources = [r for r in self.selected_resources() if self.exportable(r)]
+        if self.connection is None or not resources:
+            self.iface.messageBar().pushInfo(
+                "Geodock", self.tr("Select one or more layers, tables or datasets to export")
+            )
+            return None
+        from .export_dialog import ExportDialog
+
+        dialog = ExportDialog(self.iface, self.connection, resources, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
     def current_resource(self) -> Optional[Resource]:
         return self.model.resource(self.view.currentIndex())
 
@@ -423,6 +446,8 @@ class CatalogDock(QgsDockWidget):
                     QgsApplication.getThemeIcon("/mActionAddLayer.svg"), self.tr("Add to map")
                 ).triggered.connect(lambda _=False: self.add_resource(resource))
                 self._fill_sources_menu(menu.addMenu(self.tr("Add to map as…")), resource)
+            if self.exportable(resource):
+                menu.addAction(self.export_action)
             menu.addSeparator()
             menu.addAction(self.copy_id_action)
             menu.addAction(self.copy_url_action)

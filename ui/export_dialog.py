@@ -592,3 +592,13 @@ def open_export_dialog(iface: Any, parent: Optional[QWidget] = None) -> Optional
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     dialog.show()
     return dialog
+
+
+def open_export_for(connection: Connection, resources: list[Resource]) -> ExportDialog:
+    """The Browser panel's "Export…": the Export dialog for ``resources`` in QGIS's main window (non-modal)."""
+    from qgis.utils import iface
+
+    dialog = ExportDialog(iface, connection, resources, iface.mainWindow())
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog

@@ -32,7 +32,7 @@ from .. import log
 from ..connections import Connection, store
 from ..errors import GeodockError
 from ..html_sanitize import safe_link
-from ..platforms import adapter_for
+from ..platforms import EXPORTABLE_KINDS, adapter_for
 from ..platforms.base import LayerSource, ListQuery, PlatformAdapter, Resource
 from ..version import PLUGIN_DIR
 from .uris import PROVIDER_KEY, default_source, mime_uri
@@ -50,6 +50,13 @@ def _gui_loader() -> Any:
     from ...ui import layer_loading
 
     return layer_loading
+
+
+def _gui_exporter() -> Any:
+    """The GUI's Export dialog module (imported when the menu action runs, on the GUI thread)."""
+    from ...ui import export_dialog
+
+    return export_dialog
 
 
 def _child_kind(adapter: PlatformAdapter, resource: Resource) -> str:
@@ -395,6 +402,10 @@ def resource_actions(
                     lambda _=False, s=source: _gui_loader().add_to_map(None, connection, resource, s)
                 )
                 actions.append(action)
+    if resource.kind in EXPORTABLE_KINDS.get(connection.kind, ()):
+        export = QAction(QgsApplication.getThemeIcon("/mActionSharingExport.svg"), tr("Export…"), parent)
+        export.triggered.connect(lambda _=False: _gui_exporter().open_export_for(connection, [resource]))
+        actions.append(export)
     copy_id = QAction(QgsApplication.getThemeIcon("/mActionEditCopy.svg"), tr("Copy id"), parent)
     copy_id.triggered.connect(lambda _=False: QGuiApplication.clipboard().setText(resource.id))
     actions.append(copy_id)

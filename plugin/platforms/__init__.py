@@ -9,6 +9,13 @@ from ..connections import Connection
 from ..net.client import HttpClient
 from .base import PlatformAdapter
 
+# Resource kinds each platform exports server-side (ui/export_dialog.py).
+EXPORTABLE_KINDS: dict[str, tuple[str, ...]] = {
+    "koordinates": ("vector", "raster", "table"),
+    "geobox": ("vector", "view"),
+    "amigocloud": ("dataset",),
+}
+
 _MODULES = {
     "koordinates": ("koordinates", "KoordinatesAdapter"),
     "geobox": ("geobox", "GeoboxAdapter"),
