@@ -224,3 +224,54 @@ def test_algorithm_refuses_an_invalid_export(kx, provider, tmp_path):
             },
         )
     assert "does not exist" in str(info.value)
+
+
+def test_export_through_headless_qgis_process(koordinates_server, tmp_path):
+    """`geodock:koordinatesexport` in a `qgis_process` subprocess with a fresh profile (TLS CA from the import)."""
+    import json
+    import subprocess
+
+    from test_connections import _fresh_profile
+
+    env, _profile = _fresh_profile(tmp_path)
+    connections = tmp_path / "connections.json"
+    connections.write_text(
+        json.dumps(
+            {
+                "connections": [koordinates_server.connection()],
+                "certificate_authorities": [str(koordinates_server.ca_file)],
+            }
+        )
+    )
+    setup = subprocess.run(
+        ["qgis_process.bin", "run", "geodock:importconnections", f"--INPUT={connections}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert setup.returncode == 0, setup.stdout + setup.stderr
+    out = tmp_path / "export"
+    run = subprocess.run(
+        [
+            "qgis_process.bin",
+            "run",
+            "geodock:koordinatesexport",
+            f"--CONNECTION={koordinates_server.connection()['name']}",
+            "--ITEMS=3",
+            "--CRS=EPSG:3857",
+            "--FORMAT=application/x-ogc-gpkg",
+            f"--OUTPUT_FOLDER={out}",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "ARCHIVE:" in run.stdout
+    gpkgs = list(out.rglob("*.gpkg"))
+    assert gpkgs, run.stdout
+    layer = QgsVectorLayer(str(gpkgs[0]), "exported", "ogr")
+    assert layer.isValid() and layer.featureCount() == 46 and layer.crs().authid() == "EPSG:3857"
+    assert koordinates_server.credentials["token"] not in run.stdout + run.stderr
