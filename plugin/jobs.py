@@ -683,4 +683,9 @@ def manager() -> JobManager:
     global _manager
     if _manager is None or sip.isdeleted(_manager):
         _manager = JobManager()
+        app = QCoreApplication.instance()
+        if app is not None and _manager.thread() is not app.thread():
+            # First asked for from a worker thread (a task): it still belongs to the GUI thread, where its
+            # slots must run (they touch the project and the message bar).
+            _manager.moveToThread(app.thread())
     return _manager

@@ -170,3 +170,19 @@ def test_many_jobs_share_one_watcher_and_leave_threads_free(kx, clean_jobs, tmp_
     wait_until(lambda: all(j.state.final for j in jobs), 60, "all finished")
     assert all(j.state.value == "succeeded" for j in jobs)
     manager.stop()
+
+
+def test_manager_first_asked_for_from_a_worker_belongs_to_the_gui_thread(qgis_app):
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from geodock.plugin import jobs
+
+    previous = jobs._manager
+    jobs._manager = None
+    try:
+        made = run_task(lambda feedback: jobs.manager())
+        assert made.thread() is QCoreApplication.instance().thread()
+    finally:
+        if jobs._manager is not None:
+            jobs._manager.deleteLater()
+        jobs._manager = previous
