@@ -278,3 +278,48 @@ def test_upload_dialog_replaces_the_local_layer_with_the_remote_one(connections,
     finally:
         dialog.close()
         project.removeAllMapLayers()
+
+
+def test_finished_publish_task_adds_its_new_layer(connections, geobox_server, tmp_path):
+    """A publish task followed in the Jobs dock links to its result: the new remote layer, added as a copy."""
+    from geodock.plugin.job_model import Job, JobState, backend_for
+    from geodock.plugin.net.client import HttpRequest
+    from geodock.plugin.platforms.geobox import GeoboxAdapter
+
+    connection = geobox_connection(connections, geobox_server)
+    source = tmp_path / "towns.gpkg"
+    layer = memory_layer()
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    QgsVectorFileWriter.writeAsVectorFormatV2(layer, str(source), layer.transformContext(), options)
+
+    def publish(feedback):
+        uploaded = upload_file(connection, source, feedback)
+        adapter = GeoboxAdapter(connection)
+        request = HttpRequest(
+            adapter.url(f"files/{uploaded.uuid}/publish/"),
+            "POST",
+            form={"publish_as": "vector", "layer_name": "towns_task"},
+            auth=adapter.authenticated(feedback),
+        )
+        return adapter.client.send(request, feedback).json()["task_id"]
+
+    task_id = run_task(publish)
+    job = Job("geobox", connection.name, task_id, "Publish towns_task", "task")
+    backend = backend_for(job, connection)
+
+    def follow(feedback):
+        while True:
+            status = backend.poll(job, feedback)
+            if status.state.final:
+                job.result.update(status.result)
+                return status
+            feedback.setProgress(status.progress or 0)
+            import time
+
+            time.sleep(0.3)
+
+    assert run_task(follow).state == JobState.SUCCEEDED
+    (path,) = run_task(lambda feedback: backend.fetch_results(job, tmp_path / "results", feedback))
+    copy = QgsVectorLayer(str(path), "copy", "ogr")
+    assert copy.isValid() and copy.featureCount() == 3

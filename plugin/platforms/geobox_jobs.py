@@ -20,7 +20,7 @@ from ..connections import Connection
 from ..errors import GeodockError
 from ..job_model import Job, JobBackend, JobState, JobStatus, register_backend
 from ..net.client import HttpClient, HttpRequest, shared_client
-from ..net.download import download
+from ..net.download import download, safe_filename
 from .geobox import GeoboxAdapter
 
 EXPORT_FORMATS = {
@@ -211,9 +211,20 @@ class GeoboxTaskBackend(JobBackend):
         return self.api.abort(job.remote_id, feedback).status()
 
     def fetch_results(self, job: Job, folder: Path, feedback: Optional[QgsFeedback] = None) -> list[Path]:
-        file_uuid = job.result.get("file_uuid")
-        if not file_uuid:
-            file_uuid = self.api.task(job.remote_id, feedback).result.get("file_uuid")
+        """An export task's file; a publish task's new vector layer as a local copy (to add to the map)."""
+        result = dict(job.result)
+        if not result.get("file_uuid") and not result.get("layer_uuid"):
+            result.update(self.api.task(job.remote_id, feedback).result)
+        file_uuid = result.get("file_uuid")
+        layer_uuid = result.get("layer_uuid")
+        if not file_uuid and layer_uuid:
+            from .geobox import GeoboxAdapter
+
+            adapter = GeoboxAdapter(self.connection)
+            resource = adapter.resource_by_id("vector", str(layer_uuid), feedback)
+            target = folder / f"{safe_filename(resource.title or str(layer_uuid), 'layer')}.gpkg"
+            source = adapter.fetch_features(resource, str(target), None, feedback)
+            return [Path(source.split("|")[0])]
         if not file_uuid:
             made = ", ".join(f"{k} {v}" for k, v in job.result.items() if k.endswith("_uuid")) or tr("nothing")
             raise GeodockError(tr("This task made no file to download (it made {made})").format(made=made))
