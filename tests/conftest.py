@@ -162,3 +162,22 @@ def geodock_provider(qgis_app, qgis_processing):
     yield provider
     if registry.providerById("geodock") is provider:
         registry.removeProvider(provider)
+
+
+@pytest.fixture(autouse=True)
+def _no_task_outlives_its_test(request):
+    """Cancel and wait for every QgsTask a test left running, so none overlaps the next test's set-up.
+
+    (A request being created on a worker while the GUI thread writes the auth database can deadlock inside
+    QGIS -- the auth manager's lock and Python's GIL taken in opposite orders -- so tests must not overlap.)
+    """
+    yield
+    if not request.config.pluginmanager.hasplugin("pytest_qgis"):
+        return
+    from helpers import wait_until
+    from qgis.core import QgsApplication
+
+    manager = QgsApplication.taskManager()
+    for task in manager.activeTasks():
+        task.cancel()
+    wait_until(lambda: not manager.activeTasks(), 30, "background tasks to end after the test")
