@@ -54,6 +54,9 @@ def run_task(work: Callable[[QgsFeedback], Any], timeout: float = 60.0) -> Any:
     """Run ``work(feedback)`` in a QgsTask; return its result or raise its error."""
     run = TaskRun(work).wait(timeout)
     if run.error is not None:
+        details = getattr(run.error, "details", "")
+        if details:
+            print(f"task failed: {details}")  # the traceback of an unexpected error, for the test report
         raise run.error
     return run.result
 

@@ -73,6 +73,15 @@ def test_query_token_auth_and_cross_origin_redirect_drops_credentials(client, ht
     assert data["headers"]["Authorization"] == "key key-789"
 
 
+@pytest.mark.parametrize(("status", "method_after"), [("303", "GET"), ("302", "GET"), ("307", "POST")])
+def test_redirect_after_post_follows_http_rules(client, httpbin, status, method_after):
+    to = f"{httpbin.root}/method"
+    request = HttpRequest(f"{httpbin.root}/redirect", "POST", params={"to": to, "status": status}, json={"a": 1})
+    data = send(client, request).json()
+    assert data["method"] == method_after
+    assert (data["body"] != "") == (method_after == "POST")
+
+
 def test_500_is_reported_then_next_request_succeeds(client, httpbin):
     httpbin.fault(status=500, path="/echo")
     with pytest.raises(errors.ServerError) as caught:

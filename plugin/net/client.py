@@ -222,6 +222,7 @@ class _Attempt(QObject):
         self.last_activity = 0.0
         self.lost = False
         self.response: Optional[HttpResponse] = None
+        self.final_status = 0
 
     def build(self) -> QNetworkRequest:
         qreq = QNetworkRequest(self.url)
@@ -327,7 +328,10 @@ class _Attempt(QObject):
                     pass
             # The reply belongs to QGIS's network manager of this thread, which still holds it: let Qt
             # delete it the Qt way (with the next event loop of this thread).
-            self.reply.deleteLater()
+            try:
+                self.reply.deleteLater()
+            except RuntimeError:  # already deleted by Qt
+                pass
             self.reply = None
         for obj in (self.timer, self.loop):
             sip.delete(obj)
@@ -462,17 +466,18 @@ class HttpClient:
         while True:
             _check_cancel(feedback)
             exchange = _Attempt(request, url, method, sink, feedback, authenticate)
-            reply = exchange.run()
             try:
-                result = self._outcome(exchange, reply)
+                result = self._outcome(exchange, exchange.run())
+            except RuntimeError as err:  # sip: Qt deleted the reply while we still used it
+                log.debug(f"{method} {redact_url(url.toString())}: reply lost ({err})")
+                result = _lost(exchange)
             finally:
                 exchange.dispose()
-                del reply  # no frame that an exception keeps alive may hold a reply wrapper
             if isinstance(result, QUrl):  # redirect
                 redirects += 1
                 if redirects > MAX_REDIRECTS:
                     raise NetworkError("Too many redirects", url=redact_url(url.toString()))
-                status = exchange.status()
+                status = exchange.final_status
                 if status == 303 or (status in (301, 302) and method == "POST"):
                     method = "GET"
                 url = url.resolved(result)
@@ -498,8 +503,7 @@ class HttpClient:
 
     def _outcome(self, exchange: _Attempt, reply: QNetworkReply) -> Union[HttpResponse, QUrl, GeodockError]:
         if exchange.lost:
-            host = exchange.url.host()
-            return NetworkError(f"The connection to {host} was dropped", f"{exchange.method}: reply lost", host)
+            return _lost(exchange)
         safe_url = redact_url(reply.url().toString())
         if exchange.sink_error is not None:
             return exchange.sink_error
@@ -511,7 +515,7 @@ class HttpClient:
                 f"Timed out: {exchange.method} {safe_url}",
                 safe_url,
             )
-        status = exchange.status()
+        status = exchange.final_status = exchange.status()
         headers = exchange.headers()
         error = reply.error()
         if status == 0 or (error != QNetworkReply.NetworkError.NoError and 200 <= status < 300):
@@ -568,6 +572,12 @@ class HttpClient:
     ) -> Any:
         """``method`` ``url`` with a JSON body; returns the JSON answer (None for an empty body)."""
         return self.send(HttpRequest(url, method, json=payload, auth=auth, **kwargs), feedback).json()
+
+
+def _lost(exchange: _Attempt) -> NetworkError:
+    """The error for a reply that Qt dropped before it was read: a dropped connection (retryable)."""
+    host = exchange.url.host()
+    return NetworkError(f"The connection to {host} was dropped", f"{exchange.method}: reply lost", host)
 
 
 def _origin(url: QUrl) -> tuple[str, str, int]:

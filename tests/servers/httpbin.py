@@ -12,7 +12,7 @@ Routes:
   GET  /bytes/{n}[?name=F][&ranges=0]  -> n bytes of a fixed file, Range support (unless ranges=0),
                                      Content-Disposition F (default bytes-n.bin)
   GET  /bytes/{n}/sha256          -> {"sha256", "size"}
-  GET  /redirect?to=URL&status=C  -> a redirect
+  *    /redirect?to=URL&status=C  -> a redirect (301, 302, 303, 307)
   POST /upload                    -> multipart streamed to disk: {"fields": {...}, "files": {field: {filename, size, sha256}}}
   *    /method                    -> {"method", "body", "content_type"}
 """
@@ -155,12 +155,16 @@ async def bytes_sha256(request: web.Request) -> web.Response:
     return web.json_response({"sha256": await asyncio.get_running_loop().run_in_executor(None, digest), "size": size})
 
 
+REDIRECTS = {
+    "301": web.HTTPMovedPermanently,
+    "302": web.HTTPFound,
+    "303": web.HTTPSeeOther,
+    "307": web.HTTPTemporaryRedirect,
+}
+
+
 async def redirect(request: web.Request) -> web.Response:
-    raise (
-        web.HTTPFound(request.query["to"])
-        if request.query.get("status", "302") == "302"
-        else web.HTTPTemporaryRedirect(request.query["to"])
-    )
+    raise REDIRECTS[request.query.get("status", "302")](request.query["to"])
 
 
 async def upload(request: web.Request) -> web.Response:
@@ -204,7 +208,7 @@ def build(data_dir: Path) -> web.Application:
     app.router.add_get("/slow", slow)
     app.router.add_get("/bytes/{size:\\d+}", get_bytes)
     app.router.add_get("/bytes/{size:\\d+}/sha256", bytes_sha256)
-    app.router.add_get("/redirect", redirect)
+    app.router.add_route("*", "/redirect", redirect)
     app.router.add_post("/upload", upload)
     app.router.add_route("*", "/method", method)
     return app
