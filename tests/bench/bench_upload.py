@@ -9,9 +9,9 @@ import subprocess
 import time
 from pathlib import Path
 
+from measure import rss_mib
 from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QTimer
-from run import rss_mib
 from servers.launch import GEOBOX_APIKEY
 
 from geodock.plugin.connections import store

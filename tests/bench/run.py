@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -38,16 +37,6 @@ APP = QgsApplication([], True)
 APP.initQgis()
 
 from servers import launch  # noqa: E402
-
-
-def rss_mib() -> float:
-    """Current resident set size of this process, MiB."""
-    with open("/proc/self/statm") as handle:
-        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1024**2
-
-
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 class Bench:
