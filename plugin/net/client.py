@@ -472,8 +472,8 @@ class HttpClient:
             exchange = _Attempt(request, url, method, sink, feedback, authenticate)
             try:
                 result = self._outcome(exchange, exchange.run())
-            except RuntimeError as err:  # sip: Qt deleted the reply while we still used it
-                log.debug(f"{method} {redact_url(url.toString())}: reply lost ({err})")
+            except RuntimeError as lost:  # sip: Qt deleted the reply while we still used it
+                log.info(f"{method} {redact_url(url.toString())}: reply lost ({lost})")
                 result = _lost(exchange)
             finally:
                 exchange.dispose()
