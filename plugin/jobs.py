@@ -121,25 +121,46 @@ def wait_for_job(
 
     Uses the same adaptive delays as the manager's watchers; ``feedback`` gets the server's progress.
     """
-    started = previous = time.time()
-    samples: list[tuple[float, float]] = []
+    started = time.time()
+    schedule = PollSchedule()
     while True:
         status = backend.poll(job, feedback)
         _merge(job, status)
-        if status.progress is not None:
-            if feedback is not None:
-                feedback.setProgress(status.progress)
-            samples = add_sample(samples, status.progress, previous)
-        previous = time.time()
+        if status.progress is not None and feedback is not None:
+            feedback.setProgress(status.progress)
+        delay = schedule.observe(status)
         if status.state.final:
             return status
         if timeout is not None and time.time() - started > timeout:
             raise GeodockError(
                 tr("{title} did not finish within {seconds:g} s").format(title=job.title, seconds=timeout)
             )
-        wait(next_poll_delay(time.time() - started, samples, status.retry_after), feedback)
+        wait(delay, feedback)
         if feedback is not None and feedback.isCanceled():
             raise CancelledError()
+
+
+@dataclass
+class PollSchedule:
+    """When to poll one remote job next, from what its polls have shown so far."""
+
+    started: float = field(default_factory=time.time)  # when the job was first seen (or seen running)
+    previous: float = field(default_factory=time.time)  # the previous poll
+    running: bool = False
+    samples: list[tuple[float, float]] = field(default_factory=list)
+
+    def observe(self, status: JobStatus, now: Optional[float] = None) -> float:
+        """Take in a poll's answer; return the seconds to wait before the next poll."""
+        now = time.time() if now is None else now
+        if status.state == JobState.RUNNING and not self.running:
+            # Time spent queued says nothing of how long the job will run: polls are fast again as it starts
+            # (a server running a few jobs at a time would otherwise see short jobs end unnoticed for seconds).
+            self.running = True
+            self.started = now
+        if status.progress is not None:
+            self.samples = add_sample(self.samples, status.progress, self.previous)
+        self.previous = now
+        return next_poll_delay(now - self.started, self.samples, status.retry_after)
 
 
 @dataclass
@@ -148,11 +169,9 @@ class _Watched:
 
     job: Job
     backend: JobBackend
-    started: float = field(default_factory=time.time)
-    previous: float = field(default_factory=time.time)
+    schedule: PollSchedule = field(default_factory=PollSchedule)
     due: float = 0.0
     failures: int = 0
-    samples: list[tuple[float, float]] = field(default_factory=list)
 
 
 class WatchTask(QgsTask):
@@ -242,13 +261,11 @@ class WatchTask(QgsTask):
             return
         _merge(job, status)
         self.polled.emit(job.id, status)
-        if status.progress is not None:
-            entry.samples = add_sample(entry.samples, status.progress, entry.previous)
-        entry.previous = time.time()
+        delay = entry.schedule.observe(status)
         if status.state.final:
             del self._watched[job.id]
         else:
-            entry.due = time.time() + next_poll_delay(time.time() - entry.started, entry.samples, status.retry_after)
+            entry.due = time.time() + delay
         progress = [w.job.progress for w in self._watched.values() if w.job.progress is not None]
         if progress:
             self.setProgress(max(0.0, min(100.0, sum(progress) / len(progress))))

@@ -130,6 +130,18 @@ def test_poll_delay_is_adaptive():
     assert next_poll_delay(5, [], retry_after=20) == 20  # Retry-After wins
 
 
+def test_poll_schedule_starts_again_when_a_queued_job_starts_running():
+    from geodock.plugin.job_model import JobState, JobStatus
+    from geodock.plugin.jobs import FIRST_POLLS, PollSchedule
+
+    schedule = PollSchedule(started=0.0, previous=0.0)
+    queued = [schedule.observe(JobStatus(JobState.QUEUED), now=t) for t in (0.0, 10.0, 20.0, 30.0)]
+    assert queued[-1] > 3 * FIRST_POLLS  # waiting in the server's queue: polls space out
+    # It starts after 30 s queued: a short job must not end unnoticed for seconds.
+    assert schedule.observe(JobStatus(JobState.RUNNING, progress=10.0), now=31.0) == FIRST_POLLS / 2
+    assert schedule.observe(JobStatus(JobState.RUNNING, progress=10.0), now=35.0) == FIRST_POLLS
+
+
 def test_poll_errors_keep_watching(kx, clean_jobs, tmp_path, koordinates_server):
     from geodock.plugin.job_model import JobState
     from geodock.plugin.jobs import JobManager
