@@ -1,6 +1,7 @@
 """512 MiB download through Geodock's client vs curl: throughput, memory growth, GUI stall.
 
-Both write the file to the same folder; they take turns for five rounds (see :mod:`measure`) and the medians
+QGIS's own ``QgsFileDownloader`` (same network stack, on the GUI thread) is measured beside as the native
+reference. All write the file to the same folder; they take turns for five rounds (see :mod:`measure`) and the medians
 are compared. Geodock's download runs in a QgsTask while the GUI event loop turns under a stall probe."""
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from pathlib import Path
 
 from helpers import StallProbe
 from measure import PeakRss, interleaved
+from qgis.core import QgsFileDownloader
+from qgis.PyQt.QtCore import QEventLoop, QUrl
 
 from geodock.plugin.net.client import HttpClient, HttpRequest
 from geodock.plugin.net.download import download
@@ -33,6 +36,15 @@ def run(bench) -> None:
     def curl() -> None:
         subprocess.run(["curl", "-s", "-f", "-o", str(folder / "curl.bin"), url], check=True)
 
+    def qgis_native() -> None:  # QGIS's own QgsFileDownloader: the same network stack, on the GUI thread
+        loop = QEventLoop()
+        errors: list[str] = []
+        downloader = QgsFileDownloader(QUrl(url), str(folder / "qgis.bin"))
+        downloader.downloadError.connect(errors.extend)
+        downloader.downloadExited.connect(loop.quit)
+        loop.exec()
+        assert not errors and (folder / "qgis.bin").stat().st_size == SIZE, errors
+
     def geodock() -> None:
         probe = StallProbe()
         with PeakRss() as peak:
@@ -43,7 +55,7 @@ def run(bench) -> None:
         assert result.size == SIZE
 
     try:
-        seconds = interleaved(ROUNDS, {"curl": curl, "geodock": geodock}, [folder])
+        seconds = interleaved(ROUNDS, {"curl": curl, "geodock": geodock, "qgis": qgis_native}, [folder])
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     mib = SIZE / 1024**2
@@ -56,6 +68,13 @@ def run(bench) -> None:
     )
     bench.report(
         "download_512mib_curl_throughput", mib / seconds["curl"], "MiB/s", "~", round(mib / seconds["curl"], 1)
+    )
+    bench.report(
+        "download_512mib_qgis_filedownloader_throughput",
+        mib / seconds["qgis"],
+        "MiB/s",
+        "~",
+        round(mib / seconds["qgis"], 1),
     )
     bench.report("download_512mib_ratio_vs_curl", seconds["curl"] / seconds["geodock"], "x", ">=", 0.9)
     bench.report("download_512mib_peak_rss_growth", max(growth), "MiB", "<=", 64)
