@@ -57,6 +57,17 @@ class Job:
         data["state"] = self.state.value
         return data
 
+    def apply(self, status: JobStatus) -> None:
+        """Take in what a poll learned: state, progress, message and result details."""
+        self.state = status.state
+        if status.progress is not None:
+            self.progress = status.progress
+        if status.state.final:  # a failed or cancelled job has no meaningful progress left
+            self.progress = 100.0 if status.state == JobState.SUCCEEDED else status.progress
+        if status.message or status.state.final:
+            self.message = status.message
+        self.result.update(status.result)
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Job:
         known = {name for name in cls.__dataclass_fields__}

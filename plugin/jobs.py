@@ -317,14 +317,8 @@ class FetchTask(QgsTask):
 
 
 def _merge(job: Job, status: JobStatus) -> None:
-    job.state = status.state
-    if status.progress is not None:
-        job.progress = status.progress
-    if status.state.final:  # a failed or cancelled job has no meaningful progress left
-        job.progress = 100.0 if status.state == JobState.SUCCEEDED else status.progress
-    if status.message or status.state.final:
-        job.message = status.message
-    job.result.update(status.result)
+    """A poll's answer into ``job``, with the time it was learned."""
+    job.apply(status)
     job.updated = time.time()
     if status.state.final and job.finished is None:
         job.finished = job.updated

@@ -103,9 +103,7 @@ class GeoboxTask:
             folder=folder,
             add_to_project=add_to_project,
         )
-        status = self.status()
-        job.state, job.progress, job.message = status.state, status.progress, status.message
-        job.result.update(status.result)
+        job.apply(self.status())
         return job
 
 
