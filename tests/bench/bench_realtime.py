@@ -65,9 +65,11 @@ def run(bench) -> None:
         bench.report("realtime_events_planned", float(planned.get("events", 0)), "events", "==", RATE * SECONDS)
         bench.report("realtime_events_applied", applied, "events", ">=", RATE * SECONDS)
         bench.report("realtime_events_missing", missing, "events", "==", 0)
-        span = max(live.sent_times) - min(live.sent_times) if len(live.sent_times) > 1 else elapsed
-        # The local server's own pace (it moves the vehicles in SQLite for every event) bounds the rate.
-        bench.report("realtime_server_emit_rate", len(live.sent_times) / max(span, 1e-6), "events/s", ">", 0)
+        # The rate the burst reached, over the burst alone: the server's once-a-second mover events before and
+        # after it (seconds apart) would stretch the span.
+        times = sorted(live.sent_times)[: RATE * SECONDS]
+        span = times[-1] - times[0] if len(times) > 1 else elapsed
+        bench.report("realtime_server_emit_rate", (len(times) - 1) / max(span, 1e-6), "events/s", ">=", 0.98 * RATE)
         bench.report("realtime_gui_longest_stall", stall, "ms", "<=", 50)
         if latencies:
             bench.report("realtime_delay_median", statistics.median(latencies), "ms", "<=", 100)
