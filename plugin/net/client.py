@@ -392,7 +392,7 @@ class _Attempt(QObject):
     @_slot
     def _on_ready_read(self) -> None:
         reply = self.reply
-        if reply is None or self.sink_error is not None:
+        if reply is None or self.sink_error is not None or not reply.isOpen():  # closed: aborted, nothing to read
             return
         if not reply.isFinished():
             self._alive()
