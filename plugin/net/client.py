@@ -396,7 +396,7 @@ class _Attempt(QObject):
             return
         if not reply.isFinished():
             self._alive()
-        if self._streaming():
+        if self.began or self._streaming():  # (began: streaming was decided once, from the status)
             if not self.began:
                 self._on_meta()
                 if self.sink_error is not None:
