@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 from qgis.core import QgsApplication, QgsAuthCertUtils, QgsAuthMethodConfig
+from qgis.PyQt.QtNetwork import QNetworkRequest
 
 from . import log
 from .errors import AuthenticationError, GeodockError
@@ -36,6 +39,26 @@ class AuthDatabaseError(GeodockError):
 
 def _manager():
     return QgsApplication.authManager()
+
+
+_AUTH_LOCK = threading.RLock()
+
+
+@contextmanager
+def serialized() -> Iterator[None]:
+    """Run Geodock's auth-database calls one at a time, whatever thread they come from.
+
+    QGIS 3.22's ``QgsAuthManager`` takes its two mutexes in opposite orders in ``storeAuthenticationConfig``
+    and ``loadAuthenticationConfig``: saving a connection's credentials on the GUI thread while a task reads
+    credentials deadlocks both, and QGIS freezes (reproduced; ``tests/test_auth_concurrency.py``). Not while
+    the database is still locked: unlocking may need the GUI thread (the master password prompt), which must
+    not be waiting here then.
+    """
+    if not _manager().masterPasswordIsSet():
+        yield
+        return
+    with _AUTH_LOCK:
+        yield
 
 
 def ensure_unlocked() -> None:
@@ -70,7 +93,8 @@ def create_basic_config(name: str, username: str, password: str) -> str:
     config.setConfig("username", username)
     config.setConfig("password", password)
     config.setConfig("realm", "")
-    ok = _manager().storeAuthenticationConfig(config)
+    with serialized():
+        ok = _manager().storeAuthenticationConfig(config)
     stored = ok[0] if isinstance(ok, tuple) else ok
     if not stored or not config.id():
         raise AuthDatabaseError(f"Could not store the credentials of {name} in the QGIS authentication database")
@@ -79,7 +103,8 @@ def create_basic_config(name: str, username: str, password: str) -> str:
 
 
 def config_exists(authcfg: str) -> bool:
-    return bool(authcfg) and authcfg in _manager().configIds()
+    with serialized():
+        return bool(authcfg) and authcfg in _manager().configIds()
 
 
 def read_credentials(authcfg: str) -> Optional[Credentials]:
@@ -87,10 +112,11 @@ def read_credentials(authcfg: str) -> Optional[Credentials]:
     if not authcfg:
         return None
     manager = _manager()
-    if authcfg not in manager.configIds():
-        raise AuthenticationError(f"Authentication configuration {authcfg} does not exist", 401)
     config = QgsAuthMethodConfig()
-    loaded = manager.loadAuthenticationConfig(authcfg, config, True)
+    with serialized():
+        if authcfg not in manager.configIds():
+            raise AuthenticationError(f"Authentication configuration {authcfg} does not exist", 401)
+        loaded = manager.loadAuthenticationConfig(authcfg, config, True)
     ok = loaded[0] if isinstance(loaded, tuple) else loaded
     if isinstance(loaded, tuple) and len(loaded) > 1:
         config = loaded[1]
@@ -107,11 +133,23 @@ def method_of(authcfg: str) -> str:
     """The auth method key of ``authcfg`` (e.g. ``Basic``, ``OAuth2``), '' when there is none."""
     if not authcfg:
         return ""
-    return _manager().configAuthMethodKey(authcfg)
+    with serialized():
+        return _manager().configAuthMethodKey(authcfg)
+
+
+def update_network_request(request: QNetworkRequest, authcfg: str) -> bool:
+    """Let QGIS's auth method of ``authcfg`` (Basic, OAuth2, PKI...) authenticate ``request``."""
+    with serialized():
+        return bool(_manager().updateNetworkRequest(request, authcfg))
 
 
 def trust_certificate_authorities(paths: list[str]) -> int:
     """Add the PEM certificate authorities in ``paths`` to QGIS's trusted CAs; returns how many."""
+    with serialized():
+        return _trust(paths)
+
+
+def _trust(paths: list[str]) -> int:
     manager = _manager()
     count = 0
     for path in paths:

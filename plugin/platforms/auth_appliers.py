@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-from qgis.core import QgsApplication, QgsFeedback
+from qgis.core import QgsFeedback
 from qgis.PyQt.QtNetwork import QNetworkRequest
 
 from .. import auth
@@ -51,7 +51,7 @@ class AuthConfigAuth:
 
     def apply(self, request: QNetworkRequest) -> None:
         if self.authcfg:
-            QgsApplication.authManager().updateNetworkRequest(request, self.authcfg)
+            auth.update_network_request(request, self.authcfg)
 
     def renew(self, feedback: Optional[QgsFeedback]) -> bool:
         return False
