@@ -68,6 +68,12 @@ class FunctionTask(QgsTask):
                 log.exception(error, self.description())
         except Exception:  # a failing callback must not take QGIS down
             log.error(f"{self.description()}: callback failed\n{traceback.format_exc()}")
+        finally:
+            # QGIS deletes the C++ task now; what the Python side holds (the work, the callbacks and their
+            # owners, the result -- often a layer) must not wait for the garbage collector, which may run only
+            # after QGIS has shut down (then deleting a layer crashes).
+            self.work = self.on_done = self.on_error = None  # type: ignore[assignment]
+            self.result = self.error = None
 
 
 def run_in_background(

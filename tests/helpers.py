@@ -36,6 +36,7 @@ class TaskRun:
         self.done = False
         self.result: Any = None
         self.error: Any = None
+        self.description = description
         self.task = FunctionTask(description, work, self._ok, self._fail)
         QgsApplication.taskManager().addTask(self.task)
 
@@ -46,7 +47,7 @@ class TaskRun:
         self.error, self.done = error, True
 
     def wait(self, timeout: float = 60.0) -> TaskRun:
-        wait_until(lambda: self.done, timeout, self.task.description())
+        wait_until(lambda: self.done, timeout, self.description)  # (QGIS deletes a task once it has ended)
         return self
 
 
