@@ -29,7 +29,7 @@ from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QByteArray, QEventLoop, QObject, QTimer, QUrl, QUrlQuery
 from qgis.PyQt.QtNetwork import QHttpMultiPart, QNetworkReply, QNetworkRequest
 
-from .. import log
+from .. import auth, log
 from ..errors import (
     CancelledError,
     GeodockError,
@@ -267,22 +267,30 @@ class _Attempt(QObject):
             return QByteArray(request.body)
         return None
 
+    def _create(self, qreq: QNetworkRequest, data: Union[QByteArray, QHttpMultiPart, None]) -> QNetworkReply:
+        nam = QgsNetworkAccessManager.instance()
+        verb = self.method.encode()
+        # QGIS creates a request under its auth-database mutex (certificates of HTTPS hosts), holding Python's GIL
+        # all the while; credentials stored on the GUI thread meanwhile hold that mutex and need the GIL: both
+        # threads froze. Geodock's auth-database users take turns (see auth.serialized), waiting without the GIL.
+        with auth.serialized():
+            if isinstance(data, QHttpMultiPart):
+                reply = nam.post(qreq, data) if self.method == "POST" else nam.put(qreq, data)
+                data.setParent(reply)
+            elif data is not None:
+                reply = nam.sendCustomRequest(qreq, verb, data)
+            elif self.method == "GET":
+                reply = nam.get(qreq)
+            elif self.method == "HEAD":
+                reply = nam.head(qreq)
+            else:
+                reply = nam.sendCustomRequest(qreq, verb)
+        return reply
+
     def run(self) -> QNetworkReply:
         qreq = self.build()
         data = self.body(qreq)
-        nam = QgsNetworkAccessManager.instance()
-        verb = self.method.encode()
-        if isinstance(data, QHttpMultiPart):
-            reply = nam.post(qreq, data) if self.method == "POST" else nam.put(qreq, data)
-            data.setParent(reply)
-        elif data is not None:
-            reply = nam.sendCustomRequest(qreq, verb, data)
-        elif self.method == "GET":
-            reply = nam.get(qreq)
-        elif self.method == "HEAD":
-            reply = nam.head(qreq)
-        else:
-            reply = nam.sendCustomRequest(qreq, verb)
+        reply = self._create(qreq, data)
         self.reply = reply
         try:
             reply.setReadBufferSize(READ_BUFFER)
