@@ -68,8 +68,14 @@ class ProcessResults(QWidget):
         if job.state != JobState.SUCCEEDED or not job.folder:
             return
         path = Path(job.folder) / results_file_name(job.remote_id)
-        if path.exists():
-            self.show_outputs(json.loads(path.read_text(encoding="utf-8")).get("outputs", {}))
+        try:
+            outputs = json.loads(path.read_text(encoding="utf-8")).get("outputs", {})
+        except FileNotFoundError:
+            return  # not written yet
+        except (OSError, ValueError, AttributeError) as err:  # a slot must never raise: Qt would abort QGIS
+            self.text.setPlainText(tr("The results file {path} cannot be read: {error}").format(path=path, error=err))
+            return
+        self.show_outputs(outputs)
 
     def show_outputs(self, outputs: dict[str, Any]) -> None:
         self.text.setPlainText(readable(outputs))

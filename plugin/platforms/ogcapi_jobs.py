@@ -10,6 +10,7 @@ A job whose server answered synchronously carries its results already written (`
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,7 +120,7 @@ def write_results(
             feedback.setProgress(100.0 * index / max(1, len(items)))
         if item.kind == "geojson":
             path = unique_path(folder / f"{safe_filename(item.name, 'result')}.geojson")
-            path.write_text(json.dumps(item.value), encoding="utf-8")
+            _write_atomically(path, json.dumps(item.value))
             written.layer_files.append(path)
             written.outputs[item.name] = {"file": str(path), "mediaType": "application/geo+json"}
         elif item.kind == "link":
@@ -132,8 +133,15 @@ def write_results(
         else:
             written.outputs[item.name] = item.value
     payload = {"jobID": job_id, "outputs": written.outputs}
-    written.results_file.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+    _write_atomically(written.results_file, json.dumps(payload, indent=2, ensure_ascii=False))
     return written
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` so that a reader (the GUI showing progress) never sees a half-written file."""
+    part = path.with_name(path.name + ".part")
+    part.write_text(text, encoding="utf-8")
+    os.replace(part, path)
 
 
 def _root(adapter: OgcProcessesAdapter) -> str:
