@@ -26,39 +26,50 @@ def deadlock_watchdog(capfd):
     os.close(stderr)
 
 
-@pytest.mark.usefixtures("deadlock_watchdog")
-def test_storing_credentials_while_tasks_read_them_does_not_deadlock(auth_db):
-    authcfg = create_basic_config("geodock-concurrency-read", "token", "secret-read")
-    reads = [0, 0]
+def _store_while_tasks_run(auth_db, step, own_configs: list[str]) -> tuple[int, list[int]]:
+    """Two tasks repeat ``step()`` while the GUI thread stores credentials for 4 s (and until both have run);
+    returns how many configs were stored and how many steps each task made. Every config is removed after."""
+    counts = [0, 0]
     stop = [False]
 
-    def reader(index: int):
+    def repeat(index: int):
         def work(feedback):
             while not stop[0] and not feedback.isCanceled():
-                assert read_credentials(authcfg).password == "secret-read"
-                reads[index] += 1
-            return reads[index]
+                step(feedback)
+                counts[index] += 1
+            return counts[index]
 
         return work
 
-    runs = [TaskRun(reader(0)), TaskRun(reader(1))]
-    stored = []
+    runs = [TaskRun(repeat(0)), TaskRun(repeat(1))]
+    stored: list[str] = []
     deadline = time.monotonic() + 4
     try:
-        while time.monotonic() < deadline or min(reads) == 0:
+        while time.monotonic() < deadline or min(counts) == 0:
             stored.append(create_basic_config(f"geodock-concurrency-{len(stored)}", "token", "secret"))
-            assert time.monotonic() < deadline + 30, f"the readers never ran: {reads}"
-            if any(run.done for run in runs):  # a reader failed: stop and say why
+            assert time.monotonic() < deadline + 30, f"the tasks never ran: {counts}"
+            if any(run.done for run in runs):  # a task failed: stop and say why
                 break
     finally:
         stop[0] = True
         for run in runs:
             run.wait(60)
         with serialized():
-            for authcfg_id in [*stored, authcfg]:
+            for authcfg_id in [*stored, *own_configs]:
                 auth_db.removeAuthenticationConfig(authcfg_id)
     assert all(run.error is None for run in runs), [(run.error, getattr(run.error, "details", "")) for run in runs]
-    assert len(stored) > 10 and min(reads) > 10, (len(stored), reads)
+    return len(stored), counts
+
+
+@pytest.mark.usefixtures("deadlock_watchdog")
+def test_storing_credentials_while_tasks_read_them_does_not_deadlock(auth_db):
+    authcfg = create_basic_config("geodock-concurrency-read", "token", "secret-read")
+
+    def read(feedback):
+        assert read_credentials(authcfg).password == "secret-read"
+
+    stored, reads = _store_while_tasks_run(auth_db, read, [authcfg])
+    assert stored > 10 and min(reads) > 10, (stored, reads)
 
 
 @pytest.mark.usefixtures("deadlock_watchdog")
@@ -75,38 +86,16 @@ def test_storing_credentials_while_tasks_make_https_requests_does_not_freeze(aut
     key = create_basic_config("geodock-concurrency-key", "key", koordinates_server.credentials["token"])
     client = HttpClient()
     url = f"{koordinates_server.url}layers/"
-    requests = [0, 0]
+
+    def request(feedback):
+        client.send(HttpRequest(url, auth=HeaderKeyAuth(key, "key"), retries=0), feedback)
+
     ticks = [0]
-    stop = [False]
-
-    def requester(index: int):
-        def work(feedback):
-            while not stop[0] and not feedback.isCanceled():
-                client.send(HttpRequest(url, auth=HeaderKeyAuth(key, "key"), retries=0), feedback)
-                requests[index] += 1
-            return requests[index]
-
-        return work
-
     timer = QTimer()  # a Python slot on the GUI thread, as the QGIS desktop always has some
     timer.timeout.connect(lambda: ticks.__setitem__(0, ticks[0] + 1))
     timer.start(1)
-    runs = [TaskRun(requester(0)), TaskRun(requester(1))]
-    stored = []
-    deadline = time.monotonic() + 4
     try:
-        while time.monotonic() < deadline or min(requests) == 0:
-            stored.append(create_basic_config(f"geodock-concurrency-https-{len(stored)}", "token", "secret"))
-            assert time.monotonic() < deadline + 30, f"the requests never went out: {requests}"
-            if any(run.done for run in runs):  # a request failed: stop and say why
-                break
+        stored, requests = _store_while_tasks_run(auth_db, request, [key])
     finally:
-        stop[0] = True
         timer.stop()
-        for run in runs:
-            run.wait(60)
-        with serialized():
-            for authcfg_id in [*stored, key]:
-                auth_db.removeAuthenticationConfig(authcfg_id)
-    assert all(run.error is None for run in runs), [(run.error, getattr(run.error, "details", "")) for run in runs]
-    assert len(stored) > 10 and min(requests) > 10 and ticks[0] > 0, (len(stored), requests, ticks)
+    assert stored > 10 and min(requests) > 10 and ticks[0] > 0, (stored, requests, ticks)
