@@ -117,6 +117,18 @@ def auth_db(qgis_app):
 
 
 @pytest.fixture
+def provider_auth(connections):
+    """Geodock's request preprocessor for QGIS's own providers, installed for the test."""
+    from geodock.plugin.connections import store
+    from geodock.plugin.provider_auth import ProviderAuth
+
+    installed = ProviderAuth(store())
+    installed.install()
+    yield installed
+    installed.uninstall()
+
+
+@pytest.fixture
 def connections(qgis_app, auth_db):
     """The Geodock connection store, emptied before and after the test."""
     from geodock.plugin.connections import store

@@ -17,17 +17,6 @@ def adapter(amigocloud_server, connections):
     return adapter_for(connections.all()[0])
 
 
-@pytest.fixture
-def provider_auth(connections):
-    from geodock.plugin.connections import store
-    from geodock.plugin.provider_auth import ProviderAuth
-
-    installed = ProviderAuth(store())
-    installed.install()
-    yield installed
-    installed.uninstall()
-
-
 def _world(adapter):
     projects = run_task(lambda fb: adapter.list_page("projects", ListQuery(), None, None, fb))
     return next(p for p in projects.items if p.title == "World")

@@ -17,17 +17,6 @@ def adapter(geobox_server, connections):
     return adapter_for(connections.all()[0])
 
 
-@pytest.fixture
-def provider_auth(connections):
-    from geodock.plugin.connections import store
-    from geodock.plugin.provider_auth import ProviderAuth
-
-    installed = ProviderAuth(store())
-    installed.install()
-    yield installed
-    installed.uninstall()
-
-
 def test_kinds_pages_search_and_details(adapter):
     assert [k.id for k in adapter.browse_kinds()] == ["vectors", "views", "rasters", "tilesets", "files"]
     first = run_task(lambda fb: adapter.list_page("vectors", ListQuery(page_size=2, sort="name"), None, None, fb))

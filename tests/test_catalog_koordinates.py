@@ -84,17 +84,6 @@ def test_server_error_and_malformed_page(adapter, koordinates_server):
 # Loading -------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def provider_auth(connections):
-    from geodock.plugin.connections import store
-    from geodock.plugin.provider_auth import ProviderAuth
-
-    installed = ProviderAuth(store())
-    installed.install()
-    yield installed
-    installed.uninstall()
-
-
 def rendered_pixels(layer, extent=None, crs=None) -> int:
     """How many pixels of a 256 px rendering of ``layer`` differ from the white background."""
     from qgis.core import QgsMapRendererSequentialJob, QgsMapSettings

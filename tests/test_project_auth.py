@@ -17,17 +17,6 @@ MERCATOR = "EPSG:3857"
 
 
 @pytest.fixture
-def provider_auth(connections):
-    from geodock.plugin.connections import store
-    from geodock.plugin.provider_auth import ProviderAuth
-
-    installed = ProviderAuth(store())
-    installed.install()
-    yield installed
-    installed.uninstall()
-
-
-@pytest.fixture
 def project_auth(connections):
     from geodock.plugin.connections import store
     from geodock.plugin.project_auth import ProjectAuth

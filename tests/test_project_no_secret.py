@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from helpers import run_task
 from qgis.core import QgsProject
 
 from geodock.plugin.layers import add_to_project, load_resource
 from geodock.plugin.platforms import adapter_for
 from geodock.plugin.platforms.base import ListQuery, Resource
-
-
-@pytest.fixture
-def provider_auth(connections):
-    from geodock.plugin.connections import store
-    from geodock.plugin.provider_auth import ProviderAuth
-
-    installed = ProviderAuth(store())
-    installed.install()
-    yield installed
-    installed.uninstall()
 
 
 def _load_all(connection, resource):
