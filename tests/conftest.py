@@ -100,6 +100,12 @@ def httpbin(server_pool: ServerPool) -> Iterator[launch.Server]:
     yield from _server(server_pool, "httpbin")
 
 
+@pytest.fixture
+def httpbin_tls(server_pool: ServerPool) -> Iterator[launch.Server]:
+    """The same test server over HTTPS (self-signed certificate at ``server.ca_file``)."""
+    yield from _server(server_pool, "httpbin-tls")
+
+
 # QGIS-side fixtures (the plugin run only; qgis is imported inside them) --------------------------------
 
 MASTER_PASSWORD = "geodock-test-master"

@@ -12,8 +12,8 @@ from helpers import run_task
 from qgis.core import QgsFeedback
 
 from geodock.plugin import errors
-from geodock.plugin.auth import create_basic_config
-from geodock.plugin.net.client import HttpClient, HttpRequest
+from geodock.plugin.auth import create_basic_config, trust_certificate_authorities
+from geodock.plugin.net.client import READ_BUFFER_TLS, HttpClient, HttpRequest
 from geodock.plugin.net.download import download
 from geodock.plugin.net.upload import multipart_factory
 from geodock.plugin.platforms.auth_appliers import HeaderKeyAuth, QueryTokenAuth
@@ -229,6 +229,31 @@ def test_download_resumes_after_a_dropped_connection(client, httpbin, tmp_path):
     assert result.resumed == 1
     assert result.size == size
     assert sha256(result.path) == server_sha(client, httpbin, size)
+
+
+def test_https_stream_comes_in_bounded_blocks_and_resumes(client, httpbin_tls, tmp_path):
+    """Over TLS Qt holds at most READ_BUFFER_TLS for a reply (its socket's own 64 KiB), and a download
+    dropped mid-body resumes to a byte-identical file, as over plain HTTP."""
+    trust_certificate_authorities([str(httpbin_tls.ca_file)])
+    size = 8 * MiB
+    url = f"{httpbin_tls.root}/bytes/{size}"
+    blocks: list[int] = []
+
+    class Sizes:
+        def begin(self, response) -> None:
+            pass
+
+        def write(self, data) -> None:
+            blocks.append(len(data))
+
+    run_task(lambda fb: client.send(HttpRequest(url), fb, sink=Sizes()))
+    assert sum(blocks) == size
+    assert max(blocks) <= READ_BUFFER_TLS
+
+    httpbin_tls.fault(drop_after=3 * MiB, path=f"/bytes/{size}")
+    result = run_task(lambda fb: download(client, HttpRequest(url), tmp_path, feedback=fb))
+    assert result.resumed == 1
+    assert sha256(result.path) == server_sha(client, httpbin_tls, size)
 
 
 def test_download_resumes_a_part_left_by_an_earlier_session(client, httpbin, tmp_path):

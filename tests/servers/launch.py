@@ -102,6 +102,7 @@ SPECS: dict[str, Spec] = {
         ),
         # Test-only HTTP server with faults (not a platform; not in servers.json).
         Spec("httpbin", "", "HTTP test server", ".venv-servers", "httpbin.py", "/", "/__health__"),
+        Spec("httpbin-tls", "", "HTTPS test server", ".venv-servers", "httpbin.py", "/", "/__health__", tls=True),
     )
 }
 
