@@ -40,6 +40,7 @@ from .browser_drop import can_decode, start_uploads
 from .catalog_model import CatalogModel, ErrorRole
 from .layer_loading import add_to_map
 from .resource_details import ResourceDetails
+from .slot_guard import guarded
 
 SEARCH_DELAY_MS = 300
 PAGE_SIZE = 100
@@ -181,6 +182,7 @@ class CatalogDock(QgsDockWidget):
 
     # Connection, kind, query ---------------------------------------------------------------------------------
 
+    @guarded
     def refresh_connections(self) -> None:
         """Fill the connection combo from the store, keeping the current connection when it still exists."""
         current = self.connection.id if self.connection else None
@@ -217,6 +219,7 @@ class CatalogDock(QgsDockWidget):
             raise KeyError(kind_id)
         self.kind_combo.setCurrentIndex(row)
 
+    @guarded
     def _connection_chosen(self, _index: int = 0) -> None:
         connection_id = self.connection_combo.currentData()
         self.connection = next((c for c in store().all() if c.id == connection_id), None)
@@ -235,6 +238,7 @@ class CatalogDock(QgsDockWidget):
         self.kind_combo.blockSignals(False)
         self._kind_chosen()
 
+    @guarded
     def _kind_chosen(self, _index: int = 0) -> None:
         kind = self.current_kind()
         self.sort_combo.blockSignals(True)
@@ -264,6 +268,7 @@ class CatalogDock(QgsDockWidget):
             page_size=self.page_size,
         )
 
+    @guarded
     def _order_toggled(self, _checked: bool) -> None:
         self._update_order_button()
         if self.sort_combo.currentData():
@@ -274,6 +279,7 @@ class CatalogDock(QgsDockWidget):
         self.order_button.setArrowType(Qt.ArrowType.DownArrow if descending else Qt.ArrowType.UpArrow)
         self.order_button.setToolTip(self.tr("Descending") if descending else self.tr("Ascending"))
 
+    @guarded
     def reload(self) -> None:
         """List the current connection's current kind for the current query, from the first page."""
         self.search_timer.stop()
@@ -284,6 +290,7 @@ class CatalogDock(QgsDockWidget):
 
     # Status and errors -----------------------------------------------------------------------------------------
 
+    @guarded
     def _update_status(self) -> None:
         if self.connection is None:
             return
@@ -305,10 +312,12 @@ class CatalogDock(QgsDockWidget):
     def _error(self, message: str) -> None:
         self.iface.messageBar().pushMessage("Geodock", message, Qgis.MessageLevel.Critical, 10)
 
+    @guarded
     def _page_failed(self, message: str) -> None:
         self._error(message)
         self._update_status()
 
+    @guarded
     def _rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
         for row in range(first, last + 1):
             index = self.model.index(row, 0, parent)
@@ -342,6 +351,7 @@ class CatalogDock(QgsDockWidget):
         kinds = EXPORTABLE_KINDS.get(self.connection.kind if self.connection else "", ())
         return resource.kind in kinds
 
+    @guarded
     def export_selected(self) -> Optional[QWidget]:
         """Open the Export dialog for the selected items (non-modal); the dialog, or None with a message."""
         resources = [r for r in self.selected_resources() if self.exportable(r)]
@@ -360,6 +370,7 @@ class CatalogDock(QgsDockWidget):
     def current_resource(self) -> Optional[Resource]:
         return self.model.resource(self.view.currentIndex())
 
+    @guarded
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         resource = self.model.resource(current)
         if resource is None:
@@ -368,6 +379,7 @@ class CatalogDock(QgsDockWidget):
             self.details.show_resource(self.adapter, resource)
         self._update_actions(resource)
 
+    @guarded
     def _update_actions(self, resource: Optional[Resource]) -> None:
         loadable = resource is not None and not resource.has_children
         self.add_button.setEnabled(loadable)
@@ -375,6 +387,7 @@ class CatalogDock(QgsDockWidget):
         self.copy_url_action.setEnabled(resource is not None and bool(resource.web_url or resource.api_url))
         self.open_web_action.setEnabled(resource is not None and safe_link(resource.web_url) is not None)
 
+    @guarded
     def _double_clicked(self, index: QModelIndex) -> None:
         if self.model.data(index, ErrorRole):
             self.model.retry(index)
@@ -383,6 +396,7 @@ class CatalogDock(QgsDockWidget):
         if resource is not None and not resource.has_children:
             self.add_resource(resource)
 
+    @guarded
     def _expanded(self, index: QModelIndex) -> None:
         """A container (AmigoCloud project) opened: list its children (views only do this when visible)."""
         if self.model.canFetchMore(index):
@@ -397,15 +411,18 @@ class CatalogDock(QgsDockWidget):
             log.warning(f"Layer sources of {resource.title}: {err}")
             return []
 
+    @guarded
     def add_resource(self, resource: Resource, source: Optional[LayerSource] = None) -> None:
         if self.connection is not None:
             add_to_map(self.iface.messageBar(), self.connection, resource, source)
 
+    @guarded
     def add_selected(self) -> None:
         for resource in self.selected_resources():
             if not resource.has_children:
                 self.add_resource(resource)
 
+    @guarded
     def _fill_add_as_menu(self) -> None:
         self._fill_sources_menu(self.add_as_menu, self.current_resource())
 
@@ -418,22 +435,26 @@ class CatalogDock(QgsDockWidget):
         if not sources:
             menu.addAction(self.tr("No way to load this item")).setEnabled(False)
 
+    @guarded
     def copy_id(self) -> None:
         resource = self.current_resource()
         if resource is not None:
             QGuiApplication.clipboard().setText(resource.id)
 
+    @guarded
     def copy_url(self) -> None:
         resource = self.current_resource()
         if resource is not None:
             QGuiApplication.clipboard().setText(resource.web_url or resource.api_url)
 
+    @guarded
     def open_on_web(self) -> None:
         resource = self.current_resource()
         link = safe_link(resource.web_url) if resource is not None else None
         if link:
             QDesktopServices.openUrl(QUrl(link))
 
+    @guarded
     def _context_menu(self, point: QPoint) -> None:
         index = self.view.indexAt(point)
         menu = QMenu(self)

@@ -28,6 +28,7 @@ from ..plugin.errors import CancelledError, GeodockError
 from ..plugin.net.paging import Page, PageToken
 from ..plugin.platforms.base import ListQuery, PlatformAdapter, Resource
 from ..plugin.tasks import FunctionTask, run_in_background
+from .slot_guard import guarded
 
 ResourceRole = Qt.ItemDataRole.UserRole + 1
 ErrorRole = Qt.ItemDataRole.UserRole + 2
@@ -131,6 +132,7 @@ class CatalogModel(QStandardItemModel):
                 pass
         self.loadingChanged.emit(False)
 
+    @guarded
     def refresh(self) -> None:
         self.set_source(self.connection, self.adapter, self.kind, self.query)
 
@@ -235,6 +237,7 @@ class CatalogModel(QStandardItemModel):
         if items:
             target.appendRows(items)
 
+    @guarded
     def _page_done(
         self, generation: int, owner: Optional[QStandardItem], state: PageState, holder: list[FunctionTask], page: Page
     ) -> None:
@@ -249,6 +252,7 @@ class CatalogModel(QStandardItemModel):
         self._append(owner, [self._resource_item(item) for item in page.items if isinstance(item, Resource)])
         self.pageLoaded.emit()
 
+    @guarded
     def _page_failed(
         self,
         generation: int,

@@ -25,6 +25,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..plugin.connections import KIND_TITLES, KINDS, Connection, ConnectionStore
 from ..plugin.errors import GeodockError
+from .slot_guard import guarded
 
 # What a connection URL looks like for each kind: shown as the URL field's placeholder.
 URL_EXAMPLES = {
@@ -102,6 +103,7 @@ class ConnectionEditor(QDialog):
     def tr(text: str) -> str:
         return QCoreApplication.translate("ConnectionEditor", text)
 
+    @guarded
     def _kind_changed(self) -> None:
         example = URL_EXAMPLES.get(self.kind_combo.currentData(), "https://")
         self.url_edit.setPlaceholderText(self.tr("e.g. {}").format(example))
@@ -119,6 +121,7 @@ class ConnectionEditor(QDialog):
             connection.options = dict(self._original.options)
         return connection
 
+    @guarded
     def accept(self) -> None:
         """Validate and save; on a problem, say why in the dialog's message bar and stay open."""
         connection = self.connection()

@@ -40,6 +40,7 @@ from ..plugin.connections import KIND_TITLES, Connection, ConnectionStore
 from ..plugin.errors import CancelledError, GeodockError
 from ..plugin.tasks import FunctionTask, run_in_background
 from .connection_editor import ConnectionEditor
+from .slot_guard import guarded
 
 NAME, KIND, URL, CREDENTIALS = range(4)
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -159,6 +160,7 @@ class ConnectionsDialog(QDialog):
 
     # The list ----------------------------------------------------------------------------------------
 
+    @guarded
     def refresh(self) -> None:
         """Show the store's connections again, keeping the selection."""
         if sip.isdeleted(self):
@@ -228,6 +230,7 @@ class ConnectionsDialog(QDialog):
                 self.tree.scrollToItem(item)
                 return
 
+    @guarded
     def _update_buttons(self) -> None:
         has_selection = bool(self.tree.selectedItems())
         self.edit_button.setEnabled(has_selection)
@@ -236,10 +239,12 @@ class ConnectionsDialog(QDialog):
 
     # Add, edit, remove -------------------------------------------------------------------------------
 
+    @guarded
     def add_connection(self) -> ConnectionEditor:
         """Open the editor for a new connection (window-modal; the list updates when it is saved)."""
         return self._open_editor(None)
 
+    @guarded
     def edit_connection(self) -> Optional[ConnectionEditor]:
         """Open the editor on the selected connection."""
         connection = self.selected_connection()
@@ -265,6 +270,7 @@ class ConnectionsDialog(QDialog):
         self.select(editor.saved.id)
         self._push(self.tr("Saved connection “{}”").format(editor.saved.name), Qgis.MessageLevel.Success)
 
+    @guarded
     def remove_connection(self) -> None:
         """Remove the selected connection, after asking (its auth config stays: other tools may use it)."""
         connection = self.selected_connection()
@@ -284,6 +290,7 @@ class ConnectionsDialog(QDialog):
 
     # Test --------------------------------------------------------------------------------------------
 
+    @guarded
     def test_connection(self) -> Optional[FunctionTask]:
         """Make one real request with the selected connection in a background task; the result shows here."""
         connection = self.selected_connection()
@@ -335,6 +342,7 @@ class ConnectionsDialog(QDialog):
         """Whether a connection test is running."""
         return self._test_task is not None
 
+    @guarded
     def cancel_test(self) -> None:
         """Stop the running connection test; its late result, if any, is dropped."""
         task, self._test_task = self._test_task, None
@@ -351,6 +359,7 @@ class ConnectionsDialog(QDialog):
     def _is_current(self, task: FunctionTask) -> bool:
         return not sip.isdeleted(self) and task is self._test_task
 
+    @guarded
     def _test_done(self, task: FunctionTask, connection: Connection, result: Any) -> None:
         if not self._is_current(task):
             return
@@ -359,6 +368,7 @@ class ConnectionsDialog(QDialog):
         log.info(f"Connection {connection.name}: {result}")
         self._push(self.tr("{}: {}").format(connection.name, result), Qgis.MessageLevel.Success)
 
+    @guarded
     def _test_failed(self, task: FunctionTask, connection: Connection, error: GeodockError) -> None:
         if not self._is_current(task):
             return
@@ -374,6 +384,7 @@ class ConnectionsDialog(QDialog):
     def _last_folder(self) -> str:
         return str(settings.value(settings.LAST_FOLDER, str(Path.home())) or Path.home())
 
+    @guarded
     def choose_import_file(self) -> None:
         """Ask for a connections JSON file, then import it."""
         path, _ = QFileDialog.getOpenFileName(
@@ -402,6 +413,7 @@ class ConnectionsDialog(QDialog):
             self.select(imported[0].id)
         return imported
 
+    @guarded
     def choose_export_file(self) -> None:
         """Ask where to save, then export every connection (never a secret)."""
         default = str(Path(self._last_folder()) / "geodock-connections.json")

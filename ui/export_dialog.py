@@ -57,6 +57,7 @@ from ..plugin.jobs import manager
 from ..plugin.net.download import safe_filename
 from ..plugin.platforms.base import Resource
 from ..plugin.tasks import run_in_background
+from .slot_guard import guarded
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
 DATA_KINDS = (("vector", "Vector layers"), ("table", "Tables"), ("raster", "Rasters"), ("grid", "Grids"))
@@ -272,6 +273,7 @@ class ExportDialog(QDialog):
         item.setData(Qt.ItemDataRole.UserRole, ref)
         item.setToolTip(ref)
 
+    @guarded
     def _add_typed_item(self) -> None:
         text = self.item_edit.text().strip()
         if not text:
@@ -282,11 +284,13 @@ class ExportDialog(QDialog):
         self.item_edit.clear()
         self._invalidate()
 
+    @guarded
     def _remove_items(self) -> None:
         for item in self.items_list.selectedItems():
             self.items_list.takeItem(self.items_list.row(item))
         self._invalidate()
 
+    @guarded
     def _crop_mode_changed(self, *_args: Any) -> None:
         mode = self.crop_mode.currentData()
         uses_layer = mode in (CROP_LAYER_EXTENT, CROP_LAYER_GEOMETRY)
@@ -412,6 +416,7 @@ class ExportDialog(QDialog):
         items = [api.item_url(ref) for ref in self.item_refs()]
         return export_body(items, crs, formats, self.name_edit.text().strip(), extent)
 
+    @guarded
     def _invalidate(self, *_args: Any) -> None:
         self.validation = None
         self.validated_body = None
@@ -419,6 +424,7 @@ class ExportDialog(QDialog):
             self.report.setHtml(tr("<i>Validate the export to see whether it can be made.</i>"))
         self._update_buttons()
 
+    @guarded
     def _update_buttons(self) -> None:
         if not hasattr(self, "submit_button"):
             return
@@ -431,6 +437,7 @@ class ExportDialog(QDialog):
 
     # Validate and submit -----------------------------------------------------------------------------
 
+    @guarded
     def validate(self) -> None:
         """Ask the server whether the export can be made; show every reason, the licences and the size."""
         from ..plugin.platforms.koordinates_exports import KoordinatesExports
@@ -469,6 +476,7 @@ class ExportDialog(QDialog):
         self.status_label.setText("")
         self._update_buttons()
 
+    @guarded
     def submit(self) -> None:
         """Create the export on the server (in a task) and hand it to the job manager."""
         folder = self.folder_widget.filePath().strip()

@@ -41,6 +41,7 @@ from ..plugin.errors import GeodockError
 from ..plugin.job_model import Job, JobState
 from ..plugin.jobs import DOWNLOAD, JobManager, manager
 from ..plugin.tasks import run_in_background
+from .slot_guard import guarded
 
 COLUMNS = ("Platform", "Name", "State", "Progress", "Message", "Started", "Finished")
 PROGRESS_COLUMN = 3
@@ -121,6 +122,7 @@ class JobsModel(QAbstractTableModel):
             return _time(job.finished)
         return None
 
+    @guarded
     def _added(self, job_id: str) -> None:
         if job_id in self.ids:
             return
@@ -128,11 +130,13 @@ class JobsModel(QAbstractTableModel):
         self.ids.insert(0, job_id)
         self.endInsertRows()
 
+    @guarded
     def _changed(self, job_id: str) -> None:
         if job_id in self.ids:
             row = self.ids.index(job_id)
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
+    @guarded
     def _removed(self, job_id: str) -> None:
         if job_id in self.ids:
             row = self.ids.index(job_id)
@@ -242,6 +246,7 @@ class JobsDock(QgsDockWidget):
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         return [job for job in (self.model.job(row) for row in rows) if job is not None]
 
+    @guarded
     def _update_actions(self, *_args: Any) -> None:
         if sip.isdeleted(self):
             return
@@ -263,6 +268,7 @@ class JobsDock(QgsDockWidget):
         for job in self.selected_jobs():
             self.manager.fetch_results(job.id)
 
+    @guarded
     def add_selected(self) -> None:
         for job in self.selected_jobs():
             if job.state == JobState.SUCCEEDED:
@@ -279,6 +285,7 @@ class JobsDock(QgsDockWidget):
 
     # Server list -------------------------------------------------------------------------------------
 
+    @guarded
     def _fill_connections(self) -> None:
         if sip.isdeleted(self.connection_combo):
             return
@@ -295,6 +302,7 @@ class JobsDock(QgsDockWidget):
         name = self.connection_combo.currentData()
         return store().get(name) if name else None
 
+    @guarded
     def show_server_jobs(self) -> None:
         """List the exports (Koordinates) or tasks (Geobox) of the chosen connection, in a task."""
         connection = self._connection()
@@ -329,6 +337,7 @@ class JobsDock(QgsDockWidget):
         rows = sorted({index.row() for index in self.server_table.selectionModel().selectedRows()})
         return [self.server_jobs[row] for row in rows if row < len(self.server_jobs)]
 
+    @guarded
     def follow_server_job(self) -> None:
         """Add the selected server jobs to the manager (finished ones are downloaded again)."""
         known = {(j.connection, j.platform, j.remote_id): j for j in self.manager.jobs()}
@@ -339,6 +348,7 @@ class JobsDock(QgsDockWidget):
                 continue
             self.manager.submit(job)
 
+    @guarded
     def cancel_server_job(self) -> None:
         for job in self._selected_server_jobs():
             if job.state.final:

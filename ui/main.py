@@ -23,6 +23,7 @@ from ..plugin.processing.provider import GeodockProvider
 from ..plugin.project_auth import ProjectAuth
 from ..plugin.provider_auth import ProviderAuth
 from ..plugin.version import PLUGIN_DIR
+from .slot_guard import guarded
 
 MENU = "&Geodock"
 TOOLBAR_NAME = "GeodockToolbar"
@@ -229,6 +230,7 @@ class GeodockPlugin:
                 window.tabifyDockWidget(sibling, dock)
                 return
 
+    @guarded
     def toggle_dock(self, key: str, visible: Optional[bool] = None) -> None:
         dock = self.dock(key)
         if dock is None:
@@ -288,6 +290,7 @@ class GeodockPlugin:
         dialog.raise_()
         dialog.activateWindow()
 
+    @guarded
     def open_upload(self, layer: Any = None) -> None:
         from qgis.core import QgsVectorLayer
 

@@ -12,6 +12,7 @@ from qgis.PyQt.QtWidgets import QApplication, QHBoxLayout, QLabel, QPlainTextEdi
 
 from ..plugin.job_model import Job, JobState
 from ..plugin.platforms.ogcapi_jobs import results_file_name
+from .slot_guard import guarded
 
 
 def tr(text: str) -> str:
@@ -51,6 +52,7 @@ class ProcessResults(QWidget):
         layout.addWidget(self.text, 1)
         layout.addLayout(buttons)
 
+    @guarded
     def copy(self) -> None:
         QApplication.clipboard().setText(self.text.toPlainText())
 

@@ -45,6 +45,7 @@ from ..plugin.process_description import ProcessDescription, execute_request
 from ..plugin.tasks import run_in_background
 from .process_form import ProcessForm, encode_layer_inputs
 from .process_results import ProcessResults
+from .slot_guard import guarded
 
 
 def server_job_label(info: StatusInfo) -> str:
@@ -170,6 +171,7 @@ class ProcessesDock(QgsDockWidget):
 
     # Connections and processes ----------------------------------------------------------------------------
 
+    @guarded
     def reload_connections(self) -> None:
         current = self.connection_combo.currentText()
         self.connection_combo.blockSignals(True)
@@ -186,6 +188,7 @@ class ProcessesDock(QgsDockWidget):
         name = self.connection_combo.currentData()
         return store().get(name) if name else None
 
+    @guarded
     def _connection_changed(self) -> None:
         connection = self.connection()
         self.process_list.clear()
@@ -227,6 +230,7 @@ class ProcessesDock(QgsDockWidget):
 
         self._run(self.tr("Geodock: loading {name}").format(name=connection.name), work, done)
 
+    @guarded
     def _filter(self) -> None:
         text = self.search.text().strip().lower()
         self.process_list.clear()
@@ -238,6 +242,7 @@ class ProcessesDock(QgsDockWidget):
             item.setToolTip(summary.description)
             self.process_list.addItem(item)
 
+    @guarded
     def _process_changed(self, item: Optional[QListWidgetItem]) -> None:
         self._set_form(None)
         if item is None or self.adapter is None:
@@ -265,6 +270,7 @@ class ProcessesDock(QgsDockWidget):
 
     # Execution ---------------------------------------------------------------------------------------------
 
+    @guarded
     def execute(self) -> None:
         """Validate the form, then encode layers, execute and hand the job to the job manager (in a task)."""
         if self.form is None or self.adapter is None or self.description is None:
@@ -317,6 +323,7 @@ class ProcessesDock(QgsDockWidget):
 
     # The server's own jobs ---------------------------------------------------------------------------------
 
+    @guarded
     def load_server_jobs(self) -> None:
         """List the server's jobs (``/jobs``, in a task): id, process, status, progress."""
         if self.adapter is None:
@@ -341,6 +348,7 @@ class ProcessesDock(QgsDockWidget):
 
         self._run(self.tr("Geodock: listing jobs"), lambda feedback: adapter.jobs(feedback), done)
 
+    @guarded
     def follow(self) -> None:
         """Hand the chosen server job to the job manager: watched, and its results fetched when it ends."""
         item = self.server_jobs.currentItem()
@@ -379,10 +387,12 @@ class ProcessesDock(QgsDockWidget):
         self.results.show_job(job)
         self.dismiss_button.setEnabled(not job.state.final)
 
+    @guarded
     def dismiss(self) -> None:
         if self._manager is not None and self.current_job:
             self._manager.cancel(self.current_job)
 
+    @guarded
     def _job_changed(self, job_id: str) -> None:
         if job_id not in self.job_ids or self._manager is None:
             return

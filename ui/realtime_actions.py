@@ -20,6 +20,7 @@ from ..plugin.platforms.base import Resource
 from ..plugin.realtime import live_layer
 from ..plugin.realtime.live_layer import DatasetRef, LiveLayer
 from ..plugin.tasks import FunctionTask, run_in_background
+from .slot_guard import guarded
 
 
 def tr(text: str) -> str:
@@ -119,6 +120,7 @@ class LiveLayerDialog(QDialog):
         name = self.connection_combo.currentData()
         return store().get(name) if name else None
 
+    @guarded
     def _update_ok(self) -> None:
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.dataset_combo.currentData() is not None)
 
@@ -134,6 +136,7 @@ class LiveLayerDialog(QDialog):
         if not sip.isdeleted(self):
             self.note.setText(log.exception(error, "Live layer"))
 
+    @guarded
     def _load_projects(self) -> None:
         connection = self.connection()
         self.project_combo.clear()
@@ -162,6 +165,7 @@ class LiveLayerDialog(QDialog):
         self.project_combo.blockSignals(False)
         self._load_datasets()
 
+    @guarded
     def _load_datasets(self) -> None:
         connection, project = self.connection(), self.project_combo.currentData()
         self.dataset_combo.clear()
@@ -194,6 +198,7 @@ class LiveLayerDialog(QDialog):
     def chosen(self) -> Optional[DatasetRef]:
         return self.dataset_combo.currentData()
 
+    @guarded
     def accept(self) -> None:
         connection, dataset = self.connection(), self.chosen()
         if connection is not None and dataset is not None:

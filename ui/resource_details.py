@@ -23,6 +23,7 @@ from ..plugin.html_sanitize import safe_link, sanitize_html
 from ..plugin.net.client import HttpRequest
 from ..plugin.platforms.base import PlatformAdapter, Resource
 from ..plugin.tasks import FunctionTask, run_in_background
+from .slot_guard import guarded
 
 THUMBNAIL_SIZE = 240
 MAX_THUMBNAIL_BYTES = 5 * 1024 * 1024
@@ -43,6 +44,7 @@ class OfflineTextBrowser(QTextBrowser):
         return None
 
     @staticmethod
+    @guarded
     def _open_link(url: QUrl) -> None:
         link = safe_link(url.toString())
         if link is not None:
@@ -160,6 +162,7 @@ class ResourceDetails(QWidget):
     def _live(self, generation: int) -> bool:
         return not sip.isdeleted(self) and generation == self.generation
 
+    @guarded
     def _details_done(self, generation: int, adapter: PlatformAdapter, full: Resource) -> None:
         if not self._live(generation):
             return
@@ -169,6 +172,7 @@ class ResourceDetails(QWidget):
         if safe_link(full.thumbnail_url):
             self._fetch_thumbnail(generation, adapter, full.thumbnail_url)
 
+    @guarded
     def _details_failed(self, generation: int, error: GeodockError) -> None:
         if not self._live(generation) or isinstance(error, CancelledError):
             return
@@ -192,6 +196,7 @@ class ResourceDetails(QWidget):
             )
         )
 
+    @guarded
     def _thumbnail_done(self, generation: int, data: bytes) -> None:
         if not self._live(generation):
             return

@@ -45,6 +45,7 @@ from ..plugin.platforms.amigocloud_sql import (
     run_select,
 )
 from ..plugin.tasks import FunctionTask, run_in_background
+from .slot_guard import guarded
 
 HISTORY_SIZE = 50
 _ROOT = QModelIndex()  # the invalid index: the table's root
@@ -249,6 +250,7 @@ class SqlConsole(QDialog):
         self.connection_combo.currentIndexChanged.connect(self._load_projects)
         self.project_combo.currentIndexChanged.connect(self._load_tables)
 
+    @guarded
     def _fill_connections(self, selected: Optional[Connection]) -> None:
         self.connection_combo.blockSignals(True)
         for connection in store().all():
@@ -278,6 +280,7 @@ class SqlConsole(QDialog):
         value = self.project_combo.currentData()
         return str(value) if value not in (None, "") else None
 
+    @guarded
     def _show_status(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
         self.status.setStyleSheet("color: #b00020;" if error else "")
@@ -288,6 +291,7 @@ class SqlConsole(QDialog):
 
     # Projects and tables -------------------------------------------------------------------------------
 
+    @guarded
     def _load_projects(self) -> None:
         connection = self.connection()
         self.project_combo.clear()
@@ -325,6 +329,7 @@ class SqlConsole(QDialog):
         self.project_combo.blockSignals(False)
         self._load_tables()
 
+    @guarded
     def _load_tables(self) -> None:
         connection, project = self.connection(), self.project_id()
         self.tables.clear()
@@ -356,10 +361,12 @@ class SqlConsole(QDialog):
         if not sip.isdeleted(self):
             self._show_status(log.exception(error, "SQL console"), error=True)
 
+    @guarded
     def _insert_name(self, item: QTreeWidgetItem, _column: int) -> None:
         self.editor.insert(str(item.data(0, Qt.ItemDataRole.UserRole) or item.text(0)))
         self.editor.setFocus()
 
+    @guarded
     def _recall(self, index: int) -> None:
         query = self.history_combo.itemData(index)
         if query:
@@ -368,6 +375,7 @@ class SqlConsole(QDialog):
 
     # Running -------------------------------------------------------------------------------------------
 
+    @guarded
     def run_query(self) -> None:
         """Run the editor's query: a read fills the results table; a write asks first, then reports rows."""
         connection, project = self.connection(), self.project_id()
@@ -433,6 +441,7 @@ class SqlConsole(QDialog):
         self.add_layer_button.setEnabled(self.model.geometry is not None)
         self._rows_status(len(page.rows))
 
+    @guarded
     def _rows_status(self, held: int) -> None:
         if self.model is None:
             return
@@ -472,6 +481,7 @@ class SqlConsole(QDialog):
         self._show_status(message, error=True)
         self.queryFinished.emit(message)
 
+    @guarded
     def stop(self) -> None:
         if self.current is not None:
             self.current.cancel()
@@ -481,6 +491,7 @@ class SqlConsole(QDialog):
 
     # Add as layer --------------------------------------------------------------------------------------
 
+    @guarded
     def add_as_layer(self) -> None:
         """Load all rows of the current result as a GeoPackage layer (the path ``geodock:amigocloudsql`` takes)."""
         connection, project = self.connection(), self.project_id()

@@ -38,6 +38,7 @@ from ..plugin.platforms.geobox_upload import (
     upload_layer,
 )
 from ..plugin.tasks import FunctionTask, run_in_background
+from .slot_guard import guarded
 
 GEOMETRY_TYPES = ("Point", "MultiPoint", "Polyline", "Polygon")
 FIELD_TYPES = ("String", "Integer", "Integer64", "Float", "Date", "DateTime", "Time")
@@ -125,6 +126,7 @@ class UploadDialog(QDialog):
         name = self.connection_combo.currentData()
         return store().get(name) if name else None
 
+    @guarded
     def _layer_changed(self, layer: Optional[QgsMapLayer]) -> None:
         if not isinstance(layer, QgsVectorLayer):
             self.crs_label.setText("")
@@ -136,6 +138,7 @@ class UploadDialog(QDialog):
             self.tr("{crs}. Sent as it is; Geobox stores layers in EPSG:4326.").format(crs=described)
         )
 
+    @guarded
     def start_upload(self) -> None:
         """Start the upload task (progress and cancel stay in this dialog and in the task manager)."""
         connection = self.connection()
@@ -173,14 +176,17 @@ class UploadDialog(QDialog):
         )
         self.task.progressChanged.connect(self._progress)
 
+    @guarded
     def _progress(self, value: float) -> None:
         if not sip.isdeleted(self):
             self.progress.setValue(int(value))
 
+    @guarded
     def cancel_upload(self) -> None:
         if self.task is not None and not sip.isdeleted(self.task):
             self.task.cancel()
 
+    @guarded
     def _done(self, connection: Connection, layer_id: str, outcome: tuple[str, Optional[Resource]]) -> None:
         uuid, resource = outcome
         self.remote_uuid = uuid
@@ -209,6 +215,7 @@ class UploadDialog(QDialog):
         self.upload_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
 
+    @guarded
     def reject(self) -> None:
         # Closing leaves a running upload to the task manager (it shows there, with its own cancel).
         super().reject()
@@ -299,6 +306,7 @@ class CreateEmptyLayerDialog(QDialog):
     def tr(self, text: str) -> str:
         return QCoreApplication.translate("CreateEmptyLayerDialog", text)
 
+    @guarded
     def add_field(self, name: str, datatype: str) -> None:
         row = self.fields_table.rowCount()
         self.fields_table.insertRow(row)
@@ -308,11 +316,13 @@ class CreateEmptyLayerDialog(QDialog):
         combo.setCurrentText(datatype if datatype in FIELD_TYPES else "String")
         self.fields_table.setCellWidget(row, 1, combo)
 
+    @guarded
     def _remove_field(self) -> None:
         row = self.fields_table.currentRow()
         if row >= 0:
             self.fields_table.removeRow(row)
 
+    @guarded
     def copy_from_layer(self) -> None:
         layer = self.template_combo.currentLayer()
         if not isinstance(layer, QgsVectorLayer):
@@ -334,6 +344,7 @@ class CreateEmptyLayerDialog(QDialog):
                 specs.append(FieldSpec(name, combo.currentText() if combo else "String"))
         return specs
 
+    @guarded
     def create(self) -> None:
         name = self.name_edit.text().strip()
         name_of = self.connection_combo.currentData()
