@@ -149,7 +149,7 @@ def test_invalid_inputs_are_refused_before_sending(connections, wraptile_server,
                 "OUTPUT_FOLDER": str(tmp_path),
             },
         )
-    with pytest.raises(QgsProcessingException, match="No OGC API"):
+    with pytest.raises(QgsProcessingException, match="No Geodock connection named 'nope' \\(known OGC API"):
         run(
             "geodock:executeprocess",
             {"CONNECTION": "nope", "PROCESS": "buffer", "INPUTS": "{}", "OUTPUT_FOLDER": str(tmp_path)},

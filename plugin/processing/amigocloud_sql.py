@@ -16,10 +16,9 @@ from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException 
     QgsWkbTypes,
 )
 
-from ..connections import store
 from ..errors import GeodockError
 from ..platforms.amigocloud_sql import is_write, query_features
-from .base import GeodockAlgorithm, connection_of_kind
+from .base import GeodockAlgorithm, connection_of_kind, connection_parameter
 
 
 class AmigoCloudSqlAlgorithm(GeodockAlgorithm):
@@ -49,12 +48,7 @@ class AmigoCloudSqlAlgorithm(GeodockAlgorithm):
         )
 
     def initAlgorithm(self, config: Any = None) -> None:
-        amigo = [c.name for c in store().all() if c.kind == "amigocloud"]
-        self.addParameter(
-            QgsProcessingParameterString(
-                self.CONNECTION, self.tr("AmigoCloud connection (name)"), defaultValue=amigo[0] if amigo else None
-            )
-        )
+        self.addParameter(connection_parameter(self.CONNECTION, self.tr("AmigoCloud connection (name)"), "amigocloud"))
         self.addParameter(
             QgsProcessingParameterNumber(
                 self.PROJECT, self.tr("Project id"), QgsProcessingParameterNumber.Type.Integer, 1, minValue=1

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingException  # type: ignore[attr-defined]  # not in qgis-stubs
+from typing import Optional
+
+from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException is not in qgis-stubs
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingParameterString,
+)
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..connections import KIND_TITLES, Connection, store
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("GeodockAlgorithm", text)
 
 
 class GeodockAlgorithm(QgsProcessingAlgorithm):
@@ -18,14 +28,23 @@ class GeodockAlgorithm(QgsProcessingAlgorithm):
         return type(self)()
 
 
+def connection_parameter(name: str, description: str, kind: Optional[str] = None) -> QgsProcessingParameterString:
+    """A connection-name parameter, defaulting to the first stored connection (of ``kind``, when given)."""
+    names = [c.name for c in store().all() if kind is None or c.kind == kind]
+    return QgsProcessingParameterString(name, description, defaultValue=names[0] if names else None)
+
+
 def connection_of_kind(name: str, kind: str) -> Connection:
     """The stored connection ``name``, which must be of ``kind`` (a Processing error otherwise)."""
     connection = store().get(name.strip())
+    title = KIND_TITLES[kind]
     if connection is None:
-        known = ", ".join(c.name for c in store().all() if c.kind == kind) or "none"
+        known = ", ".join(c.name for c in store().all() if c.kind == kind) or tr("none")
         raise QgsProcessingException(
-            f"No Geodock connection named {name!r} (known {KIND_TITLES[kind]} connections: {known})"
+            tr("No Geodock connection named {name!r} (known {title} connections: {known})").format(
+                name=name, title=title, known=known
+            )
         )
     if connection.kind != kind:
-        raise QgsProcessingException(f"{connection.name} is not a {KIND_TITLES[kind]} connection")
+        raise QgsProcessingException(tr("{name} is not a {title} connection").format(name=connection.name, title=title))
     return connection

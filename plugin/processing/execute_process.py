@@ -64,6 +64,7 @@ from ..process_description import (
     qgis_crs,
     validate_inputs,
 )
+from .base import GeodockAlgorithm, connection_of_kind, connection_parameter
 
 KIND = "ogcapi-processes"
 CACHE_FILE = "ogc_processes.json"
@@ -163,7 +164,7 @@ def _run_process(
     feedback: QgsProcessingFeedback,
     description: Optional[ProcessDescription],
 ) -> dict[str, Any]:
-    connection = connection_named(connection_name)
+    connection = connection_of_kind(connection_name, KIND)
     adapter = OgcProcessesAdapter(connection)
     try:
         if description is None:
@@ -208,24 +209,11 @@ def _run_process(
     return {"RESULTS": str(written.results_file), "LAYERS": layers, "JOB_ID": info.job_id}
 
 
-def connection_named(name: str) -> Connection:
-    connection = store().get(name)
-    if connection is None or connection.kind != KIND:
-        known = ", ".join(c.name for c in store().all() if c.kind == KIND) or tr("none")
-        raise QgsProcessingException(
-            tr("No OGC API – Processes connection named {name!r} (known: {known})").format(name=name, known=known)
-        )
-    return connection
-
-
-class _ProcessAlgorithmBase(QgsProcessingAlgorithm):
+class _ProcessAlgorithmBase(GeodockAlgorithm):
     OUTPUT_FOLDER = "OUTPUT_FOLDER"
     RESULTS = "RESULTS"
     LAYERS = "LAYERS"
     JOB_ID = "JOB_ID"
-
-    def tr(self, text: str) -> str:
-        return QCoreApplication.translate(type(self).__name__, text)
 
     def _add_outputs(self) -> None:
         self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, self.tr("Results folder")))
@@ -238,9 +226,6 @@ class ExecuteProcessAlgorithm(_ProcessAlgorithmBase):
     CONNECTION = "CONNECTION"
     PROCESS = "PROCESS"
     INPUTS = "INPUTS"
-
-    def createInstance(self) -> ExecuteProcessAlgorithm:
-        return type(self)()
 
     def name(self) -> str:
         return "executeprocess"
@@ -265,7 +250,7 @@ class ExecuteProcessAlgorithm(_ProcessAlgorithmBase):
         )
 
     def initAlgorithm(self, config: Any = None) -> None:
-        self.addParameter(QgsProcessingParameterString(self.CONNECTION, self.tr("Connection (name)")))
+        self.addParameter(connection_parameter(self.CONNECTION, self.tr("Connection (name)"), KIND))
         self.addParameter(QgsProcessingParameterString(self.PROCESS, self.tr("Process id")))
         self.addParameter(
             QgsProcessingParameterString(self.INPUTS, self.tr("Inputs (JSON object)"), "{}", multiLine=True)

@@ -26,7 +26,7 @@ from ..connections import store
 from ..errors import GeodockError, NotFoundError
 from ..platforms import adapter_for
 from ..platforms.base import PlatformAdapter, Resource
-from .base import GeodockAlgorithm
+from .base import GeodockAlgorithm, connection_parameter
 
 
 def resolve_resource(adapter: PlatformAdapter, resource_id: str, feedback: Optional[QgsFeedback]) -> Resource:
@@ -70,7 +70,7 @@ class FetchLayerAlgorithm(GeodockAlgorithm):
         )
 
     def initAlgorithm(self, config: Any = None) -> None:
-        self.addParameter(QgsProcessingParameterString(self.CONNECTION, self.tr("Geodock connection name")))
+        self.addParameter(connection_parameter(self.CONNECTION, self.tr("Geodock connection (name)")))
         self.addParameter(QgsProcessingParameterString(self.RESOURCE, self.tr("Layer, table or dataset id")))
         self.addParameter(QgsProcessingParameterExtent(self.EXTENT, self.tr("Extent"), optional=True))
         self.addParameter(

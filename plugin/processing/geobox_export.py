@@ -24,7 +24,7 @@ from ..errors import CancelledError, GeodockError
 from ..job_model import JobState
 from ..jobs import wait_for_job
 from ..results import expand_results
-from .base import GeodockAlgorithm
+from .base import GeodockAlgorithm, connection_parameter
 
 FORMATS = ["GPKG", "Shapefile", "GeoJSON", "CSV", "KML", "DXF"]
 
@@ -58,7 +58,7 @@ class GeoboxExportAlgorithm(GeodockAlgorithm):
         )
 
     def initAlgorithm(self, config: Any = None) -> None:
-        self.addParameter(QgsProcessingParameterString(self.CONNECTION, self.tr("Geobox connection name")))
+        self.addParameter(connection_parameter(self.CONNECTION, self.tr("Geobox connection (name)"), "geobox"))
         self.addParameter(QgsProcessingParameterString(self.LAYER, self.tr("Vector layer uuid")))
         self.addParameter(QgsProcessingParameterEnum(self.FORMAT, self.tr("Format"), FORMATS, defaultValue=0))
         self.addParameter(QgsProcessingParameterCrs(self.CRS, self.tr("Output CRS"), "EPSG:3857"))

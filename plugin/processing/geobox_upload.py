@@ -14,10 +14,9 @@ from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException 
     QgsProcessingParameterVectorLayer,
 )
 
-from ..connections import store
 from ..errors import GeodockError
 from ..platforms.geobox_upload import upload_layer
-from .base import GeodockAlgorithm, connection_of_kind
+from .base import GeodockAlgorithm, connection_of_kind, connection_parameter
 
 
 class GeoboxUploadAlgorithm(GeodockAlgorithm):
@@ -46,12 +45,7 @@ class GeoboxUploadAlgorithm(GeodockAlgorithm):
         )
 
     def initAlgorithm(self, config: Any = None) -> None:
-        geobox = [c.name for c in store().all() if c.kind == "geobox"]
-        self.addParameter(
-            QgsProcessingParameterString(
-                self.CONNECTION, self.tr("Geobox connection (name)"), defaultValue=geobox[0] if geobox else None
-            )
-        )
+        self.addParameter(connection_parameter(self.CONNECTION, self.tr("Geobox connection (name)"), "geobox"))
         self.addParameter(
             QgsProcessingParameterVectorLayer(
                 self.INPUT,

@@ -23,7 +23,7 @@ from ..errors import CancelledError, GeodockError
 from ..job_model import JobState
 from ..jobs import wait_for_job
 from ..results import expand_results
-from .base import GeodockAlgorithm
+from .base import GeodockAlgorithm, connection_parameter
 
 
 class KoordinatesExportAlgorithm(GeodockAlgorithm):
@@ -57,7 +57,9 @@ class KoordinatesExportAlgorithm(GeodockAlgorithm):
         )
 
     def initAlgorithm(self, config: Any = None) -> None:
-        self.addParameter(QgsProcessingParameterString(self.CONNECTION, self.tr("Koordinates connection name")))
+        self.addParameter(
+            connection_parameter(self.CONNECTION, self.tr("Koordinates connection (name)"), "koordinates")
+        )
         self.addParameter(QgsProcessingParameterString(self.ITEMS, self.tr("Items (ids or URLs, comma-separated)")))
         self.addParameter(QgsProcessingParameterCrs(self.CRS, self.tr("CRS"), "EPSG:4326"))
         self.addParameter(QgsProcessingParameterString(self.FORMAT, self.tr("Format value"), "application/x-ogc-gpkg"))
