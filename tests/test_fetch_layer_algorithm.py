@@ -72,3 +72,24 @@ def test_unknown_resource_is_a_clear_error(processing, amigocloud_server, connec
             "geodock:fetchlayer",
             {"CONNECTION": connections.all()[0].name, "RESOURCE": "999", "OUTPUT": str(tmp_path / "x.gpkg")},
         )
+
+
+def test_fetch_koordinates_layer_and_table_by_id(processing, koordinates_server, connections, tmp_path):
+    """A Koordinates id names a layer or a table (one id sequence): both are fetched, the table without geometry."""
+    from geodock.plugin.auth import trust_certificate_authorities
+
+    trust_certificate_authorities([str(koordinates_server.ca_file)])
+    connections.import_json({"connections": [koordinates_server.connection()]})
+    name = connections.all()[0].name
+    borders = processing.run(
+        "geodock:fetchlayer", {"CONNECTION": name, "RESOURCE": "3", "OUTPUT": str(tmp_path / "b.gpkg")}
+    )
+    layer = QgsVectorLayer(borders["OUTPUT"], "borders", "ogr")
+    assert layer.isValid() and layer.featureCount() > 0
+    assert layer.geometryType() == QgsWkbTypes.GeometryType.LineGeometry
+    codes = processing.run(
+        "geodock:fetchlayer", {"CONNECTION": name, "RESOURCE": "5", "OUTPUT": str(tmp_path / "c.gpkg")}
+    )
+    table = QgsVectorLayer(codes["OUTPUT"], "codes", "ogr")
+    assert table.isValid() and table.featureCount() > 100
+    assert table.geometryType() == QgsWkbTypes.GeometryType.NullGeometry

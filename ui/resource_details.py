@@ -143,7 +143,7 @@ class ResourceDetails(QWidget):
         self.thumbnail.clear()
         self.thumbnail.setVisible(False)
         self.browser.setHtml(details_html(resource, self.tr))
-        if adapter is None or not hasattr(adapter, "get_details"):
+        if adapter is None or not adapter.has_details:
             return
         generation = self.generation
 

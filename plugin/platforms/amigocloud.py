@@ -30,6 +30,7 @@ _GEOJSON_COLUMN = "geodock_geojson"
 
 class AmigoCloudAdapter(PlatformAdapter):
     kind = "amigocloud"
+    has_details = True
 
     @property
     def auth(self) -> QueryTokenAuth:
@@ -95,8 +96,9 @@ class AmigoCloudAdapter(PlatformAdapter):
         ]
         return details
 
-    def resource_by_id(self, dataset_id: str, feedback: Optional[QgsFeedback] = None) -> Resource:
-        """The dataset ``dataset_id`` (searched in the visible projects), with its details."""
+    def resource_by_id(self, resource_id: str, feedback: Optional[QgsFeedback] = None) -> Resource:
+        """The dataset ``resource_id`` (searched in the visible projects), with its details."""
+        dataset_id = resource_id
         token: PageToken = None
         while True:
             projects = self.list_page("projects", ListQuery(page_size=100), token, None, feedback)

@@ -16,6 +16,7 @@ from qgis.PyQt.QtCore import QUrl, QUrlQuery
 from qgis.PyQt.QtNetwork import QNetworkRequest
 
 from ..connections import Connection
+from ..errors import GeodockError
 from ..net.client import HttpClient, shared_client
 from ..net.paging import Page, PageToken
 
@@ -82,6 +83,7 @@ class PlatformAdapter(ABC):
     """A connection's platform: authentication, a connection test, listing, details."""
 
     kind: ClassVar[str]
+    has_details: ClassVar[bool] = False  # get_details() reads more than listing gives
 
     def __init__(self, connection: Connection, client: Optional[HttpClient] = None) -> None:
         self.connection = connection
@@ -112,6 +114,15 @@ class PlatformAdapter(ABC):
         feedback: Optional[QgsFeedback] = None,
     ) -> Page:
         raise NotImplementedError(f"{self.kind} cannot list {kind}")
+
+    def get_details(self, resource: Resource, feedback: Optional[QgsFeedback] = None) -> Resource:
+        """``resource`` in full (fields, extent, description), read from the server when ``has_details``."""
+        return resource
+
+    def resource_by_id(self, resource_id: str, feedback: Optional[QgsFeedback] = None) -> Resource:
+        """The loadable resource (layer, table, dataset) named by its platform id, with its details;
+        :class:`plugin.errors.NotFoundError` when there is none."""
+        raise GeodockError(f"{self.connection.name}: this platform has no layers to fetch")
 
     def child_kind(self, resource: Resource) -> str:
         """The kind listed below a resource with children (``has_children``), e.g. a project's ``datasets``."""

@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 from qgis.core import QgsDataSourceUri, QgsFeedback
 
-from ..errors import AuthenticationError, UnreadableResponseError
+from ..errors import AuthenticationError, NotFoundError, UnreadableResponseError
 from ..net.client import HttpRequest
 from ..net.download import download
 from ..net.paging import Page, PageToken, offset_page
@@ -39,6 +39,7 @@ def xyz_uri(url: str, zmax: int) -> str:
 
 class GeoboxAdapter(PlatformAdapter):
     kind = "geobox"
+    has_details = True
 
     @property
     def auth(self) -> LoginTokenAuth:
@@ -139,9 +140,12 @@ class GeoboxAdapter(PlatformAdapter):
             details.crs = "EPSG:3857"
         return details
 
-    def resource_by_id(self, kind: str, uuid: str, feedback: Optional[QgsFeedback] = None) -> Resource:
-        """The item ``uuid`` of Resource kind ``kind`` (``vector``, ``view``, ``raster``, ``tileset``)."""
-        return self.get_details(Resource(uuid, kind, uuid), feedback)
+    def resource_by_id(self, resource_id: str, feedback: Optional[QgsFeedback] = None) -> Resource:
+        """The vector layer ``resource_id`` (a uuid), else the view."""
+        try:
+            return self.get_details(Resource(resource_id, "vector", resource_id), feedback)
+        except NotFoundError:
+            return self.get_details(Resource(resource_id, "view", resource_id), feedback)
 
     # Layer sources ---------------------------------------------------------------------------------------
 

@@ -219,7 +219,7 @@ class GeoboxTaskBackend(JobBackend):
             from .geobox import GeoboxAdapter
 
             adapter = GeoboxAdapter(self.connection)
-            resource = adapter.resource_by_id("vector", str(layer_uuid), feedback)
+            resource = adapter.resource_by_id(str(layer_uuid), feedback)
             target = folder / f"{safe_filename(resource.title or str(layer_uuid), 'layer')}.gpkg"
             source = adapter.fetch_features(resource, str(target), None, feedback)
             return [Path(source.split("|")[0])]

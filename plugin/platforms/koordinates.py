@@ -29,6 +29,7 @@ _KIND_PATHS = {"layers": "layers/", "tables": "tables/", "data": "data/"}
 
 class KoordinatesAdapter(PlatformAdapter):
     kind = "koordinates"
+    has_details = True
 
     @property
     def auth(self) -> HeaderKeyAuth:
@@ -93,6 +94,10 @@ class KoordinatesAdapter(PlatformAdapter):
         if not isinstance(doc, dict) or "id" not in doc:
             raise UnreadableResponseError("Koordinates answered with an unreadable item", str(doc)[:500], url)
         return resource_from_json(doc)
+
+    def resource_by_id(self, resource_id: str, feedback: Optional[QgsFeedback] = None) -> Resource:
+        """The layer or table ``resource_id`` (one id sequence; ``/layers/{id}/`` answers for both)."""
+        return self.get_details(Resource(resource_id, "vector", resource_id), feedback)
 
     # Layer sources ---------------------------------------------------------------------------------------
 

@@ -9,7 +9,6 @@ from typing import Any, Optional
 from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException is missing from qgis-stubs
     QgsCoordinateReferenceSystem,
     QgsFeatureSink,
-    QgsFeedback,
     QgsProcessing,
     QgsProcessingContext,
     QgsProcessingException,
@@ -23,25 +22,9 @@ from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException 
 )
 
 from ..connections import store
-from ..errors import GeodockError, NotFoundError
+from ..errors import GeodockError
 from ..platforms import adapter_for
-from ..platforms.base import PlatformAdapter, Resource
 from .base import GeodockAlgorithm, connection_parameter
-
-
-def resolve_resource(adapter: PlatformAdapter, resource_id: str, feedback: Optional[QgsFeedback]) -> Resource:
-    """The resource ``resource_id`` (a Koordinates id, a Geobox uuid, an AmigoCloud dataset id) with details."""
-    if adapter.kind == "koordinates":
-        stub = Resource(resource_id, "vector", resource_id, api_url=adapter.url(f"layers/{resource_id}/"))
-        return adapter.get_details(stub, feedback)  # type: ignore[attr-defined]
-    if adapter.kind == "geobox":
-        try:
-            return adapter.resource_by_id("vector", resource_id, feedback)  # type: ignore[attr-defined]
-        except NotFoundError:
-            return adapter.resource_by_id("view", resource_id, feedback)  # type: ignore[attr-defined]
-    if adapter.kind == "amigocloud":
-        return adapter.resource_by_id(resource_id, feedback)  # type: ignore[attr-defined]
-    raise GeodockError(f"{adapter.connection.name}: this platform has no layers to fetch")
 
 
 class FetchLayerAlgorithm(GeodockAlgorithm):
@@ -100,7 +83,7 @@ class FetchLayerAlgorithm(GeodockAlgorithm):
         target = Path(QgsProcessingUtils.tempFolder()) / f"geodock-fetch-{uuid.uuid4().hex[:8]}.gpkg"
         try:
             adapter = adapter_for(store().require(name))
-            resource = resolve_resource(adapter, resource_id, steps)
+            resource = adapter.resource_by_id(resource_id, steps)
             feedback.pushInfo(self.tr("Fetching {title} ({kind})").format(title=resource.title, kind=resource.kind))
             source = adapter.fetch_features(resource, str(target), extent, steps)
         except GeodockError as err:
