@@ -31,6 +31,7 @@ from qgis.PyQt.QtCore import QCoreApplication, QObject, QTimer, pyqtSignal
 from . import log, settings
 from .connections import Connection, store
 from .errors import CancelledError, ConflictError, GeodockError, NotFoundError
+from .gui_hooks import hooks
 from .job_model import Job, JobBackend, JobState, JobStatus, backend_for
 from .net.client import wait
 from .tasks import run_in_background
@@ -358,7 +359,7 @@ class JobManager(QObject):
         self.iface = iface
         self._started = True
         if self.notifier is None:
-            self.notifier = _ui_notifier()
+            self.notifier = hooks.notify_job_end
         for job in self._load():
             if job.id not in self._jobs:
                 self._jobs[job.id] = job
@@ -675,15 +676,6 @@ class JobManager(QObject):
         self._others.add(task)
         task.taskCompleted.connect(lambda t=task: self._others.discard(t))
         task.taskTerminated.connect(lambda t=task: self._others.discard(t))
-
-
-def _ui_notifier() -> Optional[Notifier]:
-    """The message-bar notifier with an "Add to map" button (a widget: it lives in ui/)."""
-    try:
-        from ..ui.jobs_dock import notify_job_end
-    except ImportError:
-        return None
-    return notify_job_end
 
 
 _manager: Optional[JobManager] = None

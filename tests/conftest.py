@@ -148,6 +148,21 @@ def connections(qgis_app, auth_db):
 
 
 @pytest.fixture(autouse=True)
+def _gui_hooks(request):
+    """The GUI entry points plugin/ uses (menus, notifications), installed as the plugin's initGui does
+    (for every test: a test that unloads the plugin clears them)."""
+    if not request.config.pluginmanager.hasplugin("pytest_qgis"):
+        yield
+        return
+    from geodock.plugin import gui_hooks
+    from geodock.ui.main import install_gui_hooks
+
+    install_gui_hooks()
+    yield
+    gui_hooks.clear()
+
+
+@pytest.fixture(autouse=True)
 def _geodock_log_on_failure(request):
     """Print the Geodock log tab's lines as they come (pytest shows them when a test fails)."""
     if not request.config.pluginmanager.hasplugin("pytest_qgis"):

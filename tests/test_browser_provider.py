@@ -126,6 +126,20 @@ def test_layer_item_mime_uri_drops_as_a_valid_layer(koordinates, qgis_iface):
     dialog.close()
 
 
+def test_without_the_gui_items_offer_no_gui_actions(koordinates):
+    """Headless (qgis_process, scripts) plugin/ has no GUI hooks: no "Add to map" or "Export…", and a
+    double-click is left to QGIS."""
+    from geodock.plugin import gui_hooks
+
+    _root, layers = kind_item(koordinates)
+    [countries] = [c for c in populated(layers) if c.name() == "World Countries"]
+    gui_hooks.clear()
+    actions = {a.text() for a in countries.actions(None)}
+    assert "Copy id" in actions
+    assert not any(a.startswith("Add to map") or a == "Export…" for a in actions)
+    assert countries.handleDoubleClick() is False
+
+
 def test_custom_uri_drop_loads_through_geodock(koordinates, qgis_iface):
     _root, tables = kind_item(koordinates, "tables")
     [codes] = [c for c in populated(tables) if c.name() == "Country Codes"]

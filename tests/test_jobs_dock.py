@@ -93,8 +93,6 @@ def test_server_exports_listed_and_followed(kx, jobs, qgis_iface, tmp_path):
 
 
 def test_notification_has_add_to_map(kx, jobs, qgis_iface, tmp_path):
-    from geodock.ui.jobs_dock import notify_job_end
-
     pushed = []
     bar = qgis_iface.messageBar()
     bar.widgetAdded.connect(pushed.append)
@@ -108,4 +106,3 @@ def test_notification_has_add_to_map(kx, jobs, qgis_iface, tmp_path):
     assert "Add to map" in buttons
     buttons["Add to map"].click()
     assert QgsProject.instance().layerTreeRoot().findGroup("Notify me") is not None
-    assert notify_job_end is jobs.notifier

@@ -16,7 +16,7 @@ from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMainWindow, QToolBar, QWidget
 
-from ..plugin import log
+from ..plugin import gui_hooks, log
 from ..plugin.connections import store
 from ..plugin.net.client import install_user_agent, uninstall_user_agent
 from ..plugin.processing.provider import GeodockProvider
@@ -38,6 +38,36 @@ DOCKS = {
 
 def icon(name: str) -> QIcon:
     return QIcon(str(PLUGIN_DIR / "resources" / "icons" / name))
+
+
+def install_gui_hooks() -> None:
+    """Give plugin/ the GUI's entry points (:mod:`plugin.gui_hooks`). Their modules are imported on first
+    use, keeping start-up light."""
+
+    def add_to_map(connection: Any, resource: Any, source: Any) -> Any:
+        from .layer_loading import add_to_map as load
+
+        return load(None, connection, resource, source)
+
+    def add_reference_to_map(message_bar: Any, reference: Any) -> Any:
+        from .layer_loading import add_reference_to_map as load
+
+        return load(message_bar, reference)
+
+    def open_export(connection: Any, resources: Any) -> Any:
+        from .export_dialog import open_export_for
+
+        return open_export_for(connection, resources)
+
+    def notify_job_end(jobs: Any, job: Any) -> None:
+        from .jobs_dock import notify_job_end as notify
+
+        notify(jobs, job)
+
+    gui_hooks.hooks.add_to_map = add_to_map
+    gui_hooks.hooks.add_reference_to_map = add_reference_to_map
+    gui_hooks.hooks.open_export = open_export
+    gui_hooks.hooks.notify_job_end = notify_job_end
 
 
 class GeodockPlugin:
@@ -103,6 +133,7 @@ class GeodockPlugin:
         self.project_auth = ProjectAuth(store(), lambda line: self.iface.messageBar().pushWarning("Geodock", line))
         self.project_auth.attach()  # logs in (in the background) only when a project with Geodock layers is read
         install_user_agent()
+        install_gui_hooks()
         self.browser_provider = _optional("..plugin.browser.provider", "create_provider")
         if self.browser_provider is not None:
             QgsApplication.dataItemProviderRegistry().addProvider(self.browser_provider)
@@ -134,6 +165,7 @@ class GeodockPlugin:
 
     def unload(self) -> None:
         uninstall_user_agent()
+        gui_hooks.clear()
         self._remove_write_actions()
         if self.job_manager is not None:
             self.job_manager.stop()

@@ -8,6 +8,7 @@ from qgis.core import Qgis, QgsMimeDataUtils
 from qgis.gui import QgsCustomDropHandler, QgsMessageBar
 
 from .. import log
+from ..gui_hooks import hooks
 from .uris import PROVIDER_KEY, decode_custom_uri
 
 
@@ -23,8 +24,6 @@ class GeodockDropHandler(QgsCustomDropHandler):
         return PROVIDER_KEY
 
     def handleCustomUriDrop(self, uri: QgsMimeDataUtils.Uri) -> None:
-        from ...ui.layer_loading import add_reference_to_map
-
         try:
             reference = decode_custom_uri(uri.uri or "")
         except ValueError as err:
@@ -37,7 +36,9 @@ class GeodockDropHandler(QgsCustomDropHandler):
             if bar is not None:
                 bar.pushMessage("Geodock", message, Qgis.MessageLevel.Critical, 10)
             return
-        task: Optional[Any] = add_reference_to_map(self.message_bar, reference)
+        if hooks.add_reference_to_map is None:  # no GUI
+            return
+        task: Optional[Any] = hooks.add_reference_to_map(self.message_bar, reference)
         if task is not None:
             self.started = [*self.started[-20:], task]
 

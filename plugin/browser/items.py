@@ -31,6 +31,7 @@ from qgis.PyQt.QtWidgets import QAction
 from .. import log
 from ..connections import Connection, store
 from ..errors import GeodockError
+from ..gui_hooks import hooks
 from ..html_sanitize import safe_link
 from ..platforms import EXPORTABLE_KINDS, adapter_for
 from ..platforms.base import LayerSource, ListQuery, PlatformAdapter, Resource
@@ -43,20 +44,6 @@ ROOT_PATH = "geodock:"
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("GeodockBrowser", text)
-
-
-def _gui_loader() -> Any:
-    """The GUI's layer loader (imported when a menu action runs, on the GUI thread)."""
-    from ...ui import layer_loading
-
-    return layer_loading
-
-
-def _gui_exporter() -> Any:
-    """The GUI's Export dialog module (imported when the menu action runs, on the GUI thread)."""
-    from ...ui import export_dialog
-
-    return export_dialog
 
 
 def _child_kind(adapter: PlatformAdapter, resource: Resource) -> str:
@@ -378,7 +365,9 @@ class ResourceLayerItem(QgsLayerItem):
         return True
 
     def handleDoubleClick(self) -> bool:
-        _gui_loader().add_to_map(None, self.connection, self.resource, self.source)
+        if hooks.add_to_map is None:  # no GUI: QGIS's own handling
+            return False
+        hooks.add_to_map(self.connection, self.resource, self.source)
         return True
 
     def actions(self, parent: Any) -> list[QAction]:
@@ -390,21 +379,20 @@ def resource_actions(
 ) -> list[QAction]:
     """The context menu the Catalog dock offers too: add (as…), copy id/URL, open on the web."""
     actions: list[QAction] = []
-    if sources:
+    add_to_map, open_export = hooks.add_to_map, hooks.open_export
+    if sources and add_to_map is not None:
         add = QAction(QgsApplication.getThemeIcon("/mActionAddLayer.svg"), tr("Add to map"), parent)
         chosen = default_source(sources)
-        add.triggered.connect(lambda _=False: _gui_loader().add_to_map(None, connection, resource, chosen))
+        add.triggered.connect(lambda _=False: add_to_map(connection, resource, chosen))
         actions.append(add)
         if len(sources) > 1:
             for source in sources:
                 action = QAction(tr("Add to map as {label}").format(label=source.label), parent)
-                action.triggered.connect(
-                    lambda _=False, s=source: _gui_loader().add_to_map(None, connection, resource, s)
-                )
+                action.triggered.connect(lambda _=False, s=source: add_to_map(connection, resource, s))
                 actions.append(action)
-    if resource.kind in EXPORTABLE_KINDS.get(connection.kind, ()):
+    if open_export is not None and resource.kind in EXPORTABLE_KINDS.get(connection.kind, ()):
         export = QAction(QgsApplication.getThemeIcon("/mActionSharingExport.svg"), tr("Export…"), parent)
-        export.triggered.connect(lambda _=False: _gui_exporter().open_export_for(connection, [resource]))
+        export.triggered.connect(lambda _=False: open_export(connection, [resource]))
         actions.append(export)
     copy_id = QAction(QgsApplication.getThemeIcon("/mActionEditCopy.svg"), tr("Copy id"), parent)
     copy_id.triggered.connect(lambda _=False: QGuiApplication.clipboard().setText(resource.id))
