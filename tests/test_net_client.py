@@ -232,8 +232,8 @@ def test_download_resumes_after_a_dropped_connection(client, httpbin, tmp_path):
 
 
 def test_https_stream_comes_in_bounded_blocks_and_resumes(client, httpbin_tls, tmp_path):
-    """Over TLS Qt holds at most READ_BUFFER_TLS for a reply (its socket's own 64 KiB), and a download
-    dropped mid-body resumes to a byte-identical file, as over plain HTTP."""
+    """Over TLS Qt holds little for a reply (READ_BUFFER_TLS, its socket's own 64 KiB: it may take one more
+    socket read before it pauses), and a download dropped mid-body resumes to a byte-identical file."""
     trust_certificate_authorities([str(httpbin_tls.ca_file)])
     size = 8 * MiB
     url = f"{httpbin_tls.root}/bytes/{size}"
@@ -248,7 +248,7 @@ def test_https_stream_comes_in_bounded_blocks_and_resumes(client, httpbin_tls, t
 
     run_task(lambda fb: client.send(HttpRequest(url), fb, sink=Sizes()))
     assert sum(blocks) == size
-    assert max(blocks) <= READ_BUFFER_TLS
+    assert max(blocks) < 2 * READ_BUFFER_TLS
 
     httpbin_tls.fault(drop_after=3 * MiB, path=f"/bytes/{size}")
     result = run_task(lambda fb: download(client, HttpRequest(url), tmp_path, feedback=fb))

@@ -159,9 +159,7 @@ class UploadDialog(QDialog):
             if replace:
                 from ..plugin.platforms import adapter_for
 
-                adapter = adapter_for(connection)
-                finder = getattr(adapter, "resource_by_id", None)
-                resource = finder("vector", uuid, feedback) if finder else Resource(uuid, "vector", name)
+                resource = adapter_for(connection).resource_by_id(uuid, feedback)
             return uuid, resource
 
         self.progress.setValue(0)
