@@ -147,6 +147,16 @@ def connections(qgis_app, auth_db):
         connection_store.remove(connection)
 
 
+@pytest.fixture
+def kx(koordinates_server, connections):
+    """The local Koordinates server as the only Geodock connection (its certificate trusted)."""
+    from geodock.plugin.auth import trust_certificate_authorities
+
+    trust_certificate_authorities([str(koordinates_server.ca_file)])
+    (connection,) = connections.import_json({"connections": [koordinates_server.connection()]})
+    return connection
+
+
 @pytest.fixture(autouse=True)
 def _gui_hooks(request):
     """The GUI entry points plugin/ uses (menus, notifications), installed as the plugin's initGui does

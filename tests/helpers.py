@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import time
+from pathlib import Path
 from typing import Any, Callable
 
 from qgis.core import QgsApplication, QgsFeedback
@@ -88,3 +91,37 @@ class StallProbe:
         self._tick()
         self.timer.stop()
         return self.longest_ms
+
+
+PLUGIN_ROOT = Path(__file__).resolve().parent.parent
+
+
+def headless_profile(tmp_path: Path, master_password: str = "headless-master-pw") -> tuple[dict[str, str], Path]:
+    """A fresh QGIS profile with Geodock installed and enabled, for ``qgis_process`` runs; returns the
+    environment to run them with (auth database unlocked the QGIS way, ``QGIS_AUTH_PASSWORD_FILE``) and the
+    profile folder."""
+    root = tmp_path / "profiles-root"
+    profile = root / "profiles" / "default"
+    plugins = profile / "python" / "plugins"
+    plugins.mkdir(parents=True)
+    (plugins / "geodock").symlink_to(PLUGIN_ROOT, target_is_directory=True)
+    ini = profile / "QGIS" / "QGIS3.ini"
+    ini.parent.mkdir(parents=True)
+    ini.write_text("[PythonPlugins]\ngeodock=true\n")
+    password = tmp_path / "master"
+    password.write_text(master_password)
+    env = dict(
+        os.environ, QGIS_CUSTOM_CONFIG_PATH=str(root), QGIS_AUTH_PASSWORD_FILE=str(password), QT_QPA_PLATFORM="offscreen"
+    )
+    for name in ("PYTEST_XDIST_WORKER", "PYTHONPATH"):  # Geodock comes from the profile only, as for a user
+        env.pop(name, None)
+    return env, profile
+
+
+def qgis_process(env: dict[str, str], algorithm: str, timeout: float = 300, **params: Any) -> subprocess.CompletedProcess:
+    """``qgis_process.bin run ALGORITHM --NAME=value ...`` (Debian's ``qgis_process`` wrapper adds an option
+    that makes it refuse to run); fails the test with its output when it does not exit 0."""
+    args = ["qgis_process.bin", "run", algorithm, *(f"--{name}={value}" for name, value in params.items())]
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import run_task
+from helpers import headless_profile, qgis_process, run_task
 from qgis.core import QgsApplication, QgsBlockingNetworkRequest, QgsSettings
 from qgis.PyQt.QtCore import QUrl
 from qgis.PyQt.QtNetwork import QNetworkRequest
@@ -18,7 +16,6 @@ from geodock.plugin.connections import Connection, ConnectionConfigError
 from geodock.plugin.platforms import adapter_for
 from geodock.plugin.provider_auth import ProviderAuth
 
-ROOT = Path(__file__).resolve().parent.parent
 SECRETS = ("tok-secret-1", "key-secret-2", "pass-secret-3", "R:amigo-secret-4")
 
 
@@ -130,38 +127,11 @@ def test_import_algorithm_through_processing_run(connections, tmp_path, qgis_pro
             registry.removeProvider(provider)
 
 
-def _fresh_profile(tmp_path: Path) -> tuple[dict, Path]:
-    profiles = tmp_path / "profiles-root"
-    plugins = profiles / "profiles" / "default" / "python" / "plugins"
-    plugins.mkdir(parents=True)
-    (plugins / "geodock").symlink_to(ROOT, target_is_directory=True)
-    ini = profiles / "profiles" / "default" / "QGIS" / "QGIS3.ini"
-    ini.parent.mkdir(parents=True)
-    ini.write_text("[PythonPlugins]\ngeodock=true\n")
-    password = tmp_path / "master"
-    password.write_text("headless-master-pw")
-    env = dict(
-        os.environ,
-        QGIS_CUSTOM_CONFIG_PATH=str(profiles),
-        QGIS_AUTH_PASSWORD_FILE=str(password),
-        QT_QPA_PLATFORM="offscreen",
-    )
-    env.pop("PYTEST_XDIST_WORKER", None)
-    return env, profiles / "profiles" / "default"
-
-
 def test_headless_qgis_process_import(tmp_path):
-    env, profile = _fresh_profile(tmp_path)
+    env, profile = headless_profile(tmp_path)
     path = tmp_path / "fleet.json"
     path.write_text(json.dumps(_entries()))
-    run = subprocess.run(
-        ["qgis_process.bin", "run", "geodock:importconnections", f"--INPUT={path}"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
+    run = qgis_process(env, "geodock:importconnections", INPUT=path)
     assert "COUNT:\t5" in run.stdout
     ini = (profile / "QGIS" / "QGIS3.ini").read_text()
     assert "koordinates" in ini

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import headless_profile, qgis_process
 from qgis.core import (
     QgsApplication,
     QgsFeature,
@@ -23,8 +22,6 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QTimer
 
 from geodock.plugin.connections import Connection
-
-PLUGIN_ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -283,20 +280,7 @@ def test_model_fetchlayer_buffer_executeprocess(connections, wraptile_server, am
 
 def test_qgis_process_subprocess(connections, wraptile_server, tmp_path):
     """A fresh profile: import connections, then executeprocess, headless."""
-    from conftest import MASTER_PASSWORD
-
-    binary = Path("/usr/bin/qgis_process.bin")
-    if not binary.exists():
-        raise AssertionError("qgis_process.bin is not installed (tests/tools/setup.sh installs qgis)")
-    config = tmp_path / "config"
-    plugins = config / "profiles" / "default" / "python" / "plugins"
-    plugins.mkdir(parents=True)
-    (plugins / "geodock").symlink_to(PLUGIN_ROOT, target_is_directory=True)
-    ini = config / "profiles" / "default" / "QGIS" / "QGIS3.ini"
-    ini.parent.mkdir(parents=True)
-    ini.write_text("[PythonPlugins]\ngeodock=true\n")
-    password = tmp_path / "master"
-    password.write_text(MASTER_PASSWORD)
+    env, _profile = headless_profile(tmp_path)
     connections_file = tmp_path / "connections.json"
     connections_file.write_text(json.dumps({"connections": [wraptile_server.connection()]}))
     features = tmp_path / "points.geojson"
@@ -311,38 +295,16 @@ def test_qgis_process_subprocess(connections, wraptile_server, tmp_path):
             }
         )
     )
-    env = dict(
-        os.environ,
-        QGIS_CUSTOM_CONFIG_PATH=str(config),
-        QGIS_AUTH_PASSWORD_FILE=str(password),
-        QT_QPA_PLATFORM="offscreen",
-    )
-    env.pop("PYTHONPATH", None)
-    done = subprocess.run(
-        [str(binary), "run", "geodock:importconnections", f"--INPUT={connections_file}"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=180,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    qgis_process(env, "geodock:importconnections", INPUT=connections_file)
     out = tmp_path / "out"
-    done = subprocess.run(
-        [
-            str(binary),
-            "run",
-            "geodock:executeprocess",
-            "--CONNECTION=Local wraptile",
-            "--PROCESS=buffer",
-            f"--INPUTS={json.dumps({'features': str(features), 'distance': 0.25})}",
-            f"--OUTPUT_FOLDER={out}",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=180,
+    done = qgis_process(
+        env,
+        "geodock:executeprocess",
+        CONNECTION="Local wraptile",
+        PROCESS="buffer",
+        INPUTS=json.dumps({"features": str(features), "distance": 0.25}),
+        OUTPUT_FOLDER=out,
     )
-    assert done.returncode == 0, done.stdout + done.stderr
     assert "JOB_ID:\tjob_" in done.stdout
     layer = QgsVectorLayer(str(out / "result.geojson"), "r", "ogr")
     assert layer.featureCount() == 4

@@ -6,17 +6,8 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from helpers import run_task, wait_until
+from helpers import headless_profile, qgis_process, run_task, wait_until
 from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsVectorLayer
-
-
-@pytest.fixture
-def kx(koordinates_server, connections):
-    from geodock.plugin.auth import trust_certificate_authorities
-
-    trust_certificate_authorities([str(koordinates_server.ca_file)])
-    (connection,) = connections.import_json({"connections": [koordinates_server.connection()]})
-    return connection
 
 
 @pytest.fixture
@@ -229,11 +220,8 @@ def test_algorithm_refuses_an_invalid_export(kx, provider, tmp_path):
 def test_export_through_headless_qgis_process(koordinates_server, tmp_path):
     """`geodock:koordinatesexport` in a `qgis_process` subprocess with a fresh profile (TLS CA from the import)."""
     import json
-    import subprocess
 
-    from test_connections import _fresh_profile
-
-    env, _profile = _fresh_profile(tmp_path)
+    env, _profile = headless_profile(tmp_path)
     connections = tmp_path / "connections.json"
     connections.write_text(
         json.dumps(
@@ -243,32 +231,17 @@ def test_export_through_headless_qgis_process(koordinates_server, tmp_path):
             }
         )
     )
-    setup = subprocess.run(
-        ["qgis_process.bin", "run", "geodock:importconnections", f"--INPUT={connections}"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert setup.returncode == 0, setup.stdout + setup.stderr
+    qgis_process(env, "geodock:importconnections", INPUT=connections)
     out = tmp_path / "export"
-    run = subprocess.run(
-        [
-            "qgis_process.bin",
-            "run",
-            "geodock:koordinatesexport",
-            f"--CONNECTION={koordinates_server.connection()['name']}",
-            "--ITEMS=3",
-            "--CRS=EPSG:3857",
-            "--FORMAT=application/x-ogc-gpkg",
-            f"--OUTPUT_FOLDER={out}",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    run = qgis_process(
+        env,
+        "geodock:koordinatesexport",
+        CONNECTION=koordinates_server.connection()["name"],
+        ITEMS=3,
+        CRS="EPSG:3857",
+        FORMAT="application/x-ogc-gpkg",
+        OUTPUT_FOLDER=out,
     )
-    assert run.returncode == 0, run.stdout + run.stderr
     assert "ARCHIVE:" in run.stdout
     gpkgs = list(out.rglob("*.gpkg"))
     assert gpkgs, run.stdout

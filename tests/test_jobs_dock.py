@@ -9,15 +9,6 @@ from qgis.PyQt.QtWidgets import QPushButton
 
 
 @pytest.fixture
-def kx(koordinates_server, connections):
-    from geodock.plugin.auth import trust_certificate_authorities
-
-    trust_certificate_authorities([str(koordinates_server.ca_file)])
-    (connection,) = connections.import_json({"connections": [koordinates_server.connection()]})
-    return connection
-
-
-@pytest.fixture
 def jobs(qgis_app, qgis_iface):
     from geodock.plugin import settings
     from geodock.plugin.jobs import JobManager

@@ -11,15 +11,6 @@ from qgis.core import QgsApplication, QgsProject
 
 
 @pytest.fixture
-def kx(koordinates_server, connections):
-    from geodock.plugin.auth import trust_certificate_authorities
-
-    trust_certificate_authorities([str(koordinates_server.ca_file)])
-    (connection,) = connections.import_json({"connections": [koordinates_server.connection()]})
-    return connection
-
-
-@pytest.fixture
 def clean_jobs(qgis_app):
     from geodock.plugin import settings
 

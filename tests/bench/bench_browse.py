@@ -40,21 +40,9 @@ class BenchWindow(QMainWindow):
         return self.bar
 
 
-def _connection(server):
-    from geodock.plugin.auth import trust_certificate_authorities
-
-    manager = QgsApplication.authManager()
-    if not manager.masterPasswordIsSet():
-        manager.setMasterPassword("geodock-bench-master", True)  # the bench's own throw-away profile
-    if server.ca_file:
-        trust_certificate_authorities([str(server.ca_file)])
-    (connection,) = store().import_json({"connections": [server.connection()]})
-    return connection
-
-
 def run(bench) -> None:
     server = bench.server("koordinates", "--catalog-size", str(CATALOG_SIZE))
-    connection = _connection(server)
+    connection = bench.connection(server)
     provider_auth = ProviderAuth(store())
     provider_auth.install()
     window = BenchWindow()

@@ -20,7 +20,6 @@ from qgis.core import QgsMapRendererParallelJob, QgsMapSettings, QgsVectorLayer
 from qgis.PyQt.QtCore import QSize
 from servers.launch import GEOBOX_APIKEY
 
-from geodock.plugin.connections import store
 from geodock.plugin.layers import load_resource
 from geodock.plugin.platforms import adapter_for
 from geodock.plugin.platforms.base import ListQuery
@@ -44,20 +43,6 @@ def _render(layer: QgsVectorLayer) -> None:
     job = QgsMapRendererParallelJob(settings)  # renders off the GUI thread, which keeps turning meanwhile
     job.start()
     wait_until(lambda: not job.isActive(), 600, "rendering")
-
-
-def _connection(server):
-    from qgis.core import QgsApplication
-
-    from geodock.plugin.auth import trust_certificate_authorities
-
-    manager = QgsApplication.authManager()
-    if not manager.masterPasswordIsSet():
-        manager.setMasterPassword("geodock-bench-master", True)  # the bench's own throw-away profile
-    if server.ca_file:
-        trust_certificate_authorities([str(server.ca_file)])
-    (connection,) = store().import_json({"connections": [server.connection()]})
-    return connection
 
 
 PROBE = StallProbe()
@@ -86,7 +71,7 @@ def run(bench) -> None:
 def catalog(bench) -> None:
     with _probe_paused():
         server = bench.server("koordinates", "--catalog-size", "10000")
-        adapter = adapter_for(_connection(server))
+        adapter = adapter_for(bench.connection(server))
 
     def first_page(feedback):
         start = time.perf_counter()
@@ -127,7 +112,7 @@ def catalog(bench) -> None:
 def big_layer(bench) -> None:
     with _probe_paused():
         server = bench.server("geobox", "--big-layer", "100000")
-        connection = _connection(server)
+        connection = bench.connection(server)
     adapter = adapter_for(connection)
     found = bench.task(lambda fb: adapter.list_page("vectors", ListQuery(search="points"), None, None, fb))
     resource = bench.task(lambda fb: adapter.get_details(found.items[0], fb))

@@ -29,7 +29,6 @@ from helpers import StallProbe, run_task, wait_until
 from measure import PeakRss, interleaved
 from servers import launch
 
-from geodock.plugin.connections import store
 from geodock.plugin.net.client import HttpRequest
 
 SIZE = 1024**3
@@ -44,19 +43,6 @@ start = time.perf_counter()
 path = export.download(sys.argv[4])
 print(time.perf_counter() - start)
 """
-
-
-def _connection(server):
-    from qgis.core import QgsApplication
-
-    from geodock.plugin.auth import trust_certificate_authorities
-
-    manager = QgsApplication.authManager()
-    if not manager.masterPasswordIsSet():
-        manager.setMasterPassword("geodock-bench-master", True)  # the bench's own throw-away profile
-    trust_certificate_authorities([str(server.ca_file)])
-    (connection,) = store().import_json({"connections": [server.connection()]})
-    return connection
 
 
 def _big_file(folder: Path) -> Path:
@@ -94,7 +80,7 @@ def run(bench) -> None:
     try:
         archive = _big_file(folder)
         server = launch.start("koordinates", folder / "server", env={"KOORDINATES_BENCH_ARCHIVE": str(archive)})
-        connection = _connection(server)
+        connection = bench.connection(server)
         api = KoordinatesExports(connection)
         body = export_body([api.item_url(3)], "EPSG:4326", {"vector": "application/x-ogc-gpkg"}, name="bench-1gib")
         export = run_task(lambda fb: api.create(body, fb, export_seconds=0.1))

@@ -22,20 +22,8 @@ from pathlib import Path
 
 from helpers import StallProbe, run_task, wait_until
 
-from geodock.plugin.connections import store
-
 JOBS = 20
 SECONDS = 5
-
-
-def _connection(server):
-    from qgis.core import QgsApplication
-
-    manager = QgsApplication.authManager()
-    if not manager.masterPasswordIsSet():
-        manager.setMasterPassword("geodock-bench-master", True)  # the bench's own throw-away profile
-    (connection,) = store().import_json({"connections": [server.connection()]})
-    return connection
 
 
 def _timestamp(text: str) -> float:
@@ -63,7 +51,7 @@ def run(bench) -> None:
     from geodock.plugin.platforms.ogcapi_jobs import KIND, PLATFORM
 
     server = bench.server("wraptile")
-    connection = _connection(server)
+    connection = bench.connection(server)
     adapter = OgcProcessesAdapter(connection)
     settings.remove(settings.JOBS)
     manager = job_manager()

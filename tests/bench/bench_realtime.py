@@ -11,9 +11,7 @@ import time
 import urllib.request
 
 from helpers import StallProbe, wait_until
-from qgis.core import QgsApplication
 
-from geodock.plugin.connections import store
 from geodock.plugin.realtime.live_layer import DatasetRef, add_live_layer, stop_all
 
 RATE, SECONDS = 1000, 10
@@ -29,11 +27,7 @@ def _post(server, path: str, body: dict) -> dict:
 
 def run(bench) -> None:
     server = bench.server("amigocloud")
-    manager = QgsApplication.authManager()
-    if not manager.masterPasswordIsSet():
-        manager.setMasterPassword("geodock-bench-master", True)  # the bench's own throw-away profile
-    entry = dict(server.connection(), name="Bench AmigoCloud")
-    (connection,) = store().import_json({"connections": [entry]})
+    connection = bench.connection(server, name="Bench AmigoCloud")
     live = add_live_layer(connection, DatasetRef("2", "5", "vehicles"))
     try:
         wait_until(lambda: live.state == "live" and len(live.applied_seqs - {0}) > 0, 60, "live layer")

@@ -11,23 +11,12 @@ import time
 from pathlib import Path
 
 from measure import PeakRss, interleaved
-from qgis.core import QgsApplication
 from servers.launch import GEOBOX_APIKEY
 
-from geodock.plugin.connections import store
 from geodock.plugin.platforms.geobox_upload import upload_file
 
 SIZE_MIB = 256
 ROUNDS = 5
-
-
-def _connection(server):
-    manager = QgsApplication.authManager()
-    if not manager.masterPasswordIsSet():
-        manager.setMasterPassword("geodock-bench-master", True)  # the bench's own throw-away profile
-    entry = {"name": "Bench Geobox", "kind": "geobox", "url": server.url, "credentials": {"apikey": GEOBOX_APIKEY}}
-    (connection,) = store().import_json({"connections": [entry]})
-    return connection
 
 
 def _curl(url: str, path: Path) -> float:
@@ -46,7 +35,7 @@ def _curl(url: str, path: Path) -> float:
 
 def run(bench) -> None:
     server = bench.server("geobox")
-    connection = _connection(server)
+    connection = bench.connection(server, name="Bench Geobox", credentials={"apikey": GEOBOX_APIKEY})
     path = bench.workdir / "upload-256.tif"  # a type the server stores without scanning it
     with path.open("wb") as handle:
         for _ in range(SIZE_MIB):

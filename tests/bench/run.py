@@ -54,6 +54,20 @@ class Bench:
             self.servers[key] = launch.start(name, self.workdir / f"{name}{len(self.servers)}", extra_args=extra)
         return self.servers[key]
 
+    def connection(self, server: launch.Server, **entry: Any) -> Any:
+        """``server`` as a Geodock connection (``entry`` overrides fields of its description), its certificate
+        trusted, in the bench's throw-away profile."""
+        from geodock.plugin.auth import trust_certificate_authorities
+        from geodock.plugin.connections import store
+
+        manager = QgsApplication.authManager()
+        if not manager.masterPasswordIsSet():
+            manager.setMasterPassword("geodock-bench-master", True)  # the bench's own throw-away profile
+        if server.ca_file:
+            trust_certificate_authorities([str(server.ca_file)])
+        (connection,) = store().import_json({"connections": [dict(server.connection(), **entry)]})
+        return connection
+
     def task(self, work: Callable[[Any], Any], timeout: float = 600.0) -> Any:
         from helpers import run_task
 
