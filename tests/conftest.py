@@ -61,6 +61,17 @@ def server_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPool
     pool.stop_all()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """A failed test's report ends with the log of each local server it used: the server's side of it."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed:
+        for name, value in getattr(item, "funcargs", {}).items():
+            if isinstance(value, launch.Server):
+                report.sections.append((f"{name} server log (last lines)", value.log_tail(40)))
+
+
 def _server(pool: ServerPool, name: str) -> Iterator[launch.Server]:
     server = pool.get(name)
     yield server
