@@ -4,7 +4,7 @@
   ``KOORDINATES_BENCH_ARCHIVE`` in ``tests/servers/koordinates_exports.py``: exports named ``bench-*`` get
   that file instead of a real build). The same ``download_url`` is fetched by Geodock (``plugin.net.download``
   in a QgsTask, GUI loop turning), by ``curl`` (``Authorization: key``, ``--cacert``) and by the official
-  SDK's ``Export.download()`` (``.venv-servers``, timed inside the subprocess), taking turns for three
+  SDK's ``Export.download()`` (``.venv-servers``, timed inside the subprocess), taking turns for five
   rounds after a warm-up (see :mod:`measure`); medians are compared. Beside them, the same request through
   QGIS's network stack with the bytes dropped: the ceiling any QgsNetworkAccessManager client has here,
   since Qt's TLS stack costs more CPU than curl's (about 1.0 against 0.45 CPU-s per GiB on this 2-core
@@ -32,7 +32,7 @@ from servers import launch
 from geodock.plugin.net.client import HttpRequest
 
 SIZE = 1024**3
-ROUNDS = 3
+ROUNDS = 5
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "demo-koordinates-token"
 SDK_DOWNLOAD = """
