@@ -98,18 +98,17 @@ class AmigoCloudAdapter(PlatformAdapter):
 
     def resource_by_id(self, resource_id: str, feedback: Optional[QgsFeedback] = None) -> Resource:
         """The dataset ``resource_id`` (searched in the visible projects), with its details."""
-        dataset_id = resource_id
         token: PageToken = None
         while True:
             projects = self.list_page("projects", ListQuery(page_size=100), token, None, feedback)
             for project in projects.items:
-                url = text(project.raw.get("datasets")).rstrip("/") + f"/{dataset_id}"
+                url = text(project.raw.get("datasets")).rstrip("/") + f"/{resource_id}"
                 try:
-                    return self.get_details(Resource(dataset_id, "dataset", dataset_id, api_url=url), feedback)
+                    return self.get_details(Resource(resource_id, "dataset", resource_id, api_url=url), feedback)
                 except NotFoundError:
                     continue
             if projects.next is None:
-                raise NotFoundError(f"No AmigoCloud dataset {dataset_id} in the visible projects", 404)
+                raise NotFoundError(f"No AmigoCloud dataset {resource_id} in the visible projects", 404)
             token = projects.next
 
     # Layer sources ---------------------------------------------------------------------------------------
