@@ -67,7 +67,7 @@ def _measure(work: Path) -> dict:
 
 
 def run(bench) -> None:
-    samples = [_measure(Path(tempfile.mkdtemp(prefix="geodock-bench-start-"))) for _ in range(3)]
+    samples = [_measure(Path(tempfile.mkdtemp(prefix="geodock-bench-start-", dir=bench.workdir))) for _ in range(3)]
     geodock = sorted(s["geodock"] for s in samples)[1]
     metasearch = sorted(s["MetaSearch"] for s in samples)[1]
     bench.report("startup_import_classfactory_initgui", geodock, "ms", "<", 100)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -74,8 +75,10 @@ class Bench:
         return run_task(work, timeout)
 
     def close(self) -> None:
+        """Stop the servers and remove their data (a run generates gigabytes: archives, big layers, uploads)."""
         for server in self.servers.values():
             server.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
 
 def main(argv: list[str]) -> int:
@@ -96,6 +99,7 @@ def main(argv: list[str]) -> int:
             print(f"# {module_name}: {time.monotonic() - start:.1f} s", flush=True)
     finally:
         bench.close()
+        shutil.rmtree(settings_dir, ignore_errors=True)
     return status
 
 
