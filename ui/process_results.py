@@ -74,7 +74,7 @@ class ProcessResults(QWidget):
             outputs = json.loads(path.read_text(encoding="utf-8")).get("outputs", {})
         except FileNotFoundError:
             return  # not written yet
-        except (OSError, ValueError, AttributeError) as err:  # a slot must never raise: Qt would abort QGIS
+        except (OSError, ValueError, AttributeError) as err:  # said in the pane, where the user looks for results
             self.text.setPlainText(tr("The results file {path} cannot be read: {error}").format(path=path, error=err))
             return
         self.show_outputs(outputs)

@@ -30,7 +30,6 @@ _GEOJSON_COLUMN = "geodock_geojson"
 
 class AmigoCloudAdapter(PlatformAdapter):
     kind = "amigocloud"
-    has_details = True
 
     @property
     def auth(self) -> QueryTokenAuth:

@@ -83,7 +83,6 @@ class PlatformAdapter(ABC):
     """A connection's platform: authentication, a connection test, listing, details."""
 
     kind: ClassVar[str]
-    has_details: ClassVar[bool] = False  # get_details() reads more than listing gives
 
     def __init__(self, connection: Connection, client: Optional[HttpClient] = None) -> None:
         self.connection = connection
@@ -118,6 +117,11 @@ class PlatformAdapter(ABC):
     def get_details(self, resource: Resource, feedback: Optional[QgsFeedback] = None) -> Resource:
         """``resource`` in full (fields, extent, description), read from the server when ``has_details``."""
         return resource
+
+    @property
+    def has_details(self) -> bool:
+        """Whether :meth:`get_details` reads more than listing gives (the adapter has its own)."""
+        return type(self).get_details is not PlatformAdapter.get_details
 
     def resource_by_id(self, resource_id: str, feedback: Optional[QgsFeedback] = None) -> Resource:
         """The loadable resource (layer, table, dataset) named by its platform id, with its details;

@@ -39,7 +39,6 @@ def xyz_uri(url: str, zmax: int) -> str:
 
 class GeoboxAdapter(PlatformAdapter):
     kind = "geobox"
-    has_details = True
 
     @property
     def auth(self) -> LoginTokenAuth:

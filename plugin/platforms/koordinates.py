@@ -29,7 +29,6 @@ _KIND_PATHS = {"layers": "layers/", "tables": "tables/", "data": "data/"}
 
 class KoordinatesAdapter(PlatformAdapter):
     kind = "koordinates"
-    has_details = True
 
     @property
     def auth(self) -> HeaderKeyAuth:
