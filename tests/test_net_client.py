@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import time
 from pathlib import Path
 
 import pytest
-from helpers import run_task
+from helpers import TaskRun, run_task, wait_until
 from qgis.core import QgsFeedback
+from qgis.PyQt import sip
 
 from geodock.plugin import errors
 from geodock.plugin.auth import create_basic_config, trust_certificate_authorities
-from geodock.plugin.net.client import READ_BUFFER_TLS, HttpClient, HttpRequest
+from geodock.plugin.net.client import READ_BUFFER_TLS, HttpClient, HttpRequest, _Attempt
 from geodock.plugin.net.download import download
 from geodock.plugin.net.upload import multipart_factory
 from geodock.plugin.platforms.auth_appliers import HeaderKeyAuth, QueryTokenAuth
@@ -254,6 +256,33 @@ def test_https_stream_comes_in_bounded_blocks_and_resumes(client, httpbin_tls, t
     result = run_task(lambda fb: download(client, HttpRequest(url), tmp_path, feedback=fb))
     assert result.resumed == 1
     assert sha256(result.path) == server_sha(client, httpbin_tls, size)
+
+
+def test_a_live_reply_that_pyqt_marks_deleted_is_still_read_to_the_end(client, httpbin, tmp_path):
+    """PyQt's watcher of C++ deletions lives on the GUI thread: the news that a worker thread's reply was deleted
+    comes queued, and when the next reply took the same address meanwhile, PyQt marks the live one deleted
+    (a download then stalled in CI). Here the GUI thread marks the live reply's wrapper deleted itself, the way
+    PyQt's watcher does, while the server holds back the answer. (Larger than the 4 MiB Qt buffers for a reply:
+    one left unread stalls.)"""
+    size = 16 * MiB
+    httpbin.fault(delay=1.0, path=f"/bytes/{size}")
+    run = TaskRun(lambda fb: download(client, HttpRequest(f"{httpbin.root}/bytes/{size}"), tmp_path, feedback=fb))
+    wait_until(lambda: _live_attempts(), 10, "the request to go out")
+    time.sleep(0.2)
+    for attempt in _live_attempts():
+        sip.setdeleted(attempt._reply)
+    run.wait(20)
+    assert run.error is None, run.error
+    assert run.result.size == size
+    assert sha256(run.result.path) == server_sha(client, httpbin, size)
+
+
+def _live_attempts():
+    return [
+        obj
+        for obj in gc.get_objects()
+        if isinstance(obj, _Attempt) and not sip.isdeleted(obj) and obj._reply is not None and not sip.isdeleted(obj._reply)
+    ]
 
 
 def test_download_resumes_a_part_left_by_an_earlier_session(client, httpbin, tmp_path):

@@ -184,16 +184,24 @@ def backoff_delay(attempt: int, base: float = 0.5, cap: float = 30.0) -> float:
 
 def _slot(method: Callable[..., None]) -> Callable[..., None]:
     """Qt calls this method as a slot: an exception must never escape into Qt (PyQt aborts the process).
-    A reply deleted under us (RuntimeError from sip) just ends the slot."""
+
+    A RuntimeError from sip means the reply's wrapper was found deleted. When Qt really deleted the reply,
+    the slot just ends; when PyQt only marked a live reply's wrapper deleted (see :attr:`_Attempt.reply`),
+    the slot runs again with a fresh wrapper: ending it would leave the data unread, and the download stalled.
+    """
 
     def wrapper(self: _Attempt, *args: Any) -> None:
-        try:
-            method(self, *args)
-        except RuntimeError:
-            return
-        except Exception as err:  # a bug in a sink or a callback: fail this request, keep QGIS alive
-            self.sink_error = GeodockError(f"Unexpected error while receiving data: {err}")
-            self.loop.quit()
+        for _ in range(3):
+            try:
+                method(self, *args)
+                return
+            except RuntimeError:
+                if self.reply_gone:
+                    return
+            except Exception as err:  # a bug in a sink or a callback: fail this request, keep QGIS alive
+                self.sink_error = GeodockError(f"Unexpected error while receiving data: {err}")
+                self.loop.quit()
+                return
 
     wrapper.__name__ = method.__name__
     wrapper.__doc__ = method.__doc__
@@ -229,11 +237,42 @@ class _Attempt(QObject):
         self.sink_error: Optional[GeodockError] = None
         self.began = False
         self.received = 0
-        self.reply: Optional[QNetworkReply] = None
+        self._reply: Optional[QNetworkReply] = None
+        self._reply_address = 0
+        self.reply_gone = False  # Qt deleted the reply (its destroyed() came)
         self.last_activity = 0.0
         self.lost = False
         self.response: Optional[HttpResponse] = None
         self.final_status = 0
+
+    @property
+    def reply(self) -> Optional[QNetworkReply]:
+        """The reply, through a wrapper that PyQt has not marked deleted.
+
+        PyQt hears that a C++ object it wrapped was deleted through a watcher on the GUI thread, so the news of
+        a reply deleted on a worker thread comes queued; when the next reply of that thread was made at the same
+        address before the GUI thread got round to it (a busy GUI, a loaded machine), PyQt marked the new, live
+        reply's wrapper deleted, every slot met "wrapped C/C++ object has been deleted", and the download
+        stalled with its data unread (seen in CI; reproduced). So :meth:`dispose` keeps the news from being
+        sent, and a wrapper marked deleted anyway while the reply's own destroyed() (direct, on this thread)
+        has not come is made again from the address.
+        """
+        reply = self._reply
+        if reply is not None and sip.isdeleted(reply):
+            if self.reply_gone:
+                self._reply = None
+                return None
+            reply = self._reply = sip.wrapinstance(self._reply_address, QNetworkReply)
+        return reply
+
+    def _adopt(self, reply: QNetworkReply) -> None:
+        self._reply = reply
+        self._reply_address = sip.unwrapinstance(reply)
+        reply.destroyed.connect(self._on_reply_destroyed)
+
+    def _on_reply_destroyed(self) -> None:
+        self.reply_gone = True
+        self.loop.quit()
 
     def build(self) -> QNetworkRequest:
         qreq = QNetworkRequest(self.url)
@@ -298,8 +337,8 @@ class _Attempt(QObject):
         qreq = self.build()
         data = self.body(qreq)
         reply = self._create(qreq, data)
-        self.reply = reply
         try:
+            self._adopt(reply)
             reply.setReadBufferSize(READ_BUFFER_TLS if qreq.url().scheme() == "https" else READ_BUFFER)
             reply.metaDataChanged.connect(self._on_meta)
             reply.readyRead.connect(self._on_ready_read)
@@ -307,66 +346,72 @@ class _Attempt(QObject):
             reply.finished.connect(self.loop.quit)
         except RuntimeError:  # the network manager dropped the reply at once: report it as a lost connection
             self.lost = True
-            self.reply = None
+            self._reply = None
             return reply
         if self.feedback is not None:
             self.feedback.canceled.connect(self.cancel)
             if self.feedback.isCanceled():
                 self.cancel()
         self.timer.start(int(self.request.timeout * 1000))
-        if not reply.isFinished() and not self.cancelled:
+        live = self.reply
+        if live is not None and not live.isFinished() and not self.cancelled:
             self.loop.exec()
         if self.feedback is not None:
             try:
                 self.feedback.canceled.disconnect(self.cancel)
             except TypeError:
                 pass
-        if sip.isdeleted(reply):
-            self.lost = True
-            self.reply = None
-            self.timer.stop()
-            return reply
-        if reply.isFinished():
-            self._on_ready_read()
         self.timer.stop()
-        return reply
+        live = self.reply
+        if live is None:
+            self.lost = True
+            return reply
+        if live.isFinished():
+            self._on_ready_read()
+        return self.reply or live
 
     def dispose(self) -> None:
         """Free the Qt objects on this (worker) thread, which owns them."""
         self.timer.stop()
-        if self.reply is not None:
+        reply = self.reply
+        if reply is not None:
             for signal, slot in (
-                (self.reply.metaDataChanged, self._on_meta),
-                (self.reply.readyRead, self._on_ready_read),
-                (self.reply.uploadProgress, self._on_upload_progress),
-                (self.reply.finished, self.loop.quit),
+                (reply.metaDataChanged, self._on_meta),
+                (reply.readyRead, self._on_ready_read),
+                (reply.uploadProgress, self._on_upload_progress),
+                (reply.finished, self.loop.quit),
             ):
                 try:
                     signal.disconnect(slot)
                 except (TypeError, RuntimeError):
                     pass
             # The reply belongs to QGIS's network manager of this thread, which still holds it: let Qt
-            # delete it the Qt way (with the next event loop of this thread).
+            # delete it the Qt way (with the next event loop of this thread). Its destroyed() must reach nobody,
+            # PyQt's deletion watcher included (see `reply`): the wrapper is retired here instead.
             try:
-                self.reply.deleteLater()
-            except RuntimeError:  # already deleted by Qt
+                reply.destroyed.disconnect()
+                reply.deleteLater()
+                sip.setdeleted(reply)
+            except (TypeError, RuntimeError):  # already deleted by Qt
                 pass
-            self.reply = None
+            self._reply = None
         for obj in (self.timer, self.loop):
             sip.delete(obj)
 
     @_slot
     def cancel(self) -> None:
         self.cancelled = True
-        if self.reply is not None and not self.reply.isFinished():
-            self.reply.abort()
+        reply = self.reply
+        if reply is not None and not reply.isFinished():
+            reply.abort()
         self.loop.quit()
 
     @_slot
     def _on_timeout(self) -> None:
         self.timed_out = True
-        if self.reply is not None:
-            self.reply.abort()
+        reply = self.reply
+        if reply is not None:
+            reply.abort()
 
     def _alive(self) -> None:
         """Data moved: restart the inactivity timer (at most every 100 ms: restarting costs)."""
@@ -382,12 +427,14 @@ class _Attempt(QObject):
             self.request.on_upload_progress(done, total)
 
     def status(self) -> int:
-        value = self.reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute) if self.reply else None
+        reply = self.reply
+        value = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute) if reply is not None else None
         return int(value) if value is not None else 0
 
     def headers(self) -> dict[str, str]:
-        assert self.reply is not None
-        return {bytes(k).decode("latin-1").lower(): bytes(v).decode("latin-1") for k, v in self.reply.rawHeaderPairs()}
+        reply = self.reply
+        assert reply is not None
+        return {bytes(k).decode("latin-1").lower(): bytes(v).decode("latin-1") for k, v in reply.rawHeaderPairs()}
 
     def _streaming(self) -> bool:
         status = self.status()
@@ -396,13 +443,15 @@ class _Attempt(QObject):
     @_slot
     def _on_meta(self) -> None:
         if self._streaming() and not self.began:
+            reply = self.reply
+            assert reply is not None and self.sink is not None
+            response = HttpResponse(self.status(), self.headers(), b"", reply.url().toString())
             self.began = True
-            assert self.reply is not None and self.sink is not None
             try:
-                self.sink.begin(HttpResponse(self.status(), self.headers(), b"", self.reply.url().toString()))
+                self.sink.begin(response)
             except GeodockError as err:
                 self.sink_error = err
-                self.reply.abort()
+                reply.abort()
 
     @_slot
     def _on_ready_read(self) -> None:
