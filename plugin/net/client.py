@@ -48,14 +48,16 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_RETRIES = 3
 MAX_REDIRECTS = 5
-# A streamed body is handed on as Qt's own buffer when at most READ_CHUNK is waiting (readAll() then copies
-# nothing), else in READ_CHUNK pieces: readAll() of a backlog joins Qt's buffers into fresh multi-MiB blocks,
-# and page-faulting those in costs more than the transfer. Measured by `make bench` (download).
+# A streamed body is taken with readAll() when at most READ_CHUNK is waiting, else in READ_CHUNK pieces. Qt 5.15's
+# readAll() copies the waiting blocks once into a new one; PyQt's read(n) copies twice (into a scratch buffer, then
+# into bytes); no PyQt 5 call hands on Qt's own block. Taking a whole backlog at once joins it into fresh multi-MiB
+# blocks whose page faults cost more than the second copy: measured, reading all that waits each time made a
+# 512 MiB download swing between 0.36 and 0.85 s (over half the bytes came in such joins). See `make bench`.
 READ_CHUNK = 256 * 1024
 READ_BUFFER = 4 * 1024 * 1024  # bytes Qt may hold for a reply before reading pauses (bounds memory)
 # Over TLS, Qt's HTTP channel caps its socket's read buffer at 64 KiB (Qt 5.15, qhttpnetworkconnectionchannel).
-# With a reply buffer of exactly that size, Qt hands each full socket buffer on as one block: 64 KiB blocks,
-# zero-copy readAll(), few bytes in flight. With 128 KiB most blocks are 4 KiB (the steps QSslSocket decrypts
+# With a reply buffer of exactly that size, Qt hands each full socket buffer on as one block: 64 KiB blocks, each
+# taken with one readAll() copy, few bytes in flight. With 128 KiB most blocks are 4 KiB (the steps QSslSocket decrypts
 # in), and with READ_BUFFER a backlog piles up that is copied out: either way Qt spends about twice the CPU per
 # GiB (measured: `make bench` exports, and a block-size count). Plain HTTP reads straight from the kernel,
 # where a larger buffer means fewer, larger reads (`make bench` download).
