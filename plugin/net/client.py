@@ -272,6 +272,7 @@ class _Attempt(QObject):
         self._reply_address = sip.unwrapinstance(reply)
         reply.destroyed.connect(self._on_reply_destroyed)
 
+    @_slot
     def _on_reply_destroyed(self) -> None:
         self.reply_gone = True
         self.loop.quit()
@@ -392,9 +393,12 @@ class _Attempt(QObject):
             # PyQt's deletion watcher included (see `reply`): the wrapper is retired here instead.
             try:
                 reply.destroyed.disconnect()
+            except (TypeError, RuntimeError):  # nothing connected
+                pass
+            try:
                 reply.deleteLater()
                 sip.setdeleted(reply)
-            except (TypeError, RuntimeError):  # already deleted by Qt
+            except RuntimeError:  # already deleted by Qt
                 pass
             self._reply = None
         for obj in (self.timer, self.loop):
