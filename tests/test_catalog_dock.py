@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from helpers import spin, wait_until
 from qgis.core import Qgis, QgsProject
-from qgis.PyQt.QtWidgets import QPushButton
+from qgis.PyQt.QtWidgets import QLabel, QPushButton
 
 from geodock.plugin.auth import trust_certificate_authorities
 from geodock.plugin.html_sanitize import sanitize_html
@@ -157,6 +159,34 @@ def test_failed_page_shows_error_row_message_and_retry(koordinates, dock, qgis_i
     retry.click()
     settle(dock)
     assert error_rows(dock) == [] and len(resources(dock)) == dock.model.total > 0
+
+
+def test_error_row_shows_the_whole_message_wrapped_in_a_narrow_dock(koordinates, dock):
+    show_kind(dock, koordinates.connection()["name"], "layers")
+    dock.resize(260, 400)
+    dock.show()
+    normal_height = dock.view.sizeHintForRow(0)
+    detail = "The layer index is being rebuilt after maintenance; listing resumes in a few minutes"
+    body = json.dumps({"error": detail})
+    koordinates.fault(path="/services/api/v1/layers/", times=5, status=503, body=body, content_type="application/json")
+    dock.reload()
+    settle(dock)
+    assert len(error_rows(dock)) == 1
+    index = dock.model.index(0, 0)
+    label = dock.view.indexWidget(index).findChild(QLabel)
+    assert detail in label.text() and label.wordWrap()
+    spin(0.2)
+    assert not dock.view.uniformRowHeights()
+    row_height = dock.view.visualRect(index).height()
+    assert row_height >= 2 * normal_height  # wrapped over lines, not cut at the Retry button
+    assert row_height >= label.heightForWidth(label.width())  # every line of it
+    dock.resize(700, 400)
+    spin(0.2)
+    assert dock.view.visualRect(dock.model.index(0, 0)).height() < row_height  # wider: fewer lines
+    koordinates.clear_faults()
+    dock.view.indexWidget(dock.model.index(0, 0)).findChild(QPushButton, "GeodockRetryButton").click()
+    settle(dock)
+    assert error_rows(dock) == [] and dock.view.uniformRowHeights()  # thousands of rows stay fast
 
 
 def test_details_pane_shows_sanitised_description(koordinates, dock):

@@ -13,7 +13,18 @@ from typing import Any, Optional
 from qgis.core import Qgis, QgsApplication
 from qgis.gui import QgsDockWidget, QgsFilterLineEdit
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import QEvent, QMimeData, QModelIndex, QObject, QPersistentModelIndex, QPoint, Qt, QTimer, QUrl
+from qgis.PyQt.QtCore import (
+    QEvent,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QSize,
+    Qt,
+    QTimer,
+    QUrl,
+)
 from qgis.PyQt.QtGui import QDesktopServices, QGuiApplication
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
@@ -108,6 +119,7 @@ class CatalogDock(QgsDockWidget):
         self.view.setAcceptDrops(True)
         self.view.viewport().setAcceptDrops(True)
         self.view.viewport().installEventFilter(self)
+        self._error_rows: list[QPersistentModelIndex] = []  # rows showing a failed page's message and Retry
         self.uploads: list[Any] = []  # upload tasks started by drops, newest last (tests wait on them)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.details = ResourceDetails(body)
@@ -171,6 +183,8 @@ class CatalogDock(QgsDockWidget):
         self.model.pageFailed.connect(self._page_failed)
         self.model.loadingChanged.connect(lambda _=False: self._update_status())
         self.model.rowsInserted.connect(self._rows_inserted)
+        self.model.rowsRemoved.connect(lambda *_: self._fit_error_rows())
+        self.model.modelReset.connect(self._fit_error_rows)
         self.add_button.clicked.connect(lambda _=False: self.add_selected())
         self.add_as_menu.aboutToShow.connect(self._fill_add_as_menu)
         self.copy_id_action.triggered.connect(lambda _=False: self.copy_id())
@@ -324,13 +338,41 @@ class CatalogDock(QgsDockWidget):
             message = self.model.data(index, ErrorRole)
             if message:
                 self.view.setIndexWidget(index, self._error_widget(index, message))
+                self._error_rows.append(QPersistentModelIndex(index))
+        self._fit_error_rows()
+
+    @guarded
+    def _fit_error_rows(self) -> None:
+        """Give each error row the height its wrapped message needs at the view's current width.
+
+        Rows are of one height while nothing failed (fast with thousands of rows); a listing stops at its error
+        row, so the few rows before one can afford their own heights."""
+        self._error_rows = [row for row in self._error_rows if row.isValid()]
+        self.view.setUniformRowHeights(not self._error_rows)
+        changed = False
+        for row in self._error_rows:
+            index = QModelIndex(row)
+            widget = self.view.indexWidget(index)
+            if widget is None:
+                continue
+            # The view places the widget beside the row's icon, and it tells us when it does (see eventFilter)
+            height = max(widget.heightForWidth(widget.width()), widget.minimumSizeHint().height())
+            if index.data(Qt.ItemDataRole.SizeHintRole) != QSize(-1, height):
+                self.model.setData(index, QSize(-1, height), Qt.ItemDataRole.SizeHintRole)
+                changed = True
+        if changed:
+            self.view.doItemsLayout()  # the view keeps row heights it measured before: measure again
 
     def _error_widget(self, index: QModelIndex, message: str) -> QWidget:
         widget = QWidget(self.view)
+        widget.setObjectName("GeodockErrorRow")
+        widget.installEventFilter(self)
+        widget.setAutoFillBackground(True)  # over the row's own text, which says the same for screen readers
         row = QHBoxLayout(widget)
         row.setContentsMargins(2, 0, 2, 0)
         label = QLabel(self.tr("Could not load: {message}").format(message=message), widget)
         label.setToolTip(message)
+        label.setWordWrap(True)  # the whole message, on as many lines as it needs (see _fit_error_rows)
         label.setStyleSheet("color: #b00020;")
         button = QPushButton(self.tr("Retry"), widget)
         button.setObjectName("GeodockRetryButton")
@@ -489,6 +531,8 @@ class CatalogDock(QgsDockWidget):
         )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched.objectName() == "GeodockErrorRow":
+            QTimer.singleShot(0, self._fit_error_rows)  # the view placed an error row at a new width
         if watched is self.view.viewport() and event.type() in (
             QEvent.Type.DragEnter,
             QEvent.Type.DragMove,
@@ -528,4 +572,7 @@ class CatalogDock(QgsDockWidget):
         except TypeError:
             pass
         self.model.cancel()
+        # Free the rows now: held by the dock's Python wrappers, thousands of them would otherwise wait for
+        # Python's cycle collector, whose pass over them holds the GIL for tens of ms (measured in make bench).
+        self.model.clear()
         self.details.shutdown()
