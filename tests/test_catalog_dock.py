@@ -154,11 +154,28 @@ def test_failed_page_shows_error_row_message_and_retry(koordinates, dock, qgis_i
     assert any(errors[0] in message for message in critical)
     assert all("\n" not in message and "Traceback" not in message for message in critical)
     assert not dock.model.canFetchMore()  # an error row does not loop requests
+    assert dock.status.text() == "Nothing listed"
     koordinates.clear_faults()
     retry = dock.view.indexWidget(dock.model.index(0, 0)).findChild(QPushButton, "GeodockRetryButton")
     retry.click()
     settle(dock)
     assert error_rows(dock) == [] and len(resources(dock)) == dock.model.total > 0
+    assert dock.status.text() == f"{dock.model.total:,} of {dock.model.total:,}"
+
+
+def test_a_later_page_that_fails_keeps_the_rows_shown_and_says_so(koordinates, dock):
+    show_kind(dock, koordinates.connection()["name"], "layers")
+    dock.page_size = 2
+    koordinates.fault(path="/services/api/v1/layers/", delay=0.2)  # page one: slow, then fine
+    koordinates.fault(path="/services/api/v1/layers/", times=5, status=500)  # every later page fails
+    dock.reload()
+    settle(dock)
+    if dock.model.canFetchMore():  # (the view may already have asked for page two)
+        dock.model.fetchMore()
+        settle(dock)
+    assert len(resources(dock)) == 2 and len(error_rows(dock)) == 1
+    assert dock.status.text() == "2 shown, then an error"
+    assert not dock.model.canFetchMore()
 
 
 def test_error_row_shows_the_whole_message_wrapped_in_a_narrow_dock(koordinates, dock):

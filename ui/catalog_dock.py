@@ -312,6 +312,8 @@ class CatalogDock(QgsDockWidget):
         total = self.model.total
         if self.model.loading and shown == 0:
             text = self.tr("Loading…")
+        elif self.model.state.failed:  # the error row below says why
+            text = self.tr("{shown:,} shown, then an error").format(shown=shown) if shown else self.tr("Nothing listed")
         elif total is not None:
             text = self.tr("{shown:,} of {total:,}").format(shown=shown, total=total)
         else:
