@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import sys
 import time
+from pathlib import Path
 
+from helpers import run_task, spin, wait_until
 from qgis.core import QgsApplication, QgsNetworkAccessManager
 from qgis.PyQt.QtWidgets import QAction, QToolBar
 
@@ -60,3 +64,53 @@ def test_startup_makes_no_network_request(qgis_iface):
         assert elapsed < 5  # a sanity bound only; `make bench` measures start-up against its 100 ms goal
     finally:
         plugin.unload()
+
+
+def test_unload_while_listing_and_watching_then_load_again_resumes(qgis_iface, kx, koordinates_server, tmp_path):
+    """QGIS closing (or a plugin reload) in the middle of work: a catalog page on its way and a remote export
+    being watched. Nothing reaches Python's error hook, every task ends, and the next load picks the job up
+    and downloads its result."""
+    from geodock.plugin import settings
+    from geodock.plugin.job_model import JobState
+    from geodock.plugin.jobs import DOWNLOAD, manager
+    from geodock.plugin.platforms.koordinates_exports import KoordinatesExports, export_body
+
+    settings.remove(settings.JOBS)
+    errors: list = []
+    hook, sys.excepthook = sys.excepthook, lambda *exc: errors.append(exc)
+    plugin = geodock.classFactory(qgis_iface)
+    try:
+        plugin.initGui()
+        api = KoordinatesExports(kx)
+        body = export_body([api.item_url(3)], "EPSG:4326", {"vector": "application/x-ogc-gpkg"}, name="Reloaded")
+        export = run_task(lambda fb: api.create(body, fb, export_seconds=3))
+        job = export.to_job(kx, str(tmp_path / "out"), add_to_project=False)
+        manager().submit(job)
+        wait_until(lambda: manager().is_busy(job.id), 10, "the export to be watched")
+        plugin.toggle_dock("catalog", True)
+        dock = plugin.docks["catalog"]
+        koordinates_server.fault(path="/services/api/v1/layers/", delay=2.0)
+        dock.refresh_connections()
+        dock.select_connection(kx.name)
+        dock.select_kind("layers")
+        dock.reload()
+        wait_until(lambda: dock.model.loading, 5, "the listing to start")
+
+        plugin.unload()  # the page and the watcher are on their way
+        spin(2.5)  # the held-back page arrives for a dock that is gone
+        wait_until(lambda: not QgsApplication.taskManager().activeTasks(), 30, "every task to end")
+        assert errors == []
+        saved = json.loads(settings.value(settings.JOBS))
+        assert [entry["id"] for entry in saved] == [job.id] and saved[0]["state"] in ("running", "succeeded")
+
+        plugin = geodock.classFactory(qgis_iface)  # the next session
+        plugin.initGui()
+        again = manager().get(job.id)
+        wait_until(lambda: again.result.get(DOWNLOAD) == "done", 60, "the result downloaded after the reload")
+        assert again.state == JobState.SUCCEEDED and again.outputs
+        assert all(Path(output).is_file() for output in again.outputs)
+        assert errors == []
+    finally:
+        plugin.unload()
+        sys.excepthook = hook
+        settings.remove(settings.JOBS)
