@@ -422,6 +422,11 @@ class JobManager(QObject):
         self._jobs[job.id] = job
         self._save()
         self.job_added.emit(job.id)
+        if job.state.final and job.state != JobState.SUCCEEDED:
+            # It ended before it reached us (a process that failed at once): say so as for one that ends later.
+            self.job_finished.emit(job.id)
+            self._notify(job)
+            return
         self._watch(job)
 
     def cancel(self, job_id: str) -> None:
@@ -586,10 +591,14 @@ class JobManager(QObject):
             job.outputs = task.files
             job.result[DOWNLOAD] = "done"
             job.result.pop(DOWNLOAD_ERROR, None)
-            job.message = tr("Downloaded {count} file(s)").format(count=len(task.files))
+            job.message = (
+                tr("Downloaded {count} file(s)").format(count=len(task.files))
+                if task.files
+                else tr("No files to download")  # results that are values only (an OGC process's numbers, text)
+            )
             self._save()
             self.job_changed.emit(job_id)
-            if job.add_to_project:
+            if job.add_to_project and task.files:
                 self._add_layers(job, task.files)
             self.results_ready.emit(job_id)
             self._notify(job)

@@ -97,3 +97,36 @@ def test_notification_has_add_to_map(kx, jobs, qgis_iface, tmp_path):
     assert "Add to map" in buttons
     buttons["Add to map"].click()
     assert QgsProject.instance().layerTreeRoot().findGroup("Notify me") is not None
+
+
+def test_a_job_with_only_values_offers_nothing_to_add(jobs, qgis_iface, tmp_path):
+    """A process whose results are values (no file): "finished", without "Add to map" (which would only
+    download nothing again) or "Open folder" (empty)."""
+    from geodock.plugin.job_model import Job, JobState
+    from geodock.plugin.jobs import DOWNLOAD
+    from geodock.ui.jobs_dock import notify_job_end
+
+    pushed = []
+    qgis_iface.messageBar().widgetAdded.connect(pushed.append)
+    folder = tmp_path / "values"
+    folder.mkdir()
+    job = Job("ogcapi-processes", "x", "1", "Hello World", "process", JobState.SUCCEEDED, folder=str(folder))
+    job.result[DOWNLOAD] = "done"
+    job.message = "No files to download"
+    notify_job_end(jobs, job)
+    (item,) = pushed
+    assert "Hello World finished" in item.text()
+    assert [b.text() for b in item.findChildren(QPushButton)] == []
+
+
+def test_a_job_that_failed_before_it_was_handed_over_is_told(kx, jobs, qgis_iface, tmp_path):
+    from geodock.plugin.job_model import Job, JobState
+
+    told = []
+    jobs.notifier = lambda manager, job: told.append(job.id)
+    job = Job("koordinates", kx.name, "7", "Failed at once", "export", JobState.FAILED, message="Input rejected")
+    finished = []
+    jobs.job_finished.connect(finished.append)
+    jobs.submit(job)
+    assert told == [job.id] and finished == [job.id]
+    assert not jobs.is_busy(job.id)  # nothing to watch

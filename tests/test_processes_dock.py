@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from helpers import wait_until
-from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProject, QgsVectorLayer
+from qgis.core import Qgis, QgsFeature, QgsGeometry, QgsPointXY, QgsProject, QgsVectorLayer
 from qgis.gui import QgsDoubleSpinBox, QgsMapLayerComboBox, QgsSpinBox
 from qgis.PyQt.QtCore import Qt
 
@@ -150,3 +150,27 @@ def test_pygeoapi_location_flow_and_plain_values(dock, connections, pygeoapi_ser
     dock.execute()
     wait_until(lambda: "Hello QGIS!" in dock.results.text.toPlainText(), 30, "plain value shown")
     assert len(current_job(dock, manager).remote_id) == 36
+
+
+def test_execute_sends_one_job_per_click_however_fast(dock, connections, wraptile_server, manager):
+    load(dock, connections, wraptile_server)
+    select(dock, "slow_job")
+    dock.execute_button.click()
+    assert not dock.execute_button.isEnabled()  # while the request is on its way
+    dock.execute_button.click()  # a double-click's second click
+    wait_until(lambda: dock.current_job and dock.execute_button.isEnabled(), 30, "the job to start")
+    assert len(dock.job_ids) == 1 and len(manager.jobs()) == 1
+    dock.dismiss()
+
+
+def test_a_server_that_is_down_says_so_with_retry(dock, connections, wraptile_server, qgis_iface):
+    dead = dict(wraptile_server.connection(), name="Dead processes", url="http://127.0.0.1:9/")
+    connections.import_json({"connections": [dead]})
+    wait_until(lambda: "Retry" in dock.server_label.text(), 30, "the error in the dock's header")
+    assert "Could not connect" in dock.server_label.text() and "Loading" in dock.server_label.text()
+    warnings = qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Warning)
+    assert any("Loading Dead processes: Could not connect" in message for message in warnings)
+    assert all("Geodock: Geodock" not in message for message in warnings)
+    dock.server_label.linkActivated.emit("retry")
+    assert dock.server_label.text() == "Loading Dead processes…"
+    wait_until(lambda: "Retry" in dock.server_label.text(), 30, "the error again")

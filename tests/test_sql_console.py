@@ -3,7 +3,7 @@ through the cursor, a confirmed (and a declined) write, an error placed at its l
 
 from __future__ import annotations
 
-from helpers import wait_until
+from helpers import spin, wait_until
 from qgis.core import QgsProject
 from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import QApplication, QMessageBox
@@ -108,10 +108,30 @@ def test_write_asks_and_reports_rows(connections, amigocloud_server):
 def test_error_shows_message_at_its_line(connections, amigocloud_server):
     console = open_console(connections, amigocloud_server)
     try:
+        run(console, "SELECT ogc_fid, wkb_geometry FROM dataset_1")
+        assert console.model is not None and console.add_layer_button.isEnabled()
         status = run(console, "SELECT name\nFROM dataset_1\nWHER iso_a2 = 'x'")
+        assert console.model is None and console.results.model() is None  # no rows of the earlier query
+        assert not console.add_layer_button.isEnabled()  # which would load them, not this query
         assert "syntax error" in status and "line 3, column 6" in status
         assert "syntax error" in console.status.text()
         assert console.editor.getCursorPosition() == (2, 5)
         assert console.run_button.isEnabled()
+    finally:
+        console.close()
+
+
+def test_stop_is_not_an_error(connections, amigocloud_server):
+    console = open_console(connections, amigocloud_server)
+    try:
+        amigocloud_server.fault(delay=3.0, path="/api/v1/projects/1/sql")
+        console.editor.setText("SELECT name FROM dataset_1")
+        console.run_button.click()
+        wait_until(lambda: console.stop_button.isEnabled(), 5, "the query to start")
+        console.stop_button.click()
+        wait_until(lambda: console.run_button.isEnabled() and console.current is None, 10, "the stop")
+        spin(0.5)  # the cancelled task reports back
+        assert console.status.text() == "Stopped"
+        assert console.status.styleSheet() == ""  # not shown as an error
     finally:
         console.close()

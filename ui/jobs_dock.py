@@ -276,7 +276,7 @@ class JobsDock(QgsDockWidget):
 
     def open_folder(self) -> None:
         for job in self.selected_jobs():
-            if job.folder and Path(job.folder).exists():
+            if job.folder and Path(job.folder).is_dir() and any(Path(job.folder).iterdir()):
                 QDesktopServices.openUrl(QUrl.fromLocalFile(job.folder))
 
     def remove_selected(self) -> None:
@@ -412,11 +412,12 @@ def notify_job_end(jobs: JobManager, job: Job) -> None:
             else tr("{title} finished. {message}").format(title=job.title, message=job.message)
         )
         item = bar.createMessage("Geodock", text)
-        if not failed and not (job.add_to_project and job.outputs):
+        downloaded = job.result.get(DOWNLOAD) == "done"
+        if not failed and not (job.add_to_project and job.outputs) and (job.outputs or not downloaded):
             button = QPushButton(tr("Add to map"))
             button.clicked.connect(lambda _=False, jid=job.id: jobs.add_to_map(jid))
             item.layout().addWidget(button)
-        if job.folder and Path(job.folder).exists():
+        if job.folder and Path(job.folder).is_dir() and any(Path(job.folder).iterdir()):
             folder = QPushButton(tr("Open folder"))
             folder.clicked.connect(lambda _=False, f=job.folder: QDesktopServices.openUrl(QUrl.fromLocalFile(f)))
             item.layout().addWidget(folder)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from qgis.core import QgsApplication, QgsFeedback
 from qgis.gui import QgsDockWidget, QgsFilterLineEdit
@@ -152,6 +152,7 @@ class ProcessesDock(QgsDockWidget):
         self.setWidget(body)
 
         self.connection_combo.currentIndexChanged.connect(self._connection_changed)
+        self.server_label.linkActivated.connect(lambda _link: self._connection_changed())  # Retry
         self.search.textChanged.connect(self._filter)
         self.process_list.currentItemChanged.connect(self._process_changed)
         self.execute_button.clicked.connect(self.execute)
@@ -228,7 +229,13 @@ class ProcessesDock(QgsDockWidget):
             watch_connections()
             self.tasks.append(refresh_in_background([connection]))
 
-        self._run(self.tr("Geodock: loading {name}").format(name=connection.name), work, done)
+        def failed(message: str) -> None:
+            if adapter is self.adapter:
+                self.server_label.setText(
+                    html.escape(message) + " <a href='retry'>" + html.escape(self.tr("Retry")) + "</a>"
+                )
+
+        self._run(self.tr("Loading {name}").format(name=connection.name), work, done, on_failed=failed)
 
     @guarded
     def _filter(self) -> None:
@@ -258,7 +265,7 @@ class ProcessesDock(QgsDockWidget):
             self._set_form(ProcessForm(description))
 
         self._run(
-            self.tr("Geodock: describing {id}").format(id=process_id),
+            self.tr("Describing {id}").format(id=process_id),
             lambda feedback: adapter.describe(process_id, feedback),
             done,
         )
@@ -319,7 +326,13 @@ class ProcessesDock(QgsDockWidget):
                 )
 
         self.results.show_message(self.tr("Sending…"))
-        self._run(self.tr("Geodock: executing {id}").format(id=description.id), work, done)
+        self.execute_button.setEnabled(False)  # one job per click, however fast the clicks come
+        self._run(
+            self.tr("Executing {id}").format(id=description.id),
+            work,
+            done,
+            on_end=lambda: self.execute_button.setEnabled(self.form is not None),
+        )
 
     # The server's own jobs ---------------------------------------------------------------------------------
 
@@ -346,7 +359,7 @@ class ProcessesDock(QgsDockWidget):
             if not self.server_job_infos:
                 self.server_jobs.addItem(self.tr("The server lists no jobs"))
 
-        self._run(self.tr("Geodock: listing jobs"), lambda feedback: adapter.jobs(feedback), done)
+        self._run(self.tr("Listing jobs"), lambda feedback: adapter.jobs(feedback), done)
 
     @guarded
     def follow(self) -> None:
@@ -407,13 +420,36 @@ class ProcessesDock(QgsDockWidget):
 
     # Plumbing ----------------------------------------------------------------------------------------------
 
-    def _run(self, description: str, work: Any, done: Any) -> None:
-        def failed(err: GeodockError) -> None:
-            message = log.exception(err, description)
-            self.iface.messageBar().pushWarning("Geodock", message)
-            self.results.show_message(message)
+    def _run(
+        self,
+        what: str,
+        work: Any,
+        done: Any,
+        on_failed: Optional[Callable[[str], None]] = None,
+        on_end: Optional[Callable[[], None]] = None,
+    ) -> None:
+        """Run ``work`` in a task named after ``what``; ``done`` gets its result, a failure is told in the
+        message bar and the results pane (and handed to ``on_failed``); ``on_end`` runs after either."""
 
-        task = run_in_background(description, work, done, failed)
+        def finished(result: Any) -> None:
+            try:
+                done(result)
+            finally:
+                if on_end is not None:
+                    on_end()
+
+        def failed(err: GeodockError) -> None:
+            try:
+                message = log.exception(err, what)
+                self.iface.messageBar().pushWarning("Geodock", message)
+                self.results.show_message(message)
+                if on_failed is not None:
+                    on_failed(message)
+            finally:
+                if on_end is not None:
+                    on_end()
+
+        task = run_in_background(self.tr("Geodock: {what}").format(what=what), work, finished, failed)
         self.tasks = [t for t in self.tasks if _alive(t)] + [task]
 
     def shutdown(self) -> None:

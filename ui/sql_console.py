@@ -29,7 +29,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..plugin import log, settings
 from ..plugin.connections import Connection, store
-from ..plugin.errors import GeodockError
+from ..plugin.errors import CancelledError, GeodockError
 from ..plugin.platforms.amigocloud import AmigoCloudAdapter
 from ..plugin.platforms.amigocloud_sql import (
     DEFAULT_PAGE_SIZE,
@@ -392,6 +392,7 @@ class SqlConsole(QDialog):
             if not self.confirm_write(query):
                 self._show_status(self.tr("Write cancelled"))
                 return
+            self._clear_result()  # never the rows of an earlier query beside this one's outcome
             self._busy(True)
             self._show_status(self.tr("Running…"))
             self.current = run_in_background(
@@ -401,6 +402,7 @@ class SqlConsole(QDialog):
                 self._failed,
             )
             return
+        self._clear_result()
         self._busy(True)
         self._show_status(self.tr("Running…"))
         size = self.page_size
@@ -467,11 +469,23 @@ class SqlConsole(QDialog):
             self.iface.messageBar().pushSuccess("Geodock", text)
         self.queryFinished.emit(text)
 
+    def _clear_result(self) -> None:
+        old, self.model = self.model, None
+        self.results.setModel(None)
+        if old is not None:
+            old.cancel()
+            old.deleteLater()
+        self.add_layer_button.setEnabled(False)
+
     def _failed(self, error: GeodockError) -> None:
         if sip.isdeleted(self):
             return
         self.current = None
         self._busy(False)
+        self.add_layer_button.setEnabled(self.model is not None and self.model.geometry is not None)
+        if isinstance(error, CancelledError):  # the user pressed Stop: not an error
+            self._show_status(self.tr("Stopped"))
+            return
         message = log.exception(error, "SQL")
         if isinstance(error, SqlError) and error.line is not None:
             # QScintilla counts from 0; the engine from 1.
