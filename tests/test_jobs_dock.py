@@ -130,3 +130,21 @@ def test_a_job_that_failed_before_it_was_handed_over_is_told(kx, jobs, qgis_ifac
     jobs.submit(job)
     assert told == [job.id] and finished == [job.id]
     assert not jobs.is_busy(job.id)  # nothing to watch
+
+
+def test_removing_a_running_job_asks_first(kx, jobs, qgis_iface, tmp_path):
+    from geodock.ui.jobs_dock import JobsDock
+
+    dock = JobsDock(qgis_iface, None, jobs=jobs)
+    job = _export(kx, "Still running", 30).to_job(kx, str(tmp_path))
+    jobs.submit(job)
+    dock.table.selectRow(0)
+    asked = []
+    dock.confirm_remove_running = lambda running: asked.append([j.title for j in running]) or False
+    dock.remove_action.trigger()
+    assert asked == [["Still running"]] and jobs.get(job.id) is not None  # the user said no
+    dock.confirm_remove_running = lambda running: True
+    dock.remove_action.trigger()
+    assert jobs.get(job.id) is None
+    dock.shutdown()
+    dock.deleteLater()

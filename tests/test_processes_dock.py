@@ -174,3 +174,19 @@ def test_a_server_that_is_down_says_so_with_retry(dock, connections, wraptile_se
     dock.server_label.linkActivated.emit("retry")
     assert dock.server_label.text() == "Loading Dead processes…"
     wait_until(lambda: "Retry" in dock.server_label.text(), 30, "the error again")
+
+
+def test_a_removed_job_and_another_connection_leave_the_results_pane(dock, connections, wraptile_server, manager):
+    load(dock, connections, wraptile_server)
+    select(dock, "slow_job")
+    dock.execute()
+    wait_until(lambda: dock.current_job and dock.dismiss_button.isEnabled(), 30, "the job to run")
+    job_id = dock.current_job
+    manager.cancel(job_id)
+    manager.remove(job_id)  # from the Jobs dock
+    assert not dock.current_job and not dock.dismiss_button.isEnabled()
+    assert "no longer follows" in dock.results.status.text()
+    dock.results.show_message("something of this connection")
+    connections.import_json({"connections": [dict(wraptile_server.connection(), name="Another")]})
+    dock.connection_combo.setCurrentIndex(dock.connection_combo.findText("Another"))
+    assert dock.results.status.text() == "" and dock.results.text.toPlainText() == ""

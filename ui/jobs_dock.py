@@ -23,6 +23,7 @@ from qgis.PyQt.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QMessageBox,
     QPushButton,
     QStyle,
     QStyledItemDelegate,
@@ -102,8 +103,10 @@ class JobsModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.UserRole:
             return job.id
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return job.message or job.title
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole row, for a dock too narrow to show it
+            platform = KIND_TITLES.get(job.platform, job.platform)
+            head = f"{job.title}\n{platform} · {tr(job.state.value.capitalize())}"
+            return f"{head}\n{job.message}" if job.message else head
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if column == 0:
@@ -199,8 +202,11 @@ class JobsDock(QgsDockWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(1, 160)
-        self.table.setColumnWidth(PROGRESS_COLUMN, 90)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.moveSection(0, len(COLUMNS) - 1)  # name, state, progress and message first: a dock is narrow
+        self.table.setColumnWidth(1, 130)
+        self.table.setColumnWidth(PROGRESS_COLUMN, 80)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.table.doubleClicked.connect(lambda _index: self.add_selected())
         layout.addWidget(self.table, 3)
@@ -211,7 +217,10 @@ class JobsDock(QgsDockWidget):
         server_layout = QVBoxLayout(self.server_box)
         row = QHBoxLayout()
         self.connection_combo = QComboBox(self.server_box)
-        self.refresh_button = QPushButton(tr("Show server exports/tasks"), self.server_box)
+        self.connection_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.connection_combo.setMinimumContentsLength(8)  # long connection names do not widen the dock
+        self.refresh_button = QPushButton(tr("Show"), self.server_box)
+        self.refresh_button.setToolTip(tr("Show the exports or tasks the server has for this connection"))
         self.refresh_button.clicked.connect(self.show_server_jobs)
         row.addWidget(self.connection_combo, 1)
         row.addWidget(self.refresh_button)
@@ -224,9 +233,10 @@ class JobsDock(QgsDockWidget):
         self.server_table.verticalHeader().hide()
         server_layout.addWidget(self.server_table)
         buttons = QHBoxLayout()
-        self.follow_button = QPushButton(tr("Follow / download"), self.server_box)
+        self.follow_button = QPushButton(tr("Follow"), self.server_box)
+        self.follow_button.setToolTip(tr("Add the chosen export or task to the list above and download its results"))
         self.follow_button.clicked.connect(self.follow_server_job)
-        self.server_cancel_button = QPushButton(tr("Cancel on the server"), self.server_box)
+        self.server_cancel_button = QPushButton(tr("Cancel on server"), self.server_box)
         self.server_cancel_button.clicked.connect(self.cancel_server_job)
         buttons.addStretch(1)
         buttons.addWidget(self.follow_button)
@@ -280,8 +290,29 @@ class JobsDock(QgsDockWidget):
                 QDesktopServices.openUrl(QUrl.fromLocalFile(job.folder))
 
     def remove_selected(self) -> None:
-        for job in self.selected_jobs():
+        jobs = self.selected_jobs()
+        running = [job for job in jobs if not job.state.final]
+        if running and not self.confirm_remove_running(running):
+            return
+        for job in jobs:
             self.manager.remove(job.id)
+
+    def confirm_remove_running(self, running: list[Job]) -> bool:
+        """Ask before forgetting jobs the server is still running (removing does not cancel them)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            tr("Remove running jobs?"),
+            tr(
+                "{count} of the chosen jobs still run on the server ({titles}). Removing them from the list does not "
+                "stop them there; Geodock only stops following them and will not download their results."
+            ).format(count=len(running), titles=", ".join(job.title for job in running[:3])),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("GeodockRemoveRunningJobs")
+        box.button(QMessageBox.StandardButton.Yes).setText(tr("Remove"))
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     # Server list -------------------------------------------------------------------------------------
 

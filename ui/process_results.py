@@ -59,6 +59,11 @@ class ProcessResults(QWidget):
     def show_message(self, text: str) -> None:
         self.status.setText(text)
 
+    def clear(self) -> None:
+        """Show nothing (no job, no message)."""
+        self.status.clear()
+        self.text.clear()
+
     def show_job(self, job: Job) -> None:
         """The job's state, and its outputs once they are written."""
         progress = f" {job.progress:.0f}%" if job.progress is not None and not job.state.final else ""

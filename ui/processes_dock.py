@@ -148,6 +148,12 @@ class ProcessesDock(QgsDockWidget):
         jobs_layout.addWidget(self.server_jobs, 1)
         self.server_job_infos: dict[str, StatusInfo] = {}
         self.results = ProcessResults(splitter)
+        # Each pane may shrink to a few lines (the dock then fits beside others on a laptop screen), and the
+        # form, where the user works, gets the largest share.
+        panes = ((self.process_list, 2), (self.description_view, 2), (form_box, 4), (jobs_box, 1), (self.results, 2))
+        for pane, stretch in panes:
+            pane.setMinimumHeight(48)
+            splitter.setStretchFactor(splitter.indexOf(pane), stretch)
         layout.addWidget(splitter, 1)
         self.setWidget(body)
 
@@ -168,6 +174,7 @@ class ProcessesDock(QgsDockWidget):
         if self._manager is not None:
             self._manager.job_changed.connect(self._job_changed)
             self._manager.results_ready.connect(self._job_changed)
+            self._manager.job_removed.connect(self._job_removed)
         self.reload_connections()
 
     # Connections and processes ----------------------------------------------------------------------------
@@ -197,6 +204,8 @@ class ProcessesDock(QgsDockWidget):
         self.server_jobs.clear()
         self.server_job_infos.clear()
         self._set_form(None)
+        self._forget_current_job()  # the pane shows this connection's work only (the Jobs dock keeps them all)
+        self.results.clear()
         self.server_jobs_button.setEnabled(connection is not None)
         if connection is None:
             self.adapter = None
@@ -405,6 +414,17 @@ class ProcessesDock(QgsDockWidget):
         if self._manager is not None and self.current_job:
             self._manager.cancel(self.current_job)
 
+    def _forget_current_job(self) -> None:
+        self.current_job = ""
+        self.dismiss_button.setEnabled(False)
+
+    @guarded
+    def _job_removed(self, job_id: str) -> None:
+        self.job_ids.discard(job_id)
+        if job_id == self.current_job:
+            self._forget_current_job()
+            self.results.show_message(self.tr("Removed from the Jobs list: Geodock no longer follows it"))
+
     @guarded
     def _job_changed(self, job_id: str) -> None:
         if job_id not in self.job_ids or self._manager is None:
@@ -458,9 +478,13 @@ class ProcessesDock(QgsDockWidget):
         except TypeError:
             pass
         if self._manager is not None:
-            for signal in (self._manager.job_changed, self._manager.results_ready):
+            for signal, slot in (
+                (self._manager.job_changed, self._job_changed),
+                (self._manager.results_ready, self._job_changed),
+                (self._manager.job_removed, self._job_removed),
+            ):
                 try:
-                    signal.disconnect(self._job_changed)
+                    signal.disconnect(slot)
                 except TypeError:
                     pass
         for task in self.tasks:
