@@ -107,6 +107,22 @@ def config_exists(authcfg: str) -> bool:
         return bool(authcfg) and authcfg in _manager().configIds()
 
 
+def config_name(authcfg: str) -> str:
+    """The name of auth config ``authcfg`` ('' when there is none); reads no secret."""
+    if not authcfg:
+        return ""
+    with serialized():
+        config = _manager().availableAuthMethodConfigs().get(authcfg)
+    return config.name() if config is not None else ""
+
+
+def remove_config(authcfg: str) -> bool:
+    """Remove auth config ``authcfg`` from the QGIS authentication database."""
+    ensure_unlocked()
+    with serialized():
+        return bool(_manager().removeAuthenticationConfig(authcfg))
+
+
 def read_credentials(authcfg: str) -> Optional[Credentials]:
     """Username and password of Basic config ``authcfg``; None for no config or another method."""
     if not authcfg:

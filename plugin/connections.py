@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any, Optional
 
 from qgis.core import QgsSettings
-from qgis.PyQt.QtCore import QObject, QUrl, pyqtSignal
+from qgis.PyQt.QtCore import QObject, QUrl, QUrlQuery, pyqtSignal
 
 from . import auth, settings
 from .errors import GeodockError
+from .redact import SECRET_PARAMS, redact_url
 
 KINDS = ("koordinates", "geobox", "amigocloud", "ogcapi-processes")
 KIND_TITLES = {
@@ -29,6 +30,9 @@ KIND_TITLES = {
     "amigocloud": "AmigoCloud",
     "ogcapi-processes": "OGC API – Processes",
 }
+
+
+MAX_NAME = 100  # characters of a connection name (it titles menus, lists and messages)
 
 
 class ConnectionConfigError(GeodockError):
@@ -45,14 +49,30 @@ class Connection:
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
 
     def validate(self) -> None:
-        """Raise :class:`ConnectionConfigError` with a clear message when the connection cannot work."""
+        """Raise :class:`ConnectionConfigError` with a clear message when the connection cannot work, or when
+        its URL carries a secret (the URL is stored in plain text: secrets go to an authentication config)."""
         if not self.name.strip():
             raise ConnectionConfigError("A connection needs a name")
+        if len(self.name) > MAX_NAME:
+            raise ConnectionConfigError(f"A connection name is at most {MAX_NAME} characters")
         if self.kind not in KINDS:
             raise ConnectionConfigError(f"Unknown connection kind {self.kind!r} (one of {', '.join(KINDS)})")
         url = QUrl(self.url)
         if not url.isValid() or url.scheme() not in ("http", "https") or not url.host():
-            raise ConnectionConfigError(f"{self.name}: the URL must be an http(s) address, not {self.url!r}")
+            shown = redact_url(self.url)
+            shown = shown if len(shown) <= 80 else shown[:77] + "…"
+            raise ConnectionConfigError(f"{self.name}: the URL must be an http(s) address, not {shown!r}")
+        if url.userInfo():
+            raise ConnectionConfigError(
+                f"{self.name}: the URL holds a user name or password. Remove it and put the credentials in an "
+                "authentication configuration: a URL is stored in plain text"
+            )
+        secret = next((key for key, _ in QUrlQuery(url).queryItems() if key.lower() in SECRET_PARAMS), None)
+        if secret is not None:
+            raise ConnectionConfigError(
+                f"{self.name}: the URL carries a secret ({secret}=). Remove it and put the key in an "
+                "authentication configuration: a URL is stored in plain text"
+            )
 
     @property
     def base_url(self) -> str:
@@ -148,20 +168,34 @@ class ConnectionStore(QObject):
             raise ConnectionConfigError('Not a Geodock connections file: expected {"connections": [...]}')
         entries = data["connections"]
         parsed: list[tuple[Connection, Optional[dict[str, Any]]]] = []
+        # Every entry is checked before anything is stored: a file with a bad entry imports nothing.
         for index, entry in enumerate(entries):
             if not isinstance(entry, dict):
                 raise ConnectionConfigError(f"Connection #{index + 1} is not an object")
+            fields = {key: entry.get(key) or "" for key in ("name", "kind", "url", "authcfg")}
+            wrong = [key for key, value in fields.items() if not isinstance(value, str)]
+            if wrong:
+                raise ConnectionConfigError(f"Connection #{index + 1}: {', '.join(wrong)} must be text")
+            options = entry.get("options") or {}
+            if not isinstance(options, dict):
+                raise ConnectionConfigError(f"Connection #{index + 1}: options must be an object")
             connection = Connection(
-                name=str(entry.get("name", "")).strip(),
-                kind=str(entry.get("kind", "")),
-                url=str(entry.get("url", "")),
-                authcfg=str(entry.get("authcfg", "") or ""),
-                options=dict(entry.get("options") or {}),
+                name=fields["name"].strip(),
+                kind=fields["kind"],
+                url=fields["url"],
+                authcfg=fields["authcfg"],
+                options=dict(options),
             )
             connection.validate()
+            if any(earlier.name == connection.name for earlier, _ in parsed):
+                raise ConnectionConfigError(f"{connection.name}: named twice in the file")
             credentials = entry.get("credentials")
-            if credentials is not None and not isinstance(credentials, dict):
-                raise ConnectionConfigError(f"{connection.name}: credentials must be an object")
+            if credentials is not None:
+                check_credentials(connection, credentials)
+            elif connection.authcfg and not auth.config_exists(connection.authcfg):
+                raise ConnectionConfigError(
+                    f"{connection.name}: authentication configuration {connection.authcfg} is not in this QGIS"
+                )
             parsed.append((connection, credentials))
         cas = data.get("certificate_authorities") or []
         if cas:
@@ -175,13 +209,20 @@ class ConnectionStore(QObject):
                 connection.id = existing.id
             if credentials:
                 connection.authcfg = store_credentials(connection, credentials)
-            elif connection.authcfg and not auth.config_exists(connection.authcfg):
-                raise ConnectionConfigError(
-                    f"{connection.name}: authentication configuration {connection.authcfg} is not in this QGIS"
-                )
             self.save(connection)
+            if existing is not None and existing.authcfg not in ("", connection.authcfg):
+                self._drop_own_config(existing)
             stored.append(connection)
         return stored
+
+    def _drop_own_config(self, replaced: Connection) -> None:
+        """Remove the auth config an earlier import made for ``replaced`` once nothing uses it (each import
+        of a file with credentials makes a new one; the old one would stay in the database, unused)."""
+        if auth.config_name(replaced.authcfg) != credentials_config_name(replaced):
+            return  # the user's own config: never removed
+        if any(other.authcfg == replaced.authcfg for other in self.all()):
+            return
+        auth.remove_config(replaced.authcfg)
 
     def import_file(self, path: str | Path, replace: bool = True) -> list[Connection]:
         try:
@@ -193,16 +234,34 @@ class ConnectionStore(QObject):
         return self.import_json(data, replace)
 
 
+def credentials_config_name(connection: Connection) -> str:
+    """The name of the auth config an import makes for ``connection``'s credentials."""
+    return f"Geodock: {connection.name}"
+
+
+def check_credentials(connection: Connection, credentials: Any) -> tuple[str, str]:
+    """The (user name, secret) an imported ``credentials`` object stands for; raises when it is not usable."""
+    if not isinstance(credentials, dict):
+        raise ConnectionConfigError(f"{connection.name}: credentials must be an object")
+    if "token" in credentials:
+        pair = ("token", credentials["token"])
+    elif "apikey" in credentials:
+        pair = ("apikey", credentials["apikey"])
+    elif "username" in credentials and "password" in credentials:
+        pair = (credentials["username"], credentials["password"])
+    else:
+        raise ConnectionConfigError(
+            f"{connection.name}: credentials need a token, an apikey, or a username and password"
+        )
+    if not all(isinstance(part, str) and part for part in pair):
+        raise ConnectionConfigError(f"{connection.name}: each credential must be non-empty text")
+    return pair
+
+
 def store_credentials(connection: Connection, credentials: dict[str, Any]) -> str:
     """Put imported ``credentials`` into a new Basic auth config; returns its id."""
-    name = f"Geodock: {connection.name}"
-    if "token" in credentials:
-        return auth.create_basic_config(name, "token", str(credentials["token"]))
-    if "apikey" in credentials:
-        return auth.create_basic_config(name, "apikey", str(credentials["apikey"]))
-    if "username" in credentials and "password" in credentials:
-        return auth.create_basic_config(name, str(credentials["username"]), str(credentials["password"]))
-    raise ConnectionConfigError(f"{connection.name}: credentials need a token, an apikey, or a username and password")
+    username, secret = check_credentials(connection, credentials)
+    return auth.create_basic_config(credentials_config_name(connection), username, secret)
 
 
 _store: Optional[ConnectionStore] = None

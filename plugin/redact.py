@@ -9,11 +9,13 @@ _QUERY = re.compile(r"([?&;](?:" + "|".join(SECRET_PARAMS) + r")=)[^&#\s'\"]*", 
 _PATH_KEY = re.compile(r"(;key=)[^/?#\s'\"]*", re.IGNORECASE)
 _APIKEY_PATH = re.compile(r"(/apikey:)[^/?#\s'\"]*", re.IGNORECASE)
 _AUTH_HEADER = re.compile(r"(Authorization:\s*\w+\s+)\S+", re.IGNORECASE)
+_USERINFO = re.compile(r"(\b[a-z][a-z0-9+.-]*://)[^/?#@\s'\"]+@", re.IGNORECASE)  # scheme://user:password@
 REDACTED = "***"
 
 
 def redact_url(url: str) -> str:
-    """``url`` with secret query parameters and key path segments replaced by ``***``."""
+    """``url`` with its user info, secret query parameters and key path segments replaced by ``***``."""
+    url = _USERINFO.sub(lambda m: m.group(1) + REDACTED + "@", url)
     url = _QUERY.sub(lambda m: m.group(1) + REDACTED, url)
     url = _PATH_KEY.sub(lambda m: m.group(1) + REDACTED, url)
     return _APIKEY_PATH.sub(lambda m: m.group(1) + REDACTED, url)

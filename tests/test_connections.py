@@ -15,6 +15,7 @@ from geodock.plugin import errors
 from geodock.plugin.connections import Connection, ConnectionConfigError
 from geodock.plugin.platforms import adapter_for
 from geodock.plugin.provider_auth import ProviderAuth
+from geodock.plugin.redact import redact_url
 
 SECRETS = ("tok-secret-1", "key-secret-2", "pass-secret-3", "R:amigo-secret-4")
 
@@ -82,13 +83,75 @@ def test_export_then_import_round_trip(connections, tmp_path):
             {"connections": [{"name": "x", "kind": "geobox", "url": "http://a/", "credentials": {"foo": 1}}]},
             "credentials need",
         ),
+        ({"connections": [{"name": "x", "kind": "geobox", "url": "http://a/", "options": "abc"}]}, "options must be"),
+        ({"connections": [{"name": None, "kind": "geobox", "url": "http://a/"}]}, "needs a name"),
+        ({"connections": [{"name": 3, "kind": "geobox", "url": "http://a/"}]}, "name must be text"),
+        ({"connections": [{"name": "x" * 101, "kind": "geobox", "url": "http://a/"}]}, "at most 100"),
+        (
+            {"connections": [{"name": "x", "kind": "geobox", "url": "http://a/", "credentials": {"token": ""}}]},
+            "non-empty text",
+        ),
+        (
+            {"connections": [{"name": "x", "kind": "geobox", "url": "http://a/", "credentials": {"token": {"a": 1}}}]},
+            "non-empty text",
+        ),
+        (
+            {
+                "connections": [
+                    {"name": "dup", "kind": "geobox", "url": "http://a/"},
+                    {"name": "dup", "kind": "koordinates", "url": "http://b/"},
+                ]
+            },
+            "named twice",
+        ),
+        (  # a good entry, then a bad one: nothing is imported, no auth config made
+            {
+                "connections": [
+                    {"name": "ok", "kind": "geobox", "url": "http://a/", "credentials": {"apikey": "k-123456"}},
+                    {"name": "bad", "kind": "geobox", "url": "http://a/", "credentials": {"foo": 1}},
+                ]
+            },
+            "credentials need",
+        ),
     ],
 )
 def test_bad_imports_are_refused_with_a_clear_message(connections, payload, message):
+    configs_before = set(QgsApplication.authManager().configIds())
     with pytest.raises(ConnectionConfigError) as caught:
         connections.import_json(payload)
     assert message in caught.value.message
     assert connections.all() == []
+    assert set(QgsApplication.authManager().configIds()) == configs_before
+
+
+@pytest.mark.parametrize(
+    ("url", "secret"),
+    [
+        ("https://alice:S3cretPassw0rd@127.0.0.1:9/", "S3cretPassw0rd"),
+        ("https://tok-only-4321@127.0.0.1:9/", "tok-only-4321"),
+        ("https://127.0.0.1:9/api/?token=QueryTok3n123", "QueryTok3n123"),
+        ("https://127.0.0.1:9/api/?f=json&apikey=QueryKey98765", "QueryKey98765"),
+    ],
+)
+def test_a_url_with_a_secret_is_refused_and_never_shown(connections, url, secret):
+    with pytest.raises(ConnectionConfigError) as caught:
+        connections.import_json({"connections": [{"name": "Leaky", "kind": "geobox", "url": url}]})
+    assert "authentication configuration" in caught.value.message
+    assert secret not in caught.value.message and secret not in caught.value.details
+    assert connections.all() == [] and secret not in _settings_text()
+    with pytest.raises(ConnectionConfigError):
+        Connection("Leaky", "geobox", url).validate()  # the editor's check too
+    assert secret not in redact_url(f"GET {url}layers/")  # and in a log line, were one written
+
+
+def test_reimporting_credentials_replaces_the_config_it_made(connections):
+    entry = {"name": "K", "kind": "koordinates", "url": "http://127.0.0.1:9/", "credentials": {"token": "t-1234"}}
+    (first,) = connections.import_json({"connections": [entry]})
+    (second,) = connections.import_json({"connections": [dict(entry, credentials={"token": "t-5678"})]})
+    ids = set(QgsApplication.authManager().configIds())
+    assert second.authcfg in ids and first.authcfg not in ids  # one config per connection, not one per import
+    own = connections.import_json({"connections": [dict(entry, credentials=None, authcfg=second.authcfg)]})
+    assert own[0].authcfg == second.authcfg in set(QgsApplication.authManager().configIds())
 
 
 def test_malformed_file(connections, tmp_path):

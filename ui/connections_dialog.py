@@ -6,6 +6,7 @@ while the request is out, and a result that comes back after the dialog was clos
 
 from __future__ import annotations
 
+import html
 from functools import partial
 from pathlib import Path
 from typing import Any, Optional
@@ -447,6 +448,10 @@ class ConnectionsDialog(QDialog):
         """Show ``text`` in the dialog's bar, or in QGIS's when the dialog is not on screen."""
         bar = self.message_bar if self.isVisible() or sip.isdeleted(self.main_message_bar) else self.main_message_bar
         duration = 0 if level in (Qgis.MessageLevel.Critical, Qgis.MessageLevel.Warning) else MESSAGE_SECONDS
+        if any(char in text for char in "<>&"):
+            # A message bar shows rich text: names from an imported file must not become markup. With a title,
+            # the text is always read as rich text, so the escaped characters show as themselves.
+            text, title = html.escape(text, quote=False), title or self.tr("Connections")
         bar.pushMessage(title, text, level, duration)
 
     def closeEvent(self, event: QCloseEvent) -> None:
