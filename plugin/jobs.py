@@ -368,10 +368,15 @@ class JobManager(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.resume)
         self._timer.start(int(resume_delay * 1000))
+        store().changed.connect(self._connections_changed)
 
     def stop(self) -> None:
         """Stop watching (jobs stay saved, to be resumed next time) and forget the interface."""
         self._started = False
+        try:
+            store().changed.disconnect(self._connections_changed)
+        except TypeError:  # not connected
+            pass
         if self._timer is not None:
             self._timer.stop()
             self._timer.deleteLater()
@@ -390,6 +395,11 @@ class JobManager(QObject):
                 task.cancel()
         self._others.clear()
         self.iface = None
+
+    def _connections_changed(self) -> None:
+        """A connection came (back): follow the jobs that waited for it (once start-up's delay is over)."""
+        if self._started and (self._timer is None or not self._timer.isActive()):
+            self.resume()  # (jobs already followed are left as they are)
 
     def resume(self) -> None:
         """Watch every saved job that is still running; finish interrupted downloads."""
@@ -491,7 +501,9 @@ class JobManager(QObject):
     def _connection(self, job: Job) -> Optional[Connection]:
         connection = self._lookup(job.connection) if self._lookup else store().get(job.connection)
         if connection is None:
-            job.message = tr("No connection named {name}").format(name=job.connection)
+            job.message = tr("No connection named {name}: add it again to go on following this job").format(
+                name=job.connection
+            )
             self.job_changed.emit(job.id)
         return connection
 

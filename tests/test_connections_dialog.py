@@ -158,6 +158,30 @@ def test_remove_asks_then_removes(dialog, connections):
     assert not dialog.remove_button.isEnabled()  # nothing selected any more
 
 
+def test_remove_says_which_jobs_follow_through_the_connection(dialog, connections):
+    from geodock.plugin.job_model import Job, JobState
+    from geodock.plugin.jobs import manager
+
+    connections.save(Connection("Busy", "koordinates", "http://127.0.0.1:9/services/api/v1/"))
+    job = Job("koordinates", "Busy", "42", "Roads export", "export", JobState.RUNNING)
+    manager()._jobs[job.id] = job  # (a job followed through it; not submitted: no request is made)
+    try:
+        select(dialog, "Busy")
+        answered = []
+
+        def answer_no() -> None:
+            box = QApplication.activeModalWidget()
+            answered.append(box.text())
+            box.button(QMessageBox.StandardButton.No).click()
+
+        QTimer.singleShot(0, answer_no)
+        dialog.remove_button.click()
+        assert "1 job(s) follow through it (Roads export)" in answered[0]
+        assert connections.get("Busy") is not None
+    finally:
+        manager()._jobs.pop(job.id, None)
+
+
 def test_invalid_url_is_explained_and_nothing_is_saved(dialog, connections):
     dialog.add_button.click()
     editor = dialog.editor

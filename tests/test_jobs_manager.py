@@ -189,3 +189,24 @@ def test_manager_first_asked_for_from_a_worker_belongs_to_the_gui_thread(qgis_ap
         if jobs._manager is not None:
             jobs._manager.deleteLater()
         jobs._manager = previous
+
+
+def test_a_job_waiting_for_its_connection_is_followed_once_it_is_added_again(
+    kx, clean_jobs, tmp_path, koordinates_server, connections
+):
+    from geodock.plugin.job_model import JobState
+    from geodock.plugin.jobs import JobManager
+
+    _api, export = _create(kx, "Waits for its connection", 0.5)
+    job = export.to_job(kx, str(tmp_path / "out"), add_to_project=False)
+    connections.remove(kx)  # removed while its Export dialog was open
+    manager = JobManager()
+    manager.start(None, resume_delay=0)
+    try:
+        manager.submit(job)
+        assert not manager.is_busy(job.id) and "add it again" in job.message
+        connections.import_json({"connections": [koordinates_server.connection()]})
+        wait_until(lambda: job.result.get("geodock_download") == "done", 60, "followed and downloaded")
+        assert job.state == JobState.SUCCEEDED and job.outputs
+    finally:
+        manager.stop()

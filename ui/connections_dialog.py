@@ -39,6 +39,8 @@ from qgis.PyQt.QtWidgets import (
 from ..plugin import log, settings
 from ..plugin.connections import KIND_TITLES, Connection, ConnectionStore
 from ..plugin.errors import CancelledError, GeodockError
+from ..plugin.jobs import DOWNLOAD
+from ..plugin.jobs import manager as job_manager
 from ..plugin.tasks import FunctionTask, run_in_background
 from .connection_editor import ConnectionEditor
 from .slot_guard import guarded
@@ -277,10 +279,22 @@ class ConnectionsDialog(QDialog):
         connection = self.selected_connection()
         if connection is None:
             return
+        question = self.tr("Remove the connection “{}”?").format(connection.name)
+        waiting = [
+            job.title
+            for job in job_manager().jobs()
+            if job.connection == connection.name
+            and (not job.state.final or job.result.get(DOWNLOAD) in ("pending", "running"))
+        ]
+        if waiting:
+            question += "\n\n" + self.tr(
+                "{count} job(s) follow through it ({titles}): they will wait until a connection of this name is "
+                "added again."
+            ).format(count=len(waiting), titles=", ".join(waiting[:3]))
         answer = QMessageBox.question(
             self,
             self.tr("Remove Connection"),
-            self.tr("Remove the connection “{}”?").format(connection.name),
+            question,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
