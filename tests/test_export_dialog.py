@@ -95,3 +95,27 @@ def test_geobox_and_amigocloud_offer_only_what_they_support(geobox_server, amigo
     amigo.item_edit.setText("1")
     amigo.add_item_button.click()
     assert amigo.submit_button.isEnabled()
+
+
+def test_an_empty_crop_layer_and_an_unwritable_folder_are_refused_in_words(kx, jobs, qgis_iface, tmp_path):
+    from qgis.core import QgsVectorLayer
+
+    from geodock.plugin.errors import GeodockError
+    from geodock.ui.export_dialog import CROP_LAYER_EXTENT, CROP_LAYER_GEOMETRY, ExportDialog
+
+    empty = QgsVectorLayer("Polygon?crs=EPSG:2193", "emptypoly", "memory")
+    QgsProject.instance().addMapLayer(empty)
+    dialog = ExportDialog(qgis_iface, kx, [_resource(kx, 1, "World Countries")])
+    for mode in (CROP_LAYER_EXTENT, CROP_LAYER_GEOMETRY):
+        dialog.crop_mode.setCurrentIndex(dialog.crop_mode.findData(mode))
+        dialog.crop_layer.setLayer(empty)
+        with pytest.raises(GeodockError, match="emptypoly has no features"):
+            dialog.crop_geometry()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    for folder in (str(blocker / "sub"), "/proc/geodock-nope"):
+        dialog.folder_widget.setFilePath(folder)
+        dialog.submit()
+        assert "Cannot use the folder" in dialog.status_label.text() or "Cannot write" in dialog.status_label.text()
+        assert dialog.submitted is None
+    dialog.close()

@@ -106,6 +106,32 @@ def test_geopackage_file_is_sent_as_is(connections, geobox_server, tmp_path: Pat
     assert progress and max(progress) == 100.0
 
 
+def test_a_layer_whose_file_is_gone_is_not_published_empty(connections, geobox_server, tmp_path: Path):
+    from geodock.plugin.platforms.geobox_upload import UploadError
+
+    connection = geobox_connection(connections, geobox_server)
+    path = tmp_path / "ghost.gpkg"
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = "ghost"
+    source = memory_layer()
+    QgsVectorFileWriter.writeAsVectorFormatV3(source, str(path), source.transformContext(), options)
+    layer = QgsVectorLayer(f"{path}|layername=ghost", "ghost", "ogr")
+    assert layer.isValid() and layer.featureCount() == 3
+    path.unlink()
+    before = remote_layer_names(connection)
+    with pytest.raises(UploadError, match=r"ghost cannot be read: its file ghost\.gpkg is no longer there"):
+        run_task(lambda feedback: upload_layer(connection, layer, "ghost_remote", feedback))
+    assert remote_layer_names(connection) == before
+
+
+def test_a_very_long_name_makes_a_short_local_file(connections, geobox_server):
+    connection = geobox_connection(connections, geobox_server)
+    name = "towns_" + "x" * 300  # more than a file name may hold (255 bytes)
+    uuid = run_task(lambda feedback: upload_layer(connection, memory_layer(), name, feedback))
+    assert len(remote_features(connection, uuid)) == 3
+
+
 def test_refused_type_gives_the_servers_reason(connections, geobox_server, tmp_path: Path):
     connection = geobox_connection(connections, geobox_server)
     path = tmp_path / "notes.exe"

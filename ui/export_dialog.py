@@ -15,6 +15,7 @@ watches, downloads and adds it to the project.
 
 from __future__ import annotations
 
+import os
 from functools import partial
 from pathlib import Path
 from typing import Any, Optional
@@ -372,6 +373,8 @@ class ExportDialog(QDialog):
             if layer is None:
                 raise GeodockError(tr("Choose a project layer to crop to"))
             source = layer.crs()
+            if isinstance(layer, QgsVectorLayer) and layer.featureCount() == 0:
+                raise GeodockError(tr("{layer} has no features to crop to").format(layer=layer.name()))
             selected = self.selected_only.isChecked() and isinstance(layer, QgsVectorLayer)
             if selected and layer.selectedFeatureCount() == 0:
                 raise GeodockError(tr("{layer} has no selected feature").format(layer=layer.name()))
@@ -385,8 +388,8 @@ class ExportDialog(QDialog):
                     geometry = QgsGeometry.fromRect(geometry.boundingBox())
         else:
             return None
-        if geometry.isEmpty():
-            raise GeodockError(tr("The crop area is empty"))
+        if geometry.isEmpty() or geometry.area() <= 0:  # (a null extent makes a polygon of no area, not an empty one)
+            raise GeodockError(tr("The crop area is empty: it covers no area"))
         if source != WGS84:
             geometry.transform(QgsCoordinateTransform(source, WGS84, project))
         return geometry
@@ -482,6 +485,10 @@ class ExportDialog(QDialog):
         folder = self.folder_widget.filePath().strip()
         if not folder:
             self.status_label.setText(tr("Choose a destination folder"))
+            return
+        problem = unwritable(folder)
+        if problem:
+            self.status_label.setText(problem)
             return
         name = self.name_edit.text().strip() or self._default_name()
         target = str(Path(folder) / safe_filename(name, "export"))
@@ -610,3 +617,15 @@ def open_export_for(connection: Connection, resources: list[Resource]) -> Export
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     return dialog
+
+
+def unwritable(folder: str) -> str:
+    """Why results cannot be written into ``folder`` (made when missing), or '' when they can."""
+    path = Path(folder).expanduser()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        return tr("Cannot use the folder {folder}: {reason}").format(folder=folder, reason=err.strerror or err)
+    if not os.access(path, os.W_OK | os.X_OK):
+        return tr("Cannot write into the folder {folder}").format(folder=folder)
+    return ""

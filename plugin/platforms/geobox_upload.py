@@ -109,10 +109,18 @@ def geopackage_path_of(layer: QgsVectorLayer) -> Optional[tuple[Path, Optional[s
     return path, (str(parts["layerName"]) if parts.get("layerName") else None)
 
 
+def missing_source_file(layer: QgsVectorLayer) -> Optional[Path]:
+    """The file a file-based ``layer`` was loaded from, when that file is gone (None otherwise)."""
+    if layer.providerType() != "ogr":
+        return None
+    path = QgsProviderRegistry.instance().decodeUri("ogr", layer.source()).get("path") or ""
+    return Path(path) if path and not Path(path).exists() else None
+
+
 def safe_layer_name(name: str) -> str:
-    """A table name GeoPackage and Geobox both accept."""
+    """A table (and file) name GeoPackage and Geobox both accept, of at most 60 characters."""
     cleaned = re.sub(r"[^\w.-]+", "_", name.strip()).strip("_.")
-    return cleaned or "layer"
+    return cleaned[:60].rstrip("_.") or "layer"
 
 
 def write_geopackage(layer: QgsVectorLayer, folder: Path, name: str, feedback: Optional[QgsFeedback]) -> Path:
@@ -130,6 +138,10 @@ def write_geopackage(layer: QgsVectorLayer, folder: Path, name: str, feedback: O
         raise CancelledError()
     if code != QgsVectorFileWriter.WriterError.NoError:
         raise UploadError(f"Could not write {layer.name()} to a GeoPackage: {message}")
+    expected = layer.featureCount()
+    written = QgsVectorLayer(f"{target}|layername={options.layerName}", "written", "ogr").featureCount()
+    if expected > 0 and written == 0:  # e.g. its file was deleted after it was loaded: never publish it empty
+        raise UploadError(f"Could not read the features of {layer.name()}: is its data source still there?")
     return target
 
 
@@ -306,6 +318,9 @@ def upload_layer(
         if isinstance(source, QgsVectorLayer):
             if not source.isValid():
                 raise UploadError(f"{source.name()} is not a valid layer")
+            missing = missing_source_file(source)
+            if missing is not None:
+                raise UploadError(f"{source.name()} cannot be read: its file {missing.name} is no longer there")
             if input_srid is None and source.crs().isValid() and source.crs().postgisSrid():
                 input_srid = source.crs().postgisSrid()
             found = geopackage_path_of(source)
