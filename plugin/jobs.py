@@ -186,6 +186,7 @@ class WatchTask(QgsTask):
     """
 
     polled = pyqtSignal(str, object)  # job id, JobStatus
+    unreachable = pyqtSignal(str, str, int)  # job id, why, failed polls in a row
 
     def __init__(self) -> None:
         super().__init__(tr("Geodock: watching remote jobs"), QgsTask.Flag.CanCancel)
@@ -257,6 +258,7 @@ class WatchTask(QgsTask):
             # The server cannot be reached right now: keep watching, less and less often.
             entry.failures += 1
             log.warning(f"Polling {job.title}: {err.message} (attempt {entry.failures})")
+            self.unreachable.emit(job.id, err.message, entry.failures)
             retry_after = getattr(err, "retry_after", None) or 0.0
             entry.due = now + max(min(ERROR_CAP, FIRST_POLLS * 2**entry.failures), retry_after)
             return
@@ -341,6 +343,7 @@ class JobManager(QObject):
         self._tasks: dict[str, FetchTask] = {}  # downloads in progress
         self._watcher: Optional[WatchTask] = None
         self._watched: set[str] = set()  # ids handed to the current watcher
+        self._unreachable: set[str] = set()  # ids whose last poll could not reach the server
         self._others: set[Any] = set()
         self._timer: Optional[QTimer] = None
         self._started = False
@@ -524,6 +527,7 @@ class JobManager(QObject):
         if self._watcher is None or sip.isdeleted(self._watcher):
             watcher = WatchTask()
             watcher.polled.connect(self._on_polled)
+            watcher.unreachable.connect(self._on_unreachable)
             watcher.taskCompleted.connect(lambda w=watcher: self._on_watcher_end(w))
             watcher.taskTerminated.connect(lambda w=watcher: self._on_watcher_end(w))
             self._watcher = watcher
@@ -558,8 +562,21 @@ class JobManager(QObject):
         self._tasks[job.id] = task
         QgsApplication.taskManager().addTask(task)
 
+    def _on_unreachable(self, job_id: str, why: str, failures: int) -> None:
+        job = self._jobs.get(job_id)
+        if job is None or job.state.final:
+            return
+        self._unreachable.add(job_id)
+        job.message = tr("The server does not answer ({why}); trying again (attempt {n})").format(why=why, n=failures)
+        self.job_changed.emit(job_id)
+
     def _on_polled(self, job_id: str, status: JobStatus) -> None:
         self.polls += 1
+        if job_id in self._unreachable:
+            self._unreachable.discard(job_id)
+            job = self._jobs.get(job_id)
+            if job is not None and not status.message:
+                job.message = ""  # it answers again: no stale "does not answer"
         self._apply(job_id, status)
         job = self._jobs.get(job_id)
         if status.state.final:

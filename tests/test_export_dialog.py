@@ -119,3 +119,17 @@ def test_an_empty_crop_layer_and_an_unwritable_folder_are_refused_in_words(kx, j
         assert "Cannot use the folder" in dialog.status_label.text() or "Cannot write" in dialog.status_label.text()
         assert dialog.submitted is None
     dialog.close()
+
+
+def test_formats_that_cannot_be_loaded_say_so(kx, jobs, qgis_iface, connections, koordinates_server):
+    from geodock.ui.export_dialog import ExportDialog
+
+    (dead,) = connections.import_json(
+        {"connections": [dict(koordinates_server.connection(), name="Dead K", url="http://127.0.0.1:9/api/v1/")]}
+    )
+    dialog = ExportDialog(qgis_iface, dead, [_resource(kx, 1, "World Countries")])
+    assert dialog.status_label.text() == "Loading the export formats of Dead K…"
+    wait_until(lambda: "Could not connect" in dialog.status_label.text(), 30, "the failure in the dialog")
+    assert dialog.format_combos["vector"].itemText(0) == "(formats could not be loaded)"
+    assert not dialog.submit_button.isEnabled()
+    dialog.close()

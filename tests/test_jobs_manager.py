@@ -143,9 +143,13 @@ def test_poll_errors_keep_watching(kx, clean_jobs, tmp_path, koordinates_server)
     koordinates_server.fault(status=503, retry_after=1, path=f"/services/api/v1/exports/{export.id}/", times=6)
     job = export.to_job(kx, "", add_to_project=False)
     job.result.pop("geodock_download", None)
+    seen: list[str] = []
+    manager.job_changed.connect(lambda job_id: seen.append(manager.get(job_id).message))
     manager.submit(job)
     wait_until(lambda: job.state.final, 60, "final despite 503s")
     assert job.state == JobState.SUCCEEDED
+    assert any("The server does not answer (Service unavailable (503)" in message for message in seen), seen
+    assert "does not answer" not in job.message  # it answered again
     manager.stop()
 
 

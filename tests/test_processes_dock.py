@@ -146,6 +146,8 @@ def test_pygeoapi_location_flow_and_plain_values(dock, connections, pygeoapi_ser
     load(dock, connections, pygeoapi_server)
     assert "Geodock local pygeoapi" in dock.server_label.text()
     select(dock, "hello-world")
+    dock.execute()  # the required Name left empty: flagged, nothing sent
+    assert dock.form.rows["name"].error.text() == "Name is required" and not dock.current_job
     dock.form.rows["name"].editor.setText("QGIS")
     dock.execute()
     wait_until(lambda: "Hello QGIS!" in dock.results.text.toPlainText(), 30, "plain value shown")

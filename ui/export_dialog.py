@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from functools import partial
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -302,10 +302,12 @@ class ExportDialog(QDialog):
 
     # Server choices (formats, crop features) ---------------------------------------------------------
 
-    def _run(self, description: str, work: Any, done: Any) -> None:
+    def _run(self, description: str, work: Any, done: Any, on_failed: Optional[Callable[[], None]] = None) -> None:
         def failed(err: GeodockError) -> None:
             if not sip.isdeleted(self):
                 self.status_label.setText(log.exception(err, description))
+                if on_failed is not None:
+                    on_failed()
                 self._update_buttons()
 
         task = run_in_background(
@@ -327,12 +329,18 @@ class ExportDialog(QDialog):
                 features += [(f"{layer.name}: {f.name}", f) for f in api.crop_features(layer, feedback)]
             return formats, features
 
-        self._run(
-            tr("Loading the export formats of {name}").format(name=self.connection.name), work, self._choices_loaded
-        )
+        what = tr("Loading the export formats of {name}").format(name=self.connection.name)
+        self.status_label.setText(what + "…")
+        self._run(what, work, self._choices_loaded, self._choices_failed)
+
+    def _choices_failed(self) -> None:
+        for combo in self.format_combos.values():
+            combo.clear()
+            combo.addItem(tr("(formats could not be loaded)"), "")
 
     def _choices_loaded(self, result: tuple[dict[str, list[Any]], list[tuple[str, Any]]]) -> None:
         self.formats, features = result
+        self.status_label.clear()
         for kind, combo in self.format_combos.items():
             combo.blockSignals(True)
             combo.clear()

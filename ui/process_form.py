@@ -272,6 +272,8 @@ class InputRow(QWidget):
             return [_scalar(spec.item, part.strip()) for part in text.split(",") if part.strip()]
         if text == "" and spec.nullable:
             return None
+        if text == "" and spec.required:  # as QGIS Processing: a mandatory text is not empty
+            raise ValueError(tr("{input} is required").format(input=spec.title))
         return text
 
     def show_error(self, message: str) -> None:
