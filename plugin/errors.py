@@ -19,7 +19,9 @@ from __future__ import annotations
 import html
 import json
 import re
+import traceback
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any, Optional
 
 MAX_MESSAGE = 300
@@ -134,6 +136,16 @@ _STATUS_WORDS = {
     503: "Service unavailable",
     504: "Gateway timeout",
 }
+
+
+def unexpected(err: BaseException) -> GeodockError:
+    """A :class:`GeodockError` for an exception no code path expected, its traceback in the details. A file
+    system error is said in words (which file, what went wrong); anything else is a bug, named as such."""
+    details = traceback.format_exc()
+    if isinstance(err, OSError):
+        where = f" ({Path(str(err.filename)).name})" if err.filename else ""
+        return GeodockError(f"Could not use a file{where}: {err.strerror or err}", details)
+    return GeodockError(f"Unexpected error: {type(err).__name__}: {err}", details)
 
 
 def one_line(text: str, limit: int = MAX_MESSAGE) -> str:

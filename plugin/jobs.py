@@ -30,7 +30,7 @@ from qgis.PyQt.QtCore import QCoreApplication, QObject, QTimer, pyqtSignal
 
 from . import log, settings
 from .connections import Connection, store
-from .errors import CancelledError, ConflictError, GeodockError, NotFoundError
+from .errors import CancelledError, ConflictError, GeodockError, NotFoundError, unexpected
 from .gui_hooks import hooks
 from .job_model import Job, JobBackend, JobState, JobStatus, backend_for
 from .net.client import wait
@@ -311,7 +311,7 @@ class FetchTask(QgsTask):
             self.error = err
             return False
         except Exception as err:  # a bug: keep QGIS alive, keep the details for the log
-            self.error = GeodockError(f"Unexpected error: {type(err).__name__}: {err}", traceback.format_exc())
+            self.error = unexpected(err)
             return False
 
     def _download_progress(self, percent: float) -> None:

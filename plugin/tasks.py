@@ -12,7 +12,7 @@ from typing import Any, Callable, Optional
 from qgis.core import QgsApplication, QgsFeedback, QgsTask
 
 from . import log
-from .errors import CancelledError, GeodockError
+from .errors import CancelledError, GeodockError, unexpected
 
 Work = Callable[[QgsFeedback], Any]
 
@@ -47,7 +47,7 @@ class FunctionTask(QgsTask):
         except GeodockError as err:
             self.error = err
         except Exception as err:  # a bug: keep QGIS alive, log the traceback, tell the user in one line
-            self.error = GeodockError(f"Unexpected error: {type(err).__name__}: {err}", traceback.format_exc())
+            self.error = unexpected(err)
         return False
 
     def cancel(self) -> None:

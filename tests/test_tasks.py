@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import weakref
 
+import pytest
 from helpers import wait_until
 from qgis.core import QgsApplication
 
@@ -27,3 +28,17 @@ def test_a_finished_task_releases_its_result_without_the_garbage_collector(qgis_
         assert task.on_done is None and task.work is None
     finally:
         gc.enable()
+
+
+def test_a_file_system_error_is_told_in_words_and_a_bug_as_a_bug(qgis_app, tmp_path):
+    from helpers import run_task
+
+    from geodock.plugin.errors import GeodockError
+
+    missing = tmp_path / "gone" / "results.zip"
+    with pytest.raises(GeodockError) as caught:
+        run_task(lambda feedback: missing.read_bytes())
+    assert caught.value.message == "Could not use a file (results.zip): No such file or directory"
+    assert "Traceback" in caught.value.details
+    with pytest.raises(GeodockError, match="Unexpected error: KeyError"):
+        run_task(lambda feedback: {}["x"])
