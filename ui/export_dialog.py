@@ -106,6 +106,7 @@ class ExportDialog(QDialog):
                 platform=KIND_TITLES.get(self.kind, self.kind), name=connection.name
             )
         )
+        self.resize(560, 720)  # the first time: room for the CRS and the hints (then as the user left it)
         QgsGui.enableAutoGeometryRestore(self)
         self._build()
         self._invalidate()
