@@ -99,6 +99,10 @@ def test_wraptile_buffer_end_to_end(dock, connections, wraptile_server, manager)
         "layer added",
     )
     del added
+    wait_until(lambda: dock.results.add_button.isEnabled(), 10, "Add to map offered in the results pane")
+    before = len(QgsProject.instance().mapLayers())
+    dock.results.add_button.click()  # once more, e.g. after removing them
+    wait_until(lambda: len(QgsProject.instance().mapLayers()) > before, 10, "added again")
 
 
 def test_invalid_input_is_flagged_before_sending(dock, connections, wraptile_server, qgis_iface):

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any, Optional
 
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication, pyqtSignal
 from qgis.PyQt.QtWidgets import QApplication, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from ..plugin.job_model import Job, JobState
@@ -33,8 +33,11 @@ def readable(outputs: dict[str, Any]) -> str:
 
 
 class ProcessResults(QWidget):
+    addToMapRequested = pyqtSignal(str)  # job id: add the job's layers to the map (again)
+
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
+        self.job_id = ""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.status = QLabel()
@@ -46,7 +49,12 @@ class ProcessResults(QWidget):
         buttons = QHBoxLayout()
         self.copy_button = QPushButton(tr("Copy"))
         self.copy_button.clicked.connect(self.copy)
+        self.add_button = QPushButton(tr("Add to map"))
+        self.add_button.setToolTip(tr("Add the job's result layers to the map"))
+        self.add_button.setEnabled(False)
+        self.add_button.clicked.connect(lambda _=False: self.addToMapRequested.emit(self.job_id))
         buttons.addStretch(1)
+        buttons.addWidget(self.add_button)
         buttons.addWidget(self.copy_button)
         layout.addWidget(self.status)
         layout.addWidget(self.text, 1)
@@ -63,9 +71,13 @@ class ProcessResults(QWidget):
         """Show nothing (no job, no message)."""
         self.status.clear()
         self.text.clear()
+        self.job_id = ""
+        self.add_button.setEnabled(False)
 
     def show_job(self, job: Job) -> None:
         """The job's state, and its outputs once they are written."""
+        self.job_id = job.id
+        self.add_button.setEnabled(job.state == JobState.SUCCEEDED and bool(job.outputs))
         progress = f" {job.progress:.0f}%" if job.progress is not None and not job.state.final else ""
         head = f"{job.title}: {job.state.value}{progress}"
         self.status.setText(f"{head} — {job.message}" if job.message else head)

@@ -175,6 +175,7 @@ class ProcessesDock(QgsDockWidget):
             self._manager.job_changed.connect(self._job_changed)
             self._manager.results_ready.connect(self._job_changed)
             self._manager.job_removed.connect(self._job_removed)
+            self.results.addToMapRequested.connect(self._add_to_map)
         self.reload_connections()
 
     # Connections and processes ----------------------------------------------------------------------------
@@ -414,6 +415,11 @@ class ProcessesDock(QgsDockWidget):
         if self._manager is not None and self.current_job:
             self._manager.cancel(self.current_job)
 
+    @guarded
+    def _add_to_map(self, job_id: str) -> None:
+        if self._manager is not None and job_id:
+            self._manager.add_to_map(job_id)
+
     def _forget_current_job(self) -> None:
         self.current_job = ""
         self.dismiss_button.setEnabled(False)
@@ -423,6 +429,7 @@ class ProcessesDock(QgsDockWidget):
         self.job_ids.discard(job_id)
         if job_id == self.current_job:
             self._forget_current_job()
+            self.results.clear()
             self.results.show_message(self.tr("Removed from the Jobs list: Geodock no longer follows it"))
 
     @guarded
