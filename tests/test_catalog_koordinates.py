@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import sys
+
 import pytest
 from helpers import run_task
 
@@ -23,6 +26,19 @@ def test_kinds(adapter):
     kinds = {kind.id: kind for kind in adapter.browse_kinds()}
     assert list(kinds) == ["layers", "tables", "data"]
     assert "name" in kinds["layers"].sortable
+
+
+def test_listed_items_hold_nothing_for_the_cycle_collector(adapter):
+    """A catalog keeps thousands of listed items: each container they hold lengthens every full collection,
+    a pause of the whole of QGIS (the browse bench's paging stall went from 54-59 ms to 14 ms without them)."""
+    page = run_task(lambda fb: adapter.list_page("data", ListQuery(page_size=20), None, None, fb))
+    assert len(page.items) == 5
+    gc.collect()  # CPython untracks tuples of scalars at a collection
+    for resource in page.items:
+        assert resource.raw["url"] == resource.api_url and resource.raw["attribution"]  # what adapters read back
+        assert not gc.is_tracked(resource.raw) and not gc.is_tracked(resource.fields)
+        if sys.version_info >= (3, 10):
+            assert not hasattr(resource, "__dict__")
 
 
 def test_list_pages_search_and_sort(adapter):
