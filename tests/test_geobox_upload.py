@@ -78,17 +78,23 @@ def test_memory_layer_is_published_and_reads_back(connections, geobox_server):
     assert (round(x, 4), round(y, 4)) == (18.9, 69.6)
 
 
-def test_geopackage_file_is_sent_as_is(connections, geobox_server, tmp_path: Path):
-    connection = geobox_connection(connections, geobox_server)
-    path = tmp_path / "towns.gpkg"
+def gpkg_layer(folder: Path, name: str) -> QgsVectorLayer:
+    """The three test towns written to ``folder/<name>.gpkg`` and opened from there."""
+    path = folder / f"{name}.gpkg"
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG"
-    options.layerName = "towns"
+    options.layerName = name
     source = memory_layer()
     written = QgsVectorFileWriter.writeAsVectorFormatV3(source, str(path), source.transformContext(), options)
     assert written[0] == QgsVectorFileWriter.WriterError.NoError
-    layer = QgsVectorLayer(f"{path}|layername=towns", "towns", "ogr")
+    layer = QgsVectorLayer(f"{path}|layername={name}", name, "ogr")
     assert layer.isValid()
+    return layer
+
+
+def test_geopackage_file_is_sent_as_is(connections, geobox_server, tmp_path: Path):
+    connection = geobox_connection(connections, geobox_server)
+    layer = gpkg_layer(tmp_path, "towns")
     progress: list[float] = []
 
     def work(feedback: QgsFeedback) -> str:
@@ -110,14 +116,8 @@ def test_a_layer_whose_file_is_gone_is_not_published_empty(connections, geobox_s
     from geodock.plugin.platforms.geobox_upload import UploadError
 
     connection = geobox_connection(connections, geobox_server)
-    path = tmp_path / "ghost.gpkg"
-    options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "GPKG"
-    options.layerName = "ghost"
-    source = memory_layer()
-    QgsVectorFileWriter.writeAsVectorFormatV3(source, str(path), source.transformContext(), options)
-    layer = QgsVectorLayer(f"{path}|layername=ghost", "ghost", "ogr")
-    assert layer.isValid() and layer.featureCount() == 3
+    path, layer = tmp_path / "ghost.gpkg", gpkg_layer(tmp_path, "ghost")
+    assert layer.featureCount() == 3
     path.unlink()
     before = remote_layer_names(connection)
     with pytest.raises(UploadError, match=r"ghost cannot be read: its file ghost\.gpkg is no longer there"):
