@@ -73,9 +73,12 @@ def _measure(work: Path) -> dict:
 
 
 def _drop_bytecode() -> None:
-    for folder in ("plugin", "ui", "resources", "."):
-        for cache in (ROOT / folder).rglob("__pycache__") if folder != "." else [ROOT / "__pycache__"]:
-            shutil.rmtree(cache, ignore_errors=True)
+    """Remove the plugin's bytecode caches (not the venvs' under the same root)."""
+    caches = [ROOT / "__pycache__"] + [
+        c for d in ("plugin", "ui", "resources") for c in (ROOT / d).rglob("__pycache__")
+    ]
+    for cache in caches:
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 def run(bench) -> None:
