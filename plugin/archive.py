@@ -1,11 +1,15 @@
 """Safe extraction of downloaded archives (zip): nothing may land outside the target folder.
 
 Refused, with a one-line :class:`ArchiveError`, before anything is written: absolute paths, drive letters,
-``..`` parts, symbolic links (and other special entries), more than :data:`MAX_TOTAL` bytes in all, more
-than :data:`MAX_ENTRIES` entries, or a compression ratio above :data:`MAX_RATIO` (zip bombs). The sizes in
-the directory are checked first, and the bytes actually written are counted again while extracting (a
-lying header cannot get past the caps). Files go to ``<target>.extracting`` and the folder is renamed when
-complete, so a refused or broken archive leaves nothing behind.
+``..`` parts (``\\`` counts as a separator, and a part Windows would read as ``..``, such as ``.. `` or
+``...``, counts as ``..``), ``:`` in a name (drives, NTFS streams), two entries for one path (also when they
+differ only in case, or a file is also a folder), symbolic links (and other special entries), more than
+:data:`MAX_TOTAL` bytes in all, more than :data:`MAX_ENTRIES` entries, or a compression ratio above
+:data:`MAX_RATIO` (zip bombs). The sizes in the directory are checked first, and the bytes actually written
+are counted again while extracting (Python's ``zipfile`` already stops an entry at its declared size and
+fails its CRC, so a lying header ends as an unreadable archive; the count is a second line of defence).
+Files go to ``<target>.extracting`` and the folder is renamed when complete, so a refused or broken
+archive leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -37,11 +41,32 @@ def _check_name(name: str, archive: str) -> PurePosixPath:
     path = PurePosixPath(clean)
     if clean.startswith("/") or (len(clean) > 1 and clean[1] == ":"):
         raise ArchiveError(f"{archive} was refused: entry {name!r} has an absolute path")
-    if any(part == ".." for part in path.parts):
+    # Windows drops trailing dots and spaces: ".. " and "..." are ".." there.
+    if any(part == ".." or (part.rstrip(". ") == "" and part != ".") for part in path.parts):
         raise ArchiveError(f"{archive} was refused: entry {name!r} points outside the folder (..)")
-    if "\x00" in clean:
+    if "\x00" in clean or ":" in clean:
         raise ArchiveError(f"{archive} was refused: entry {name!r} has a malformed name")
     return path
+
+
+def _check_collisions(infos: list[zipfile.ZipInfo], archive: str) -> None:
+    """Refuse two entries for one path (also differing only in case) and a path that is a file and a folder."""
+    files: set[str] = set()
+    folders: set[str] = set()
+    for info in infos:
+        parts = [p.casefold() for p in PurePosixPath(info.filename.replace("\\", "/")).parts if p != "."]
+        key = "/".join(parts)
+        for end in range(1, len(parts)):
+            folders.add("/".join(parts[:end]))
+        if info.is_dir():
+            folders.add(key)
+        elif key in files:
+            raise ArchiveError(f"{archive} was refused: entry {info.filename!r} is in it twice")
+        else:
+            files.add(key)
+    both = files & folders
+    if both:
+        raise ArchiveError(f"{archive} was refused: {sorted(both)[0]!r} is both a file and a folder")
 
 
 def _is_link_or_special(info: zipfile.ZipInfo) -> bool:
@@ -66,6 +91,8 @@ def check_zip(
     total = compressed = 0
     for info in infos:
         _check_name(info.filename, name)
+    _check_collisions(infos, name)
+    for info in infos:
         if _is_link_or_special(info):
             raise ArchiveError(f"{name} was refused: entry {info.filename!r} is a symbolic link or special file")
         total += info.file_size
@@ -88,6 +115,7 @@ def extract_zip(
     feedback: Optional[QgsFeedback] = None,
     max_total: int = MAX_TOTAL,
     max_ratio: float = MAX_RATIO,
+    max_entries: int = MAX_ENTRIES,
 ) -> list[Path]:
     """Extract the zip ``path`` into the new folder ``target``; return the extracted files.
 
@@ -102,7 +130,7 @@ def extract_zip(
         shutil.rmtree(staging)
     try:
         with zipfile.ZipFile(path) as archive:
-            expected = check_zip(archive, name, max_total, max_ratio)
+            expected = check_zip(archive, name, max_total, max_ratio, max_entries)
             staging.mkdir(parents=True)
             root = staging.resolve()
             written = 0

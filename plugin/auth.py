@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Optional
 
 from qgis.core import QgsApplication, QgsAuthCertUtils, QgsAuthMethodConfig
-from qgis.PyQt.QtNetwork import QNetworkRequest
+from qgis.PyQt.QtCore import QCryptographicHash
+from qgis.PyQt.QtNetwork import QNetworkRequest, QSslCertificate
 
 from . import log
 from .errors import AuthenticationError, GeodockError
@@ -159,26 +160,52 @@ def update_network_request(request: QNetworkRequest, authcfg: str) -> bool:
         return bool(_manager().updateNetworkRequest(request, authcfg))
 
 
-def trust_certificate_authorities(paths: list[str]) -> int:
-    """Add the PEM certificate authorities in ``paths`` to QGIS's trusted CAs; returns how many."""
-    with serialized():
-        return _trust(paths)
+@dataclass(frozen=True)
+class CertificateAuthority:
+    """A certificate read from a CA file, with what a user needs to decide whether to trust it."""
+
+    path: str
+    subject: str
+    sha256: str  # colon-separated hex, as certificate viewers show it
+    certificate: QSslCertificate
 
 
-def _trust(paths: list[str]) -> int:
-    manager = _manager()
-    count = 0
+def read_certificate_authorities(paths: list[str]) -> list[CertificateAuthority]:
+    """The certificates in the PEM files ``paths`` (a missing file is logged and skipped); trusts nothing."""
+    found = []
     for path in paths:
         if not Path(path).is_file():
             log.warning(f"Certificate authority file {path} not found")
             continue
         for cert in QgsAuthCertUtils.certsFromFile(path):
+            hexed = bytes(cert.digest(QCryptographicHash.Algorithm.Sha256).toHex()).decode().upper()
+            digest = ":".join(hexed[i : i + 2] for i in range(0, len(hexed), 2))
+            subject = cert.subjectDisplayName() or QgsAuthCertUtils.resolvedCertName(cert) or "?"
+            found.append(CertificateAuthority(path, subject, digest, cert))
+    return found
+
+
+def trust_certificate_authorities(paths: list[str]) -> int:
+    """Add the PEM certificate authorities in ``paths`` to QGIS's trusted CAs; returns how many.
+
+    Only on an explicit choice: a trusted CA vouches for any HTTPS site, in QGIS and every plugin."""
+    return trust_certificates([found.certificate for found in read_certificate_authorities(paths)])
+
+
+def trust_certificates(certificates: list[QSslCertificate]) -> int:
+    """Add ``certificates`` to QGIS's trusted CAs (the exact ones a user was shown); returns how many."""
+    manager = _manager()
+    stored = []
+    with serialized():
+        for cert in certificates:
             if manager.storeCertAuthority(cert):
-                count += 1
-    if count:
-        manager.rebuildCaCertsCache()
-        manager.rebuildTrustedCaCertsCache()
-    return count
+                stored.append(cert.subjectDisplayName())
+        if stored:
+            manager.rebuildCaCertsCache()
+            manager.rebuildTrustedCaCertsCache()
+    for subject in stored:
+        log.info(f"Trusted certificate authority {subject}")
+    return len(stored)
 
 
 class TokenCache:

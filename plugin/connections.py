@@ -5,21 +5,24 @@ URL, an auth config id and free options. The JSON exchange format is
 ``{"connections": [{"name", "kind", "url", "authcfg"[, "options"]}]}``; for headless and fleet set-ups an
 imported entry may carry ``"credentials"`` (``{"token"}``, ``{"username", "password"}`` or ``{"apikey"}``),
 which the import stores as a new auth config, keeping only its id. An export never carries a secret.
-A top-level ``"certificate_authorities": [pem paths]`` adds CAs to QGIS's trusted certificates.
+A top-level ``"certificate_authorities": [pem paths]`` names CAs for QGIS to trust: they are trusted only when
+the importer says so explicitly (``trust_certificates=True``), since a trusted CA vouches for any HTTPS site.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
+from urllib.parse import unquote
 
 from qgis.core import QgsSettings
-from qgis.PyQt.QtCore import QObject, QUrl, QUrlQuery, pyqtSignal
+from qgis.PyQt.QtCore import QObject, QUrl, pyqtSignal
 
-from . import auth, settings
+from . import auth, log, settings
 from .errors import GeodockError
 from .redact import SECRET_PARAMS, redact_url
 
@@ -33,6 +36,33 @@ KIND_TITLES = {
 
 
 MAX_NAME = 100  # characters of a connection name (it titles menus, lists and messages)
+
+_SECRET_NAMES = "|".join(re.escape(name) for name in SECRET_PARAMS)
+# "?token=", "&apikey=" and Koordinates' "/services;key=KEY/": a parameter named like a secret, in the
+# query or as a path (matrix) parameter.
+_SECRET_PARAMETER = re.compile(rf"([;?&])({_SECRET_NAMES})=", re.IGNORECASE)
+# Geobox's WFS form "/apikey:KEY/": a path segment that starts with a secret's name and a colon.
+_SECRET_SEGMENT = re.compile(rf"/({_SECRET_NAMES}):", re.IGNORECASE)
+_DECODINGS = 3  # percent-encoding undone this many times at most ("%253B" is "%3B" is ";")
+
+
+def url_secret(url: str) -> Optional[str]:
+    """Where ``url`` carries a secret, as its shape (``token=``, ``;key=``, ``/apikey:``), never its value;
+    None when it carries none. Case-insensitive, and found percent-encoded too (``%3Bkey%3D``)."""
+    text = url
+    for _ in range(_DECODINGS + 1):
+        parameter = _SECRET_PARAMETER.search(text)
+        if parameter is not None:
+            separator, name = parameter.group(1), parameter.group(2).lower()
+            return f";{name}=" if separator == ";" else f"{name}="
+        segment = _SECRET_SEGMENT.search(text)
+        if segment is not None:
+            return f"/{segment.group(1).lower()}:"
+        decoded = unquote(text)
+        if decoded == text:
+            break
+        text = decoded
+    return None
 
 
 class ConnectionConfigError(GeodockError):
@@ -57,6 +87,13 @@ class Connection:
             raise ConnectionConfigError(f"A connection name is at most {MAX_NAME} characters")
         if self.kind not in KINDS:
             raise ConnectionConfigError(f"Unknown connection kind {self.kind!r} (one of {', '.join(KINDS)})")
+        # Before anything that shows the URL: a URL with a key in it is never echoed, in any form.
+        secret = url_secret(self.url)
+        if secret is not None:
+            raise ConnectionConfigError(
+                f"{self.name}: the URL carries a secret ({secret}). Remove it and put the key in an "
+                "authentication configuration: a URL is stored in plain text"
+            )
         url = QUrl(self.url)
         if not url.isValid() or url.scheme() not in ("http", "https") or not url.host():
             shown = redact_url(self.url)
@@ -65,12 +102,6 @@ class Connection:
         if url.userInfo():
             raise ConnectionConfigError(
                 f"{self.name}: the URL holds a user name or password. Remove it and put the credentials in an "
-                "authentication configuration: a URL is stored in plain text"
-            )
-        secret = next((key for key, _ in QUrlQuery(url).queryItems() if key.lower() in SECRET_PARAMS), None)
-        if secret is not None:
-            raise ConnectionConfigError(
-                f"{self.name}: the URL carries a secret ({secret}=). Remove it and put the key in an "
                 "authentication configuration: a URL is stored in plain text"
             )
 
@@ -104,16 +135,17 @@ class ConnectionStore(QObject):
                 options = json.loads(s.value(f"{prefix}/options", "{}") or "{}")
             except ValueError:
                 options = {}
-            result.append(
-                Connection(
-                    name=s.value(f"{prefix}/name", ""),
-                    kind=s.value(f"{prefix}/kind", ""),
-                    url=s.value(f"{prefix}/url", ""),
-                    authcfg=s.value(f"{prefix}/authcfg", ""),
-                    options=options,
-                    id=cid,
-                )
+            connection = Connection(
+                name=s.value(f"{prefix}/name", ""),
+                kind=s.value(f"{prefix}/kind", ""),
+                url=s.value(f"{prefix}/url", ""),
+                authcfg=s.value(f"{prefix}/authcfg", ""),
+                options=options,
+                id=cid,
             )
+            if _holds_secret(connection):
+                continue
+            result.append(connection)
         return sorted(result, key=lambda c: c.name.lower())
 
     def get(self, name: str) -> Optional[Connection]:
@@ -158,14 +190,14 @@ class ConnectionStore(QObject):
         Path(path).write_text(json.dumps(data, indent=2), encoding="utf-8")
         return len(data["connections"])
 
-    def import_json(self, data: Any, replace: bool = True) -> list[Connection]:
+    def import_json(self, data: Any, replace: bool = True, trust_certificates: bool = False) -> list[Connection]:
         """Import connections from the exchange format; returns them as stored.
 
         An entry with ``credentials`` gets a new Basic auth config holding them. An existing connection of
-        the same name is updated when ``replace`` (its id kept), else the entry is refused.
+        the same name is updated when ``replace`` (its id kept), else the entry is refused. The file's
+        ``certificate_authorities`` are added to QGIS's trusted CAs only when ``trust_certificates``.
         """
-        if not isinstance(data, dict) or not isinstance(data.get("connections"), list):
-            raise ConnectionConfigError('Not a Geodock connections file: expected {"connections": [...]}')
+        cas = certificate_authorities(data)
         entries = data["connections"]
         parsed: list[tuple[Connection, Optional[dict[str, Any]]]] = []
         # Every entry is checked before anything is stored: a file with a bad entry imports nothing.
@@ -197,9 +229,8 @@ class ConnectionStore(QObject):
                     f"{connection.name}: authentication configuration {connection.authcfg} is not in this QGIS"
                 )
             parsed.append((connection, credentials))
-        cas = data.get("certificate_authorities") or []
-        if cas:
-            auth.trust_certificate_authorities([str(p) for p in cas])
+        if cas and trust_certificates:
+            auth.trust_certificate_authorities(cas)
         stored = []
         for connection, credentials in parsed:
             existing = self.get(connection.name)
@@ -224,14 +255,48 @@ class ConnectionStore(QObject):
             return
         auth.remove_config(replaced.authcfg)
 
-    def import_file(self, path: str | Path, replace: bool = True) -> list[Connection]:
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except OSError as err:
-            raise ConnectionConfigError(f"Cannot read {Path(path).name}: {err.strerror}") from None
-        except ValueError as err:
-            raise ConnectionConfigError(f"{Path(path).name} is not valid JSON: {err}") from None
-        return self.import_json(data, replace)
+    def import_file(self, path: str | Path, replace: bool = True, trust_certificates: bool = False) -> list[Connection]:
+        """Import the connections file at ``path`` (see :meth:`import_json`)."""
+        return self.import_json(read_connections_file(path), replace, trust_certificates)
+
+
+def read_connections_file(path: str | Path) -> Any:
+    """The parsed JSON of a connections file (checked further on import)."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as err:
+        raise ConnectionConfigError(f"Cannot read {Path(path).name}: {err.strerror}") from None
+    except ValueError as err:
+        raise ConnectionConfigError(f"{Path(path).name} is not valid JSON: {err}") from None
+
+
+def certificate_authorities(data: Any) -> list[str]:
+    """The CA files a connections document names (``certificate_authorities``); raises when it is not one."""
+    if not isinstance(data, dict) or not isinstance(data.get("connections"), list):
+        raise ConnectionConfigError('Not a Geodock connections file: expected {"connections": [...]}')
+    cas = data.get("certificate_authorities") or []
+    if not isinstance(cas, list) or not all(isinstance(path, str) and path for path in cas):
+        raise ConnectionConfigError("certificate_authorities must be a list of certificate file paths")
+    return list(cas)
+
+
+_ignored: set[str] = set()  # ids of saved connections already reported as ignored
+
+
+def _holds_secret(connection: Connection) -> bool:
+    """Whether a saved connection's URL carries a secret (saved by an older version): such a connection is
+    not used, and the log says so once."""
+    shape = url_secret(connection.url)
+    if shape is None:
+        return False
+    if connection.id not in _ignored:
+        _ignored.add(connection.id)
+        log.warning(
+            f"Connection {connection.name!r} is not used: its saved URL carries a secret ({shape}), which QGIS's "
+            f"settings keep in plain text. Remove {settings.CONNECTIONS}/{connection.id} (Settings ▸ Options ▸ "
+            "Advanced) and add the connection again with the key in an authentication configuration."
+        )
+    return True
 
 
 def credentials_config_name(connection: Connection) -> str:

@@ -24,6 +24,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Optional
 
+from .html_sanitize import inert_text
+from .net import json_limits
+
 MAX_MESSAGE = 300
 
 
@@ -61,6 +64,7 @@ class ResponseError(GeodockError):
     def __init__(self, message: str, status: int, details: str = "", url: str = "") -> None:
         super().__init__(message, details, url)
         self.status = status
+        self.headers: dict[str, str] = {}  # the answer's headers (lower-case names), set by the HTTP client
 
 
 class ValidationError(ResponseError):
@@ -155,13 +159,14 @@ def one_line(text: str, limit: int = MAX_MESSAGE) -> str:
 
 
 def html_text(body: str) -> str:
-    """The gist of an HTML page: its title, else its first heading, else its text."""
+    """The gist of an HTML page: its title, else its first heading, else its text (as inert text: entities
+    such as ``&lt;img&gt;`` are decoded to the text they stand for, never back into markup)."""
     for pattern in (r"<title[^>]*>(.*?)</title>", r"<h1[^>]*>(.*?)</h1>"):
         match = re.search(pattern, body, re.IGNORECASE | re.DOTALL)
         if match and match.group(1).strip():
-            return one_line(html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))))
+            return one_line(inert_text(html.unescape(re.sub(r"<[^>]+>", " ", match.group(1)))))
     text = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", body, flags=re.IGNORECASE | re.DOTALL)
-    return one_line(html.unescape(re.sub(r"<[^>]+>", " ", text)))
+    return one_line(inert_text(html.unescape(re.sub(r"<[^>]+>", " ", text))))
 
 
 def _join(messages: Iterable[str]) -> str:
@@ -205,7 +210,7 @@ def parse_error_body(body: bytes, content_type: str = "") -> tuple[str, dict[str
     if not text:
         return "", {}
     try:
-        data = json.loads(text)
+        data = json_limits.loads(text)  # depth-capped: too deep is a ValueError, never a RecursionError
     except ValueError:
         if "html" in content_type.lower() or text.lstrip().startswith("<"):
             return html_text(text), {}
@@ -243,6 +248,7 @@ def error_for_status(
 ) -> ResponseError:
     """The typed error for an HTTP error ``status`` with the platform's message from ``body``."""
     message, fields = parse_error_body(body, content_type)
+    message = inert_text(message)  # the server's words, never markup, wherever they are shown
     words = _STATUS_WORDS.get(status, "HTTP error")
     headline = f"{words} ({status})" + (f": {message}" if message else "")
     details = f"HTTP {status} from {url}\n{body[:4000].decode('utf-8', errors='replace')}"

@@ -3,12 +3,17 @@
 ui/ fills these in when the GUI starts (:func:`ui.main.install_gui_hooks`, called by ``initGui``); unload
 clears them. Without a GUI (``qgis_process``, a script running Processing) they stay None, and what needs
 them (adding a layer from a Browser menu, the Export dialog, the end-of-job message) is not offered.
+
+:func:`push_message` is the one way Geodock (plugin/ and ui/) puts text in a QGIS message bar.
 """
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, Callable, Optional
+
+from qgis.core import Qgis
 
 if TYPE_CHECKING:
     from .connections import Connection
@@ -34,3 +39,17 @@ def clear() -> None:
     """Forget every hook (the GUI is going away)."""
     for field in fields(hooks):
         setattr(hooks, field.name, None)
+
+
+def bar_text(text: str) -> str:
+    """``text`` as the markup a QGIS message bar shows as exactly that text.
+
+    A message bar renders its text as rich text in a text browser: markup in it would be live (``<img>``
+    loads a local file, ``<a href="smb://...">`` is a link one click opens). Messages carry server text
+    (titles, job and error messages), so every message is escaped."""
+    return html.escape(text, quote=False).replace("\n", "<br>")
+
+
+def push_message(bar: Any, text: str, level: Qgis.MessageLevel = Qgis.MessageLevel.Info, duration: int = -1) -> None:
+    """Show ``text`` (plain text) in the message ``bar`` under Geodock's title; -1: the level's usual time."""
+    bar.pushMessage("Geodock", bar_text(text), level, duration)

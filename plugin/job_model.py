@@ -69,11 +69,37 @@ class Job:
         self.result.update(status.result)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Job:
-        known = {name for name in cls.__dataclass_fields__}
-        values = {k: v for k, v in data.items() if k in known}
+    def from_json(cls, data: Any) -> Job:
+        """A job saved by :meth:`to_json`; TypeError or ValueError when ``data`` is not one (wrong shape or types)."""
+        if not isinstance(data, dict):
+            raise TypeError(f"a saved job is an object, not {type(data).__name__}")
+        values = {k: v for k, v in data.items() if k in _FIELD_TYPES}
+        missing = [name for name in ("platform", "connection", "remote_id", "title", "kind") if name not in values]
+        if missing:
+            raise ValueError(f"a saved job has no {', '.join(missing)}")
+        for name, value in values.items():
+            types = _FIELD_TYPES[name]
+            if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+                raise TypeError(f"a saved job's {name} is {type(value).__name__}")
+        if not all(isinstance(path, str) for path in values.get("outputs", [])):
+            raise TypeError("a saved job's outputs are not all text")
         values["state"] = JobState(values.get("state", "queued"))
         return cls(**values)
+
+
+_NUMBER = (int, float)
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {  # what a saved job's fields may hold
+    **dict.fromkeys(
+        ("platform", "connection", "remote_id", "title", "kind", "state", "message", "folder", "id"), (str,)
+    ),
+    "progress": (*_NUMBER, type(None)),
+    "created": _NUMBER,
+    "updated": _NUMBER,
+    "finished": (*_NUMBER, type(None)),
+    "result": (dict,),
+    "outputs": (list,),
+    "add_to_project": (bool,),
+}
 
 
 @dataclass

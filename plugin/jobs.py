@@ -28,10 +28,11 @@ from qgis.core import QgsApplication, QgsFeedback, QgsProject, QgsTask
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QCoreApplication, QObject, QTimer, pyqtSignal
 
-from . import log, settings
+from . import job_store, log, settings
 from .connections import Connection, store
-from .errors import CancelledError, ConflictError, GeodockError, NotFoundError, unexpected
-from .gui_hooks import hooks
+from .errors import CancelledError, ConflictError, GeodockError, NetworkError, NotFoundError, ResponseError, unexpected
+from .gui_hooks import bar_text, hooks
+from .html_sanitize import inert_text
 from .job_model import Job, JobBackend, JobState, JobStatus, backend_for
 from .net.client import wait
 from .tasks import run_in_background
@@ -186,7 +187,7 @@ class WatchTask(QgsTask):
     """
 
     polled = pyqtSignal(str, object)  # job id, JobStatus
-    unreachable = pyqtSignal(str, str, int)  # job id, why, failed polls in a row
+    unreachable = pyqtSignal(str, str)  # job id, what went wrong (the job's message until a poll works again)
 
     def __init__(self) -> None:
         super().__init__(tr("Geodock: watching remote jobs"), QgsTask.Flag.CanCancel)
@@ -226,9 +227,22 @@ class WatchTask(QgsTask):
             return False
         except CancelledError:
             return False
-        except Exception:  # a bug: keep QGIS alive; the manager re-watches what is left
+        except Exception:  # a bug: keep QGIS alive; the manager re-watches what is left after a pause
             log.error(f"The job watcher stopped\n{traceback.format_exc()}")
             return False
+
+    def _failed(self, entry: _Watched, err: GeodockError, now: float) -> None:
+        """A poll gave no usable status: tell the job why, and poll it again later (never at once)."""
+        entry.failures += 1
+        delay = max(min(ERROR_CAP, FIRST_POLLS * 2**entry.failures), getattr(err, "retry_after", None) or 0.0)
+        entry.due = now + delay
+        details = f"\n{err.details}" if err.details and entry.failures == 1 else ""  # once, not at every poll
+        log.warning(f"Polling {entry.job.title}: {err.message} (attempt {entry.failures}){details}")
+        if isinstance(err, (NetworkError, ResponseError)):
+            text = tr("The server does not answer ({why}); trying again (attempt {n})")
+        else:  # it answered, but not with a job status (or reading it hit a bug)
+            text = tr("{why}. Asking again in {seconds:.0f} s (attempt {n})")
+        self.unreachable.emit(entry.job.id, text.format(why=err.message, n=entry.failures, seconds=delay))
 
     def _drain(self) -> None:
         while True:
@@ -254,13 +268,8 @@ class WatchTask(QgsTask):
             status = JobStatus(
                 JobState.FAILED, message=tr("The job is gone from the server ({error})").format(error=err.message)
             )
-        except GeodockError as err:
-            # The server cannot be reached right now: keep watching, less and less often.
-            entry.failures += 1
-            log.warning(f"Polling {job.title}: {err.message} (attempt {entry.failures})")
-            self.unreachable.emit(job.id, err.message, entry.failures)
-            retry_after = getattr(err, "retry_after", None) or 0.0
-            entry.due = now + max(min(ERROR_CAP, FIRST_POLLS * 2**entry.failures), retry_after)
+        except Exception as err:  # no answer, an unreadable one, or a bug reading it: this job waits, others go on
+            self._failed(entry, err if isinstance(err, GeodockError) else unexpected(err), now)
             return
         _merge(job, status)
         self.polled.emit(job.id, status)
@@ -280,7 +289,7 @@ class FetchTask(QgsTask):
     downloading = pyqtSignal(str, float)  # job id, percent
 
     def __init__(self, job: Job, backend: JobBackend) -> None:
-        super().__init__(tr("Geodock: downloading {title}").format(title=job.title), QgsTask.Flag.CanCancel)
+        super().__init__(tr("Geodock: downloading {title}").format(title=inert_text(job.title)), QgsTask.Flag.CanCancel)
         self.job = copy_job(job)
         self.backend = backend
         self.feedback = QgsFeedback()
@@ -350,6 +359,7 @@ class JobManager(QObject):
         self._lookup = connection_lookup
         self.notifier: Optional[Notifier] = None
         self.polls = 0  # requests made by watchers (for the polling-cost benchmark)
+        self._restarts = 0  # watchers that failed in a row (each restart waits longer)
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(SAVE_DELAY_MS)
@@ -363,7 +373,7 @@ class JobManager(QObject):
         self._started = True
         if self.notifier is None:
             self.notifier = hooks.notify_job_end
-        for job in self._load():
+        for job in job_store.load():  # what cannot be read is moved aside: start with the rest
             if job.id not in self._jobs:
                 self._jobs[job.id] = job
                 self.job_added.emit(job.id)
@@ -528,8 +538,8 @@ class JobManager(QObject):
             watcher = WatchTask()
             watcher.polled.connect(self._on_polled)
             watcher.unreachable.connect(self._on_unreachable)
-            watcher.taskCompleted.connect(lambda w=watcher: self._on_watcher_end(w))
-            watcher.taskTerminated.connect(lambda w=watcher: self._on_watcher_end(w))
+            watcher.taskCompleted.connect(lambda w=watcher: self._on_watcher_end(w, True))
+            watcher.taskTerminated.connect(lambda w=watcher: self._on_watcher_end(w, False))
             self._watcher = watcher
             QgsApplication.taskManager().addTask(watcher)
         self._watched.add(job.id)
@@ -544,15 +554,21 @@ class JobManager(QObject):
         if task is not None and not sip.isdeleted(task):
             task.cancel()
 
-    def _on_watcher_end(self, watcher: WatchTask) -> None:
+    def _on_watcher_end(self, watcher: WatchTask, completed: bool) -> None:
         if watcher is not self._watcher:
             return
         self._watcher = None
         left = [self._jobs[jid] for jid in self._watched if jid in self._jobs and not self._jobs[jid].state.final]
         self._watched.clear()
-        if self._started:
-            for job in left:  # added too late for the ending watcher, or it failed: watch them again
+        if not self._started or not left:
+            return
+        if completed:  # added too late for the ending watcher: watch them again
+            self._restarts = 0
+            for job in left:
                 self._watch(job)
+        elif self._timer is not None:  # it failed: watch them again after a pause, never in a tight loop
+            self._restarts += 1
+            self._timer.start(int(1000 * min(ERROR_CAP, FIRST_POLLS * 2**self._restarts)))
 
     def _fetch(self, job: Job, backend: JobBackend) -> None:
         task = FetchTask(job, backend)
@@ -562,12 +578,12 @@ class JobManager(QObject):
         self._tasks[job.id] = task
         QgsApplication.taskManager().addTask(task)
 
-    def _on_unreachable(self, job_id: str, why: str, failures: int) -> None:
+    def _on_unreachable(self, job_id: str, message: str) -> None:
         job = self._jobs.get(job_id)
         if job is None or job.state.final:
             return
         self._unreachable.add(job_id)
-        job.message = tr("The server does not answer ({why}); trying again (attempt {n})").format(why=why, n=failures)
+        job.message = message
         self.job_changed.emit(job_id)
 
     def _on_polled(self, job_id: str, status: JobStatus) -> None:
@@ -678,9 +694,9 @@ class JobManager(QObject):
             return
         bar = self.iface.messageBar()
         if success:
-            bar.pushSuccess("Geodock", text)
+            bar.pushSuccess("Geodock", bar_text(text))  # server text (titles, messages): shown as text
         else:
-            bar.pushWarning("Geodock", text)
+            bar.pushWarning("Geodock", bar_text(text))
 
     # Persistence -------------------------------------------------------------------------------------
 
@@ -691,23 +707,7 @@ class JobManager(QObject):
     def flush(self) -> None:
         """Save the jobs now (stop() does; so do tests that read the settings)."""
         self._save_timer.stop()
-        settings.set_value(settings.JOBS, json.dumps([job.to_json() for job in self._jobs.values()]))
-
-    @staticmethod
-    def _load() -> list[Job]:
-        raw = settings.value(settings.JOBS, "") or ""
-        try:
-            entries = json.loads(raw) if raw else []
-        except ValueError:
-            log.warning("The saved Geodock jobs could not be read; starting with none")
-            return []
-        jobs = []
-        for entry in entries if isinstance(entries, list) else []:
-            try:
-                jobs.append(Job.from_json(entry))
-            except (TypeError, ValueError) as err:
-                log.warning(f"Skipping a saved job: {err}")
-        return jobs
+        job_store.save(self._jobs.values())
 
     def _background(self, description: str, work: Any, done: Any, failed: Any) -> None:
         task = run_in_background(description, work, done, failed)

@@ -1,4 +1,9 @@
-"""A remote resource's description as QGIS layer metadata and attribution (no network)."""
+"""A remote resource's description as QGIS layer metadata and attribution (no network).
+
+QGIS shows layer metadata as HTML without escaping it (Layer Properties ▸ Information), so every text taken
+from the server goes in as inert plain text (:func:`plugin.html_sanitize.html_to_text`), and only http(s)
+links are kept.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from qgis.core import (
 )
 
 from .connections import KIND_TITLES, Connection
+from .html_sanitize import html_to_text, safe_link
 from .platforms.base import Resource
 
 
@@ -18,11 +24,11 @@ def metadata_for(connection: Connection, resource: Resource) -> QgsLayerMetadata
     """Title, abstract, licence, extent, CRS and links of ``resource`` (never a credential)."""
     metadata = QgsLayerMetadata()
     metadata.setIdentifier(f"{connection.kind}:{resource.kind}:{resource.id}")
-    metadata.setTitle(resource.title)
-    metadata.setAbstract(resource.description)
+    metadata.setTitle(html_to_text(resource.title))
+    metadata.setAbstract(html_to_text(resource.description))
     metadata.setType("dataset")
     if resource.license:
-        metadata.setLicenses([resource.license])
+        metadata.setLicenses([html_to_text(resource.license)])
     if resource.crs:
         crs = QgsCoordinateReferenceSystem(resource.crs)
         metadata.setCrs(crs)
@@ -40,19 +46,22 @@ def metadata_for(connection: Connection, resource: Resource) -> QgsLayerMetadata
         ("API", resource.api_url, "WWW:LINK"),
         ("Thumbnail", resource.thumbnail_url, "image/png"),
     ):
-        if url:
-            link = QgsAbstractMetadataBase.Link(name, kind, url)
+        link_url = safe_link(url)
+        if link_url:
+            link = QgsAbstractMetadataBase.Link(name, kind, link_url)
             links.append(link)
     metadata.setLinks(links)
-    metadata.setKeywords({"geodock": [KIND_TITLES.get(connection.kind, connection.kind), connection.name]})
+    names = [KIND_TITLES.get(connection.kind, connection.kind), html_to_text(connection.name)]
+    metadata.setKeywords({"geodock": names})
     return metadata
 
 
 def apply_metadata(layer: QgsMapLayer, connection: Connection, resource: Resource) -> None:
     """Set ``layer``'s metadata, attribution and a short abstract from ``resource``."""
     layer.setMetadata(metadata_for(connection, resource))
-    attribution = str(resource.raw.get("attribution") or "") or KIND_TITLES.get(connection.kind, connection.kind)
-    layer.setAttribution(attribution)
-    if resource.web_url:
-        layer.setAttributionUrl(resource.web_url)
-    layer.setTitle(resource.title)
+    attribution = html_to_text(str(resource.raw.get("attribution") or ""))
+    layer.setAttribution(attribution or KIND_TITLES.get(connection.kind, connection.kind))
+    web_url = safe_link(resource.web_url)
+    if web_url:
+        layer.setAttributionUrl(web_url)
+    layer.setTitle(html_to_text(resource.title))

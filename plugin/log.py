@@ -7,7 +7,7 @@ import threading
 from qgis.core import Qgis, QgsMessageLog
 
 from .errors import GeodockError
-from .redact import redact
+from .redact import MIN_SECRET_LENGTH, redact
 
 TAG = "Geodock"
 
@@ -16,16 +16,20 @@ _lock = threading.Lock()
 
 
 def remember_secret(secret: str) -> None:
-    """Mask ``secret`` in every later log line (called whenever a secret is read from the auth database)."""
-    if secret and len(secret) >= 4:
+    """Mask ``secret`` in every later log line (called whenever a secret is read from the auth database).
+
+    Only secrets of :data:`plugin.redact.MIN_SECRET_LENGTH` characters or more are kept: a shorter one
+    (``wrong``) would mask parts of ordinary text; it is still masked where secrets appear (URLs, headers).
+    """
+    if secret and len(secret) >= MIN_SECRET_LENGTH:
         with _lock:
             _known_secrets.add(secret)
 
 
 def clean(text: str) -> str:
-    """``text`` with every known secret and secret-looking URL part masked."""
+    """``text`` with every known secret (as a whole token) and secret-looking part masked."""
     with _lock:
-        secrets = tuple(_known_secrets)
+        secrets = tuple(sorted(_known_secrets))
     return redact(text, secrets)
 
 

@@ -32,6 +32,8 @@ from qgis.core import (
     QgsRectangle,
 )
 
+from .errors import UnreadableResponseError
+
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 GEOJSON_TYPES = ("application/geo+json", "application/vnd.geo+json")
 GEOMETRY_TYPES = {
@@ -91,6 +93,23 @@ def _concrete_schema(schema: Any) -> tuple[dict[str, Any], bool]:
         schema = dict(schema, type=others[0] if others else "string")
         nullable = nullable or len(others) < len(kind)
     return schema, nullable
+
+
+def _occurs(data: dict[str, Any], key: str, name: str) -> Optional[int]:
+    """``minOccurs``/``maxOccurs`` as a count (None for ``unbounded`` or null); anything else is unreadable."""
+    value = data.get(key)
+    if value is None or value == "unbounded":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    raise UnreadableResponseError(f"input {name!r}: {key} is not a count ({str(value)[:40]!r})")
+
+
+def _strings(value: Any) -> list[str]:
+    """The strings of a JSON list (anything else gives none)."""
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def _number(value: Any) -> Optional[float]:
@@ -162,13 +181,15 @@ class ProcessInput:
     @classmethod
     def from_json(cls, name: str, data: dict[str, Any]) -> ProcessInput:
         """An input from its entry in a description's ``inputs`` (or a bare schema for array items)."""
-        raw_schema = data.get("schema", data) if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            raise UnreadableResponseError(f"input {name!r} is not an object")
+        raw_schema = data.get("schema", data)
         schema, nullable = _concrete_schema(raw_schema)
-        max_occurs = data.get("maxOccurs", 1)
         item_input = cls._from_schema(name, schema, data, nullable)
-        item_input.min_occurs = int(data.get("minOccurs", 1) if data.get("minOccurs") is not None else 1)
-        item_input.max_occurs = None if max_occurs in ("unbounded", None) else int(max_occurs)
-        item_input.keywords = [str(k) for k in data.get("keywords", []) or []]
+        min_occurs = _occurs(data, "minOccurs", name)
+        item_input.min_occurs = 1 if min_occurs is None else min_occurs
+        item_input.max_occurs = _occurs(data, "maxOccurs", name) if "maxOccurs" in data else 1
+        item_input.keywords = _strings(data.get("keywords"))
         if item_input.max_occurs is None or item_input.max_occurs > 1:
             # Several occurrences: the value is a list of values of this schema.
             single = cls._from_schema(name, schema, data, nullable)
@@ -311,6 +332,9 @@ class ProcessDescription:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ProcessDescription:
+        """A description; :class:`UnreadableResponseError` when its inputs or outputs have the wrong shape."""
+        if not isinstance(data, dict):
+            raise UnreadableResponseError("the process description is not an object")
         inputs = data.get("inputs") or {}
         outputs = data.get("outputs") or {}
         # OGC API - Processes 1.0 uses maps; early drafts (and some servers) lists with "id".
@@ -318,13 +342,17 @@ class ProcessDescription:
             inputs = {str(i.get("id")): i for i in inputs if isinstance(i, dict)}
         if isinstance(outputs, list):
             outputs = {str(o.get("id")): o for o in outputs if isinstance(o, dict)}
+        if not isinstance(inputs, dict) or not isinstance(outputs, dict):
+            raise UnreadableResponseError("the process description's inputs or outputs are not a map")
+        if not all(isinstance(v, dict) or v is None for v in list(inputs.values()) + list(outputs.values())):
+            raise UnreadableResponseError("an input or output of the process description is not an object")
         return cls(
             id=str(data.get("id", "")),
             title=str(data.get("title") or data.get("id") or ""),
             description=str(data.get("description") or ""),
             version=str(data.get("version") or ""),
-            keywords=[str(k) for k in data.get("keywords", []) or []],
-            job_control_options=[str(o) for o in data.get("jobControlOptions", []) or []],
+            keywords=_strings(data.get("keywords")),
+            job_control_options=_strings(data.get("jobControlOptions")),
             inputs=[ProcessInput.from_json(name, value or {}) for name, value in inputs.items()],
             outputs=[ProcessOutput.from_json(name, value or {}) for name, value in outputs.items()],
             raw=data,

@@ -5,6 +5,10 @@ request preprocessor recognises requests to a connection's service URLs and adds
 credentials the platform's way (``Authorization: key``, ``?apikey=``, ``?token=``...), at request time,
 in whichever thread the provider runs. Requests Geodock's own client made are already authenticated and
 left alone. A ``Basic`` header that a layer's ``authcfg`` produced is replaced by the platform's scheme.
+
+Credentials go only to the connection's own origin (:func:`plugin.net.origin.may_authenticate`). A request
+given a query secret (``?token=``, ``?apikey=``) is kept out of QGIS's network disk cache, which would store
+its URL: it is neither saved there nor answered from there.
 """
 
 from __future__ import annotations
@@ -21,8 +25,17 @@ from . import log
 from .connections import ConnectionStore
 from .errors import GeodockError
 from .net.client import GEODOCK_REQUEST_ATTRIBUTE
+from .net.origin import Origin, may_authenticate, origin_of
 from .platforms import adapter_for
 from .platforms.auth_appliers import AuthConfigAuth
+
+
+def keep_off_disk_cache(request: QNetworkRequest) -> None:
+    """Neither save ``request``'s answer to QGIS's network disk cache nor answer it from there."""
+    request.setAttribute(QNetworkRequest.Attribute.CacheSaveControlAttribute, False)
+    request.setAttribute(
+        QNetworkRequest.Attribute.CacheLoadControlAttribute, QNetworkRequest.CacheLoadControl.AlwaysNetwork
+    )
 
 
 class ProviderAuth:
@@ -30,7 +43,7 @@ class ProviderAuth:
 
     def __init__(self, store: ConnectionStore) -> None:
         self.store = store
-        self._rules: list[tuple[str, Any]] = []
+        self._rules: list[tuple[str, Any, Origin]] = []
         self._lock = threading.Lock()
         self._id: Optional[str] = None
 
@@ -58,7 +71,7 @@ class ProviderAuth:
             self._rules = []
 
     def refresh(self) -> None:
-        rules: list[tuple[str, Any]] = []
+        rules: list[tuple[str, Any, Origin]] = []
         for connection in self.store.all():
             if not connection.authcfg:
                 continue
@@ -69,17 +82,19 @@ class ProviderAuth:
             if isinstance(adapter.auth, AuthConfigAuth):
                 continue  # standard HTTP auth: QGIS applies the layer's own authcfg
             for prefix in adapter.service_prefixes():
-                rules.append((prefix, adapter.auth))
+                rules.append((prefix, adapter.auth, origin_of(prefix)))
         rules.sort(key=lambda rule: len(rule[0]), reverse=True)
         with self._lock:
             self._rules = rules
 
     def applier_for(self, url: str) -> Any:
+        """The auth applier of the connection whose service prefix ``url`` starts with (None: no connection's),
+        when ``url`` is on that connection's origin."""
         with self._lock:
             rules = self._rules
-        for prefix, applier in rules:
+        for prefix, applier, origin in rules:
             if url.startswith(prefix):
-                return applier
+                return applier if may_authenticate(url, applier, origin) else None
         return None
 
     def _preprocess(self, request: QNetworkRequest) -> None:
@@ -91,6 +106,9 @@ class ProviderAuth:
                 return
             if bytes(request.rawHeader(b"Authorization")).startswith(b"Basic "):
                 request.setRawHeader(b"Authorization", QByteArray())
+            before = request.url()
             applier.apply(request)
+            if request.url() != before:  # a query secret: its URL must not be written to the disk cache
+                keep_off_disk_cache(request)
         except Exception:  # never let an exception cross into QGIS's network code
             log.error(f"Geodock could not authenticate a provider request\n{traceback.format_exc()}")

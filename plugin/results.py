@@ -3,7 +3,9 @@
 :func:`expand_results` runs on a worker thread (it unpacks zips with :mod:`.archive`); :func:`add_to_project`
 runs on the GUI thread and adds every layer it finds -- all layers of a GeoPackage, each shapefile, CSV
 tables, GeoJSON/KML/DXF/TAB files, rasters -- to one group named after the job. Each layer keeps the CRS
-its file declares (the export's CRS).
+its file declares (the export's CRS). A file that would make GDAL open other files or URLs (a ``.vrt``, a
+service description, a sidecar naming an external overview: :mod:`.linked_files`) is never opened: it stays
+on disk and the log says why.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
+from . import log
 from .archive import extract_zip
 from .errors import GeodockError
+from .linked_files import link_reason
 
 VECTOR_SUFFIXES = {".gpkg", ".shp", ".geojson", ".json", ".kml", ".kmz", ".dxf", ".tab", ".gml", ".sqlite", ".xlsx"}
 TABLE_SUFFIXES = {".csv"}
@@ -46,7 +50,18 @@ def expand_results(paths: list[Path], folder: Path, feedback: Optional[QgsFeedba
             out.extend(data_files(target))
         else:
             out.append(path)
-    return out
+    return [path for path in out if not _refused(path)]
+
+
+def _refused(path: Path) -> str:
+    """Why ``path`` is not opened (logged), or ''."""
+    reason = link_reason(path)
+    if reason:
+        log.warning(
+            f"{path.name} was not opened: {reason}, which could make GDAL read other files or URLs"
+            f" (the file is in {path.parent})"
+        )
+    return reason
 
 
 def data_files(folder: Path) -> list[Path]:
@@ -70,6 +85,8 @@ def layers_of(path: Path) -> list[QgsMapLayer]:
     path = Path(path)
     layers: list[QgsMapLayer] = []
     suffix = path.suffix.lower()
+    if _refused(path):
+        return []
     if suffix in TABLE_SUFFIXES:
         table = QgsVectorLayer(str(path), path.stem, "ogr")
         return [table] if table.isValid() else []

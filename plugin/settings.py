@@ -10,6 +10,7 @@ ROOT = "geodock"
 CONNECTIONS = f"{ROOT}/connections"  # CONNECTIONS/<slug>/{name,kind,url,authcfg,options}
 LAST_FOLDER = f"{ROOT}/lastFolder"
 JOBS = f"{ROOT}/jobs"  # JSON list of watched remote jobs (no secrets)
+JOBS_UNREADABLE = f"{ROOT}/jobsUnreadable"  # a saved JOBS value that could not be read, kept for the user
 CATALOG_CONNECTION = f"{ROOT}/catalog/connection"
 SQL_HISTORY = f"{ROOT}/sql/history"  # JSON list of recent AmigoCloud SQL queries, newest first
 

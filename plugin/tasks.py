@@ -13,6 +13,7 @@ from qgis.core import QgsApplication, QgsFeedback, QgsTask
 
 from . import log
 from .errors import CancelledError, GeodockError, unexpected
+from .html_sanitize import inert_text
 
 Work = Callable[[QgsFeedback], Any]
 
@@ -31,7 +32,7 @@ class FunctionTask(QgsTask):
         on_error: Optional[Callable[[GeodockError], None]] = None,
         flags: QgsTask.Flags | QgsTask.Flag = QgsTask.Flag.CanCancel,
     ) -> None:
-        super().__init__(description, flags)
+        super().__init__(inert_text(description), flags)  # QGIS shows it in a rich-text tooltip
         self.work = work
         self.on_done = on_done
         self.on_error = on_error

@@ -117,6 +117,37 @@ def httpbin_tls(server_pool: ServerPool) -> Iterator[launch.Server]:
     yield from _server(server_pool, "httpbin-tls")
 
 
+@pytest.fixture(scope="session")
+def refused_port() -> Iterator[int]:
+    """A local port that refuses every connection for the whole session: bound but never listening, so no other
+    process can take it (a fixed port such as 9 may be served by something on another machine)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def hostile(server_pool: ServerPool) -> Iterator[launch.Server]:
+    """The hostile server (``tests/servers/hostile.py``): answers what the test scripts, records what it gets."""
+    server = server_pool.get("hostile")
+    server.script()
+    yield server
+    if server.alive():
+        server._send_json("DELETE", "/__script__")
+
+
+@pytest.fixture
+def hostile_tls(server_pool: ServerPool) -> Iterator[launch.Server]:
+    """The hostile server over HTTPS (self-signed certificate at ``server.ca_file``, valid for localhost too)."""
+    server = server_pool.get("hostile-tls")
+    server.script()
+    yield server
+    if server.alive():
+        server._send_json("DELETE", "/__script__")
+
+
 # QGIS-side fixtures (the plugin run only; qgis is imported inside them) --------------------------------
 
 MASTER_PASSWORD = "geodock-test-master"
@@ -216,6 +247,17 @@ def geodock_provider(qgis_app, qgis_processing):
     yield provider
     if registry.providerById("geodock") is provider:
         registry.removeProvider(provider)
+
+
+@pytest.fixture(autouse=True)
+def _no_connection_watch_outlives_its_test(request):
+    """A Processes dock starts refreshing OGC descriptions whenever connections change, until the plugin
+    unloads; no later test may inherit that (its connections would be described behind its back)."""
+    yield
+    if request.config.pluginmanager.hasplugin("pytest_qgis"):
+        from geodock.plugin.processing.execute_process import unwatch_connections
+
+        unwatch_connections()
 
 
 @pytest.fixture(autouse=True)

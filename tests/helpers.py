@@ -32,6 +32,12 @@ def wait_until(condition: Callable[[], bool], timeout: float = 30.0, message: st
         time.sleep(0.005)
 
 
+def wait_for_no_tasks(timeout: float = 30.0) -> None:
+    """Wait until QGIS's task manager has no active task (every reply handed on, every result delivered)."""
+    manager = QgsApplication.taskManager()
+    wait_until(lambda: not manager.activeTasks(), timeout, "every background task to end")
+
+
 class TaskRun:
     """A FunctionTask started in QGIS's task manager, with its outcome."""
 

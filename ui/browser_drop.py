@@ -19,6 +19,7 @@ from ..plugin import log
 from ..plugin.browser.items import refresh_after_upload, upload_target
 from ..plugin.connections import Connection
 from ..plugin.errors import CancelledError, GeodockError
+from ..plugin.gui_hooks import push_message
 from ..plugin.platforms.geobox_upload import upload_layer
 from ..plugin.tasks import FunctionTask, run_in_background
 
@@ -146,7 +147,7 @@ def _push(message_bar: Optional[QgsMessageBar], text: str, level: Qgis.MessageLe
 
         bar = iface.messageBar() if iface is not None else None
     if bar is not None:
-        bar.pushMessage("Geodock", text, level, 10)
+        push_message(bar, text, level, 10)
     else:
         log.info(text)
 

@@ -31,7 +31,6 @@ from qgis.PyQt.QtWidgets import (
     QAction,
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QMenu,
     QPushButton,
     QSplitter,
@@ -44,12 +43,14 @@ from qgis.PyQt.QtWidgets import (
 from ..plugin import log
 from ..plugin.connections import KIND_TITLES, Connection, store
 from ..plugin.errors import GeodockError
+from ..plugin.gui_hooks import push_message
 from ..plugin.html_sanitize import safe_link
 from ..plugin.platforms import EXPORTABLE_KINDS, adapter_for
 from ..plugin.platforms.base import LayerSource, ListQuery, PlatformAdapter, Resource, ResourceKind
 from .browser_drop import can_decode, start_uploads
 from .catalog_model import CatalogModel, ErrorRole
 from .layer_loading import add_to_map
+from .plain_text import plain_label, plain_tooltip
 from .resource_details import ResourceDetails
 from .slot_guard import guarded
 
@@ -101,7 +102,7 @@ class CatalogDock(QgsDockWidget):
         self.search.setPlaceholderText(self.tr("Search on the server…"))
         layout.addWidget(self.search)
 
-        self.status = QLabel(body)
+        self.status = plain_label(parent=body)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.status)
 
@@ -320,13 +321,15 @@ class CatalogDock(QgsDockWidget):
             text = self.tr("{shown:,} shown").format(shown=shown) + (
                 self.tr(", more below") if self.model.canFetchMore() else ""
             )
+        if self.model.state.skipped:
+            text += " · " + self.tr("{n:,} unreadable skipped").format(n=self.model.state.skipped)
         if self.model.loading and shown:
             text += " · " + self.tr("loading more…")
         self.status.setText(text)
         self.view.setRootIsDecorated(self.model.has_containers())
 
     def _error(self, message: str) -> None:
-        self.iface.messageBar().pushMessage("Geodock", message, Qgis.MessageLevel.Critical, 10)
+        push_message(self.iface.messageBar(), message, Qgis.MessageLevel.Critical, 10)
 
     @guarded
     def _page_failed(self, message: str) -> None:
@@ -372,8 +375,8 @@ class CatalogDock(QgsDockWidget):
         widget.setAutoFillBackground(True)  # over the row's own text, which says the same for screen readers
         row = QHBoxLayout(widget)
         row.setContentsMargins(2, 0, 2, 0)
-        label = QLabel(self.tr("Could not load: {message}").format(message=message), widget)
-        label.setToolTip(message)
+        label = plain_label(self.tr("Could not load: {message}").format(message=message), widget)
+        label.setToolTip(plain_tooltip(message))
         label.setWordWrap(True)  # the whole message, on as many lines as it needs (see _fit_error_rows)
         label.setStyleSheet("color: #b00020;")
         button = QPushButton(self.tr("Retry"), widget)
@@ -400,9 +403,7 @@ class CatalogDock(QgsDockWidget):
         """Open the Export dialog for the selected items (non-modal); the dialog, or None with a message."""
         resources = [r for r in self.selected_resources() if self.exportable(r)]
         if self.connection is None or not resources:
-            self.iface.messageBar().pushInfo(
-                "Geodock", self.tr("Select one or more layers, tables or datasets to export")
-            )
+            push_message(self.iface.messageBar(), self.tr("Select one or more layers, tables or datasets to export"))
             return None
         from .export_dialog import ExportDialog
 

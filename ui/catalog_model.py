@@ -28,6 +28,7 @@ from ..plugin.errors import CancelledError, GeodockError
 from ..plugin.net.paging import Page, PageToken
 from ..plugin.platforms.base import ListQuery, PlatformAdapter, Resource
 from ..plugin.tasks import FunctionTask, run_in_background
+from .plain_text import plain_tooltip
 from .slot_guard import guarded
 
 ResourceRole = Qt.ItemDataRole.UserRole + 1
@@ -79,6 +80,7 @@ class PageState:
     loading: bool = False
     failed: bool = False  # an error row ends the listing
     total: Optional[int] = None
+    skipped: int = 0  # unreadable items the server listed (logged with their page's URL)
 
     def can_fetch_more(self) -> bool:
         if self.loading or self.failed:
@@ -249,6 +251,7 @@ class CatalogModel(QStandardItemModel):
         state.next = page.next
         if page.total is not None:
             state.total = page.total
+        state.skipped += page.skipped
         self._append(owner, [self._resource_item(item) for item in page.items if isinstance(item, Resource)])
         self.pageLoaded.emit()
 
@@ -279,7 +282,7 @@ class CatalogModel(QStandardItemModel):
 
     def _resource_item(self, resource: Resource) -> QStandardItem:
         item = QStandardItem(resource_icon(resource), resource.title or resource.id)
-        item.setToolTip(f"{resource.title}\n{resource.kind} · {resource.id}")
+        item.setToolTip(plain_tooltip(f"{resource.title}\n{resource.kind} · {resource.id}"))
         item.setData(resource, ResourceRole)
         item.setEditable(False)
         if resource.has_children:
@@ -298,7 +301,8 @@ class CatalogModel(QStandardItemModel):
         item = QStandardItem(
             _theme_icon("/mIconWarning.svg"), self.tr("Could not load: {message}").format(message=message)
         )
-        item.setToolTip(self.tr("{message}\nDouble-click or press Retry to try again").format(message=message))
+        tip = self.tr("{message}\nDouble-click or press Retry to try again").format(message=message)
+        item.setToolTip(plain_tooltip(tip))
         item.setData(message, ErrorRole)
         item.setForeground(QBrush(QColor("#b00020")))
         item.setEditable(False)

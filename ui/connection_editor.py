@@ -7,6 +7,7 @@ the user can correct it without retyping anything.
 
 from __future__ import annotations
 
+import html
 from typing import Optional
 
 from qgis.core import Qgis
@@ -17,6 +18,7 @@ from qgis.PyQt.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QSizePolicy,
     QVBoxLayout,
@@ -25,6 +27,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..plugin.connections import KIND_TITLES, KINDS, Connection, ConnectionStore
 from ..plugin.errors import GeodockError
+from .plain_text import plain
 from .slot_guard import guarded
 
 # What a connection URL looks like for each kind: shown as the URL field's placeholder.
@@ -76,6 +79,10 @@ class ConnectionEditor(QDialog):
         form.addRow(self.tr("&Kind"), self.kind_combo)
         form.addRow(self.tr("&URL"), self.url_edit)
         form.addRow(self.tr("Credentials"), self.auth_select)
+        for field in (self.name_edit, self.kind_combo, self.url_edit, self.auth_select):
+            label = form.labelForField(field)
+            if isinstance(label, QLabel):
+                plain(label)
 
         self.button_box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, parent=self
@@ -134,7 +141,14 @@ class ConnectionEditor(QDialog):
                 message = message[len(prefix) :]
                 message = message[:1].upper() + message[1:]
             self.message_bar.clearWidgets()
-            self.message_bar.pushMessage(message, Qgis.MessageLevel.Warning, 0)
+            if any(char in message for char in "<>&"):
+                # The message may quote the name or URL (from an imported file): never live markup. With a
+                # title the bar always reads rich text, so the escaped characters show as themselves.
+                self.message_bar.pushMessage(
+                    self.tr("Not saved"), html.escape(message, quote=False), Qgis.MessageLevel.Warning, 0
+                )
+            else:
+                self.message_bar.pushMessage(message, Qgis.MessageLevel.Warning, 0)
             return
         self.saved = connection
         super().accept()

@@ -25,7 +25,6 @@ from qgis.PyQt.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -36,13 +35,21 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..plugin import log, settings
-from ..plugin.connections import KIND_TITLES, Connection, ConnectionStore
+from ..plugin import auth, log, settings
+from ..plugin.connections import (
+    KIND_TITLES,
+    Connection,
+    ConnectionStore,
+    certificate_authorities,
+    read_connections_file,
+)
 from ..plugin.errors import CancelledError, GeodockError
 from ..plugin.jobs import DOWNLOAD
 from ..plugin.jobs import manager as job_manager
 from ..plugin.tasks import FunctionTask, run_in_background
 from .connection_editor import ConnectionEditor
+from .plain_text import plain_tooltip
+from .questions import ask_trust, ask_yes_no
 from .slot_guard import guarded
 
 NAME, KIND, URL, CREDENTIALS = range(4)
@@ -177,7 +184,7 @@ class ConnectionsDialog(QDialog):
                 [connection.name, KIND_TITLES.get(connection.kind, connection.kind), connection.url, ""]
             )
             item.setData(NAME, ID_ROLE, connection.id)
-            item.setToolTip(URL, connection.url)
+            item.setToolTip(URL, plain_tooltip(connection.url))
             self._show_credentials(item, connection)
             self.tree.addTopLevelItem(item)
             if connection.id == selected_id:
@@ -201,17 +208,21 @@ class ConnectionsDialog(QDialog):
             item.setIcon(CREDENTIALS, QgsApplication.getThemeIcon("/mIconWarning.svg"))
             item.setToolTip(
                 CREDENTIALS,
-                self.tr(
-                    "Authentication configuration {} is not in this QGIS: edit the connection to pick another"
-                ).format(connection.authcfg),
+                plain_tooltip(
+                    self.tr(
+                        "Authentication configuration {} is not in this QGIS: edit the connection to pick another"
+                    ).format(connection.authcfg)
+                ),
             )
             return
         item.setText(CREDENTIALS, self.tr("Yes"))
         item.setIcon(CREDENTIALS, QgsApplication.getThemeIcon("/locked.svg"))
         item.setToolTip(
             CREDENTIALS,
-            self.tr("Authentication configuration “{}” ({}, id {})").format(
-                config.name(), config.method(), connection.authcfg
+            plain_tooltip(
+                self.tr("Authentication configuration “{}” ({}, id {})").format(
+                    config.name(), config.method(), connection.authcfg
+                )
             ),
         )
 
@@ -291,14 +302,7 @@ class ConnectionsDialog(QDialog):
                 "{count} job(s) follow through it ({titles}): they will wait until a connection of this name is "
                 "added again."
             ).format(count=len(waiting), titles=", ".join(waiting[:3]))
-        answer = QMessageBox.question(
-            self,
-            self.tr("Remove Connection"),
-            question,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        if not ask_yes_no(self, self.tr("Remove Connection"), question):
             return
         self.store.remove(connection)
         self._push(self.tr("Removed connection “{}”").format(connection.name), Qgis.MessageLevel.Info)
@@ -410,10 +414,13 @@ class ConnectionsDialog(QDialog):
             self.import_from(Path(path))
 
     def import_from(self, path: Path) -> list[Connection]:
-        """Import the connections in ``path``; credentials in it go to the QGIS auth database."""
+        """Import the connections in ``path``; credentials in it go to the QGIS auth database. Certificate
+        authorities it names are trusted only when the user says so, after seeing them."""
         before = {c.name for c in self.store.all()}
         try:
-            imported = self.store.import_file(path)
+            data = read_connections_file(path)
+            ca_paths = certificate_authorities(data)
+            imported = self.store.import_json(data)
         except GeodockError as err:
             line = log.exception(err, self.tr("Import of {}").format(Path(path).name))
             self._push(line, Qgis.MessageLevel.Critical, title=self.tr("Import failed"))
@@ -423,7 +430,18 @@ class ConnectionsDialog(QDialog):
         text = self.tr("Imported {} connection(s) from {}: {}").format(len(imported), Path(path).name, names)
         if replaced:
             text += " " + self.tr("({} updated)").format(replaced)
-        self._push(text, Qgis.MessageLevel.Success)
+        level = Qgis.MessageLevel.Success
+        cas = auth.read_certificate_authorities(ca_paths)
+        if cas:
+            if ask_trust(self, Path(path).name, cas):
+                trusted = auth.trust_certificates([ca.certificate for ca in cas])
+                text += " " + self.tr("{} certificate authorities trusted.").format(trusted)
+            else:
+                text += " " + self.tr(
+                    "Its {} certificate authorities were not trusted: HTTPS sites that rely on them will fail."
+                ).format(len(cas))
+                level = Qgis.MessageLevel.Warning
+        self._push(text, level)
         if imported:
             self.select(imported[0].id)
         return imported

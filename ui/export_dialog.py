@@ -15,12 +15,14 @@ watches, downloads and adds it to the project.
 
 from __future__ import annotations
 
+import html
 import os
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsGeometry,
@@ -40,12 +42,10 @@ from qgis.PyQt.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -53,11 +53,14 @@ from qgis.PyQt.QtWidgets import (
 from ..plugin import log, settings
 from ..plugin.connections import KIND_TITLES, Connection
 from ..plugin.errors import GeodockError
+from ..plugin.gui_hooks import push_message
 from ..plugin.job_model import Job
 from ..plugin.jobs import manager
 from ..plugin.net.download import safe_filename
 from ..plugin.platforms.base import Resource
 from ..plugin.tasks import run_in_background
+from .plain_text import plain_label, plain_tooltip
+from .resource_details import OfflineTextBrowser
 from .slot_guard import guarded
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
@@ -221,11 +224,12 @@ class ExportDialog(QDialog):
         dest.addRow("", self.add_to_project)
         layout.addWidget(dest_box)
 
-        self.report = QTextBrowser(self)
-        self.report.setOpenExternalLinks(True)
+        # Server text (reasons, licences): escaped, in a browser that loads nothing and opens a link only
+        # when it is http(s) and the user clicks it.
+        self.report = OfflineTextBrowser(self)
         self.report.setMinimumHeight(90)
         layout.addWidget(self.report)
-        self.status_label = QLabel(self)
+        self.status_label = plain_label(parent=self)
         self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
 
@@ -273,7 +277,7 @@ class ExportDialog(QDialog):
     def _add_item(self, title: str, ref: str, kind: str = "") -> None:
         item = QListWidgetItem(f"{title}" + (f"  ({kind})" if kind else ""), self.items_list)
         item.setData(Qt.ItemDataRole.UserRole, ref)
-        item.setToolTip(ref)
+        item.setToolTip(plain_tooltip(ref))
 
     @guarded
     def _add_typed_item(self) -> None:
@@ -470,21 +474,24 @@ class ExportDialog(QDialog):
         self.validation = validation
         self.validated_body = body
         names = {
-            self.items_list.item(i).toolTip(): self.items_list.item(i).text() for i in range(self.items_list.count())
+            self.items_list.item(i).data(Qt.ItemDataRole.UserRole): self.items_list.item(i).text()
+            for i in range(self.items_list.count())
         }
         from ..plugin.platforms.koordinates_exports import KoordinatesExports
 
         api = KoordinatesExports(self.connection)
         names = {api.item_url(ref): text for ref, text in names.items()}
+        esc = html.escape
         if validation.is_valid:
-            html = "<p><b>" + tr("The export is valid.") + "</b></p>"
+            report = "<p><b>" + esc(tr("The export is valid.")) + "</b></p>"
         else:
-            html = "<p><b>" + tr("The export cannot be made:") + "</b></p><ul>"
-            html += "".join(f"<li>{problem}</li>" for problem in validation.problems(names)) + "</ul>"
+            report = "<p><b>" + esc(tr("The export cannot be made:")) + "</b></p><ul>"
+            report += "".join(f"<li>{esc(problem)}</li>" for problem in validation.problems(names)) + "</ul>"
         if validation.licenses:
-            html += "<p>" + tr("Licences: {names}").format(names=", ".join(validation.licenses)) + "</p>"
-        html += "<p>" + tr("Estimated zipped size: {size}").format(size=human_size(validation.size_estimate_zipped))
-        self.report.setHtml(html + "</p>")
+            report += "<p>" + esc(tr("Licences: {names}").format(names=", ".join(validation.licenses))) + "</p>"
+        size = human_size(validation.size_estimate_zipped)
+        report += "<p>" + esc(tr("Estimated zipped size: {size}").format(size=size)) + "</p>"
+        self.report.setHtml(report)
         self.status_label.setText("")
         self._update_buttons()
 
@@ -573,9 +580,8 @@ class ExportDialog(QDialog):
         manager().submit(job)
         self.status_label.setText(tr("Submitted: follow it in the Jobs panel."))
         if self.iface is not None:
-            self.iface.messageBar().pushInfo(
-                "Geodock", tr("Export {name} submitted; it is followed in the Jobs panel").format(name=job.title)
-            )
+            text = tr("Export {name} submitted; it is followed in the Jobs panel").format(name=job.title)
+            push_message(self.iface.messageBar(), text)
         self.accept()
 
     def done(self, result: int) -> None:
@@ -600,9 +606,8 @@ def open_export_dialog(iface: Any, parent: Optional[QWidget] = None) -> Optional
 
     choices = [c for c in store().all() if c.kind in EXPORT_KINDS]
     if not choices:
-        iface.messageBar().pushWarning(
-            "Geodock", tr("Add a Koordinates, Geobox or AmigoCloud connection first (Geodock › Connections…)")
-        )
+        text = tr("Add a Koordinates, Geobox or AmigoCloud connection first (Geodock › Connections…)")
+        push_message(iface.messageBar(), text, Qgis.MessageLevel.Warning)
         return None
     labels = [f"{c.name} ({KIND_TITLES.get(c.kind, c.kind)})" for c in choices]
     if len(choices) == 1:

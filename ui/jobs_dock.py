@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Optional
 
-from qgis.core import QgsApplication
+from qgis.core import Qgis, QgsApplication
 from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsMessageBar
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt, QUrl
@@ -39,9 +39,11 @@ from qgis.PyQt.QtWidgets import (
 from ..plugin import log
 from ..plugin.connections import KIND_TITLES, Connection, store
 from ..plugin.errors import GeodockError
+from ..plugin.gui_hooks import bar_text, push_message
 from ..plugin.job_model import Job, JobState
 from ..plugin.jobs import DOWNLOAD, JobManager, manager
 from ..plugin.tasks import run_in_background
+from .plain_text import plain, plain_tooltip
 from .slot_guard import guarded
 
 COLUMNS = ("Platform", "Name", "State", "Progress", "Message", "Started", "Finished")
@@ -106,7 +108,7 @@ class JobsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:  # the whole row, for a dock too narrow to show it
             platform = KIND_TITLES.get(job.platform, job.platform)
             head = f"{job.title}\n{platform} · {tr(job.state.value.capitalize())}"
-            return f"{head}\n{job.message}" if job.message else head
+            return plain_tooltip(f"{head}\n{job.message}" if job.message else head)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if column == 0:
@@ -299,15 +301,13 @@ class JobsDock(QgsDockWidget):
 
     def confirm_remove_running(self, running: list[Job]) -> bool:
         """Ask before forgetting jobs the server is still running (removing does not cancel them)."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            tr("Remove running jobs?"),
+        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
+        box = plain(QMessageBox(QMessageBox.Icon.Question, tr("Remove running jobs?"), "", buttons, self))
+        box.setText(  # plain text, set once the box shows plain text: job titles come from servers
             tr(
                 "{count} of the chosen jobs still run on the server ({titles}). Removing them from the list does not "
                 "stop them there; Geodock only stops following them and will not download their results."
-            ).format(count=len(running), titles=", ".join(job.title for job in running[:3])),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self,
+            ).format(count=len(running), titles=", ".join(job.title for job in running[:3]))
         )
         box.setObjectName("GeodockRemoveRunningJobs")
         box.button(QMessageBox.StandardButton.Yes).setText(tr("Remove"))
@@ -338,7 +338,7 @@ class JobsDock(QgsDockWidget):
         """List the exports (Koordinates) or tasks (Geobox) of the chosen connection, in a task."""
         connection = self._connection()
         if connection is None:
-            self._bar().pushWarning("Geodock", tr("Choose a Koordinates or Geobox connection first"))
+            push_message(self._bar(), tr("Choose a Koordinates or Geobox connection first"), Qgis.MessageLevel.Warning)
             return
         self.refresh_button.setEnabled(False)
         self._server_task = run_in_background(
@@ -362,7 +362,7 @@ class JobsDock(QgsDockWidget):
         if sip.isdeleted(self):
             return
         self.refresh_button.setEnabled(True)
-        self._bar().pushWarning("Geodock", log.exception(err, tr("Listing server jobs")))
+        push_message(self._bar(), log.exception(err, tr("Listing server jobs")), Qgis.MessageLevel.Warning)
 
     def _selected_server_jobs(self) -> list[Job]:
         rows = sorted({index.row() for index in self.server_table.selectionModel().selectedRows()})
@@ -442,7 +442,7 @@ def notify_job_end(jobs: JobManager, job: Job) -> None:
             if failed
             else tr("{title} finished. {message}").format(title=job.title, message=job.message)
         )
-        item = bar.createMessage("Geodock", text)
+        item = bar.createMessage("Geodock", bar_text(text))
         downloaded = job.result.get(DOWNLOAD) == "done"
         if not failed and not (job.add_to_project and job.outputs) and (job.outputs or not downloaded):
             button = QPushButton(tr("Add to map"))
@@ -452,10 +452,10 @@ def notify_job_end(jobs: JobManager, job: Job) -> None:
             folder = QPushButton(tr("Open folder"))
             folder.clicked.connect(lambda _=False, f=job.folder: QDesktopServices.openUrl(QUrl.fromLocalFile(f)))
             item.layout().addWidget(folder)
-        from qgis.core import Qgis
-
         bar.pushWidget(item, Qgis.MessageLevel.Warning if failed else Qgis.MessageLevel.Success, 0 if failed else 10)
     elif job.state == JobState.CANCELLED:
-        bar.pushInfo("Geodock", tr("{title} was cancelled. {message}").format(title=job.title, message=job.message))
+        text = tr("{title} was cancelled. {message}").format(title=job.title, message=job.message)
+        push_message(bar, text, Qgis.MessageLevel.Info)
     else:
-        bar.pushCritical("Geodock", tr("{title} failed: {message}").format(title=job.title, message=job.message))
+        text = tr("{title} failed: {message}").format(title=job.title, message=job.message)
+        push_message(bar, text, Qgis.MessageLevel.Critical)

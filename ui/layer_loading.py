@@ -17,6 +17,7 @@ from ..plugin import log
 from ..plugin.browser.uris import CustomReference, default_source
 from ..plugin.connections import Connection
 from ..plugin.errors import CancelledError, GeodockError
+from ..plugin.gui_hooks import push_message
 from ..plugin.platforms import adapter_for
 from ..plugin.platforms.base import LayerSource, Resource
 from ..plugin.tasks import FunctionTask, run_in_background
@@ -49,7 +50,7 @@ def _add(
     from ..plugin.layers import add_to_project
 
     add_to_project(layer, resource)
-    bar.pushMessage("Geodock", tr("Added {name} to the map").format(name=layer.name()), Qgis.MessageLevel.Success, 4)
+    push_message(bar, tr("Added {name} to the map").format(name=layer.name()), Qgis.MessageLevel.Success, 4)
     if on_added is not None:
         on_added(layer)
 
@@ -58,7 +59,7 @@ def _failed(bar: QgsMessageBar, title: str, error: GeodockError) -> None:
     if isinstance(error, CancelledError):
         return
     message = log.exception(error, tr("Loading {title}").format(title=title))
-    bar.pushMessage("Geodock", message, Qgis.MessageLevel.Critical, 10)
+    push_message(bar, message, Qgis.MessageLevel.Critical, 10)
 
 
 def add_to_map(
@@ -77,12 +78,8 @@ def add_to_map(
             _failed(bar, resource.title, err if isinstance(err, GeodockError) else GeodockError(str(err)))
             return None
     if source is None:
-        bar.pushMessage(
-            "Geodock",
-            tr("{title} cannot be added to the map").format(title=resource.title),
-            Qgis.MessageLevel.Warning,
-            6,
-        )
+        text = tr("{title} cannot be added to the map").format(title=resource.title)
+        push_message(bar, text, Qgis.MessageLevel.Warning, 6)
         return None
     chosen = source
     return run_in_background(

@@ -10,7 +10,7 @@ import sys
 from importlib import import_module
 from typing import Any, Callable, Optional
 
-from qgis.core import QgsApplication, QgsMapLayerType
+from qgis.core import Qgis, QgsApplication, QgsMapLayerType
 from qgis.gui import QgisInterface, QgsGui
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
@@ -19,6 +19,7 @@ from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMainWindow, QToolBar, QWi
 from ..plugin import gui_hooks, log
 from ..plugin.connections import store
 from ..plugin.net.client import install_user_agent, uninstall_user_agent
+from ..plugin.processing.execute_process import unwatch_connections
 from ..plugin.processing.provider import GeodockProvider
 from ..plugin.project_auth import ProjectAuth
 from ..plugin.provider_auth import ProviderAuth
@@ -130,7 +131,7 @@ class GeodockPlugin:
         ).setIcon(QgsApplication.getThemeIcon("/mActionSharingExport.svg"))
         self.provider_auth = ProviderAuth(store())
         self.provider_auth.install()
-        self.project_auth = ProjectAuth(store(), lambda line: self.iface.messageBar().pushWarning("Geodock", line))
+        self.project_auth = ProjectAuth(store(), self._warn)
         self.project_auth.attach()  # logs in (in the background) only when a project with Geodock layers is read
         install_user_agent()
         install_gui_hooks()
@@ -149,6 +150,10 @@ class GeodockPlugin:
             self.job_manager = manager_factory
             self.job_manager.start(self.iface)
         self._add_write_actions()
+
+    def _warn(self, line: str) -> None:
+        """A warning in QGIS's message bar (plain text)."""
+        gui_hooks.push_message(self.iface.messageBar(), line, Qgis.MessageLevel.Warning)
 
     def _add_action(
         self, object_name: str, text: str, icon_name: str, slot: Callable[[], None], tip: str = ""
@@ -193,6 +198,7 @@ class GeodockPlugin:
         if self.provider_auth is not None:
             self.provider_auth.uninstall()
             self.provider_auth = None
+        unwatch_connections()
         for action in self.actions:
             self.iface.removePluginWebMenu(MENU, action)
             if self.toolbar is not None:
@@ -238,9 +244,7 @@ class GeodockPlugin:
                 cls = getattr(import_module(f"{__package__}.{module_name}"), class_name)
             except (ImportError, AttributeError) as err:
                 log.error(f"The {title} panel is not available: {err}")
-                self.iface.messageBar().pushWarning(
-                    "Geodock", self.tr("The {title} panel is not available").format(title=title)
-                )
+                self._warn(self.tr("The {title} panel is not available").format(title=title))
                 return None
             dock = cls(self.iface, self.iface.mainWindow())
             dock.setObjectName(f"Geodock{class_name}")

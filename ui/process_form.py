@@ -33,7 +33,6 @@ from qgis.PyQt.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QRadioButton,
@@ -53,6 +52,7 @@ from ..plugin.process_description import (
     qgis_crs,
     validate_value,
 )
+from .plain_text import plain_label, plain_tooltip
 
 INT_LIMIT = 2**31 - 1
 
@@ -111,13 +111,13 @@ class InputRow(QWidget):
             line.addWidget(self.include)
         self.editor = self._build_editor(spec)
         line.addWidget(self.editor, 1)
-        self.error = QLabel()
+        self.error = plain_label()  # messages name the input by its (server-given) title
         self.error.setStyleSheet("color: #c0392b")
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)
         tip = f"{spec.description}\n{spec.type_label()}".strip()
-        self.editor.setToolTip(tip)
+        self.editor.setToolTip(plain_tooltip(tip))
         if self.include is not None:
             self.include.toggled.connect(self.editor.setEnabled)
             self.editor.setEnabled(False)
@@ -305,8 +305,8 @@ class ProcessForm(QWidget):
         for spec in ordered:
             row = InputRow(spec, self)
             row.setObjectName(f"input_{spec.name}")
-            label = QLabel(spec.title + ("" if spec.optional else " *"))
-            label.setToolTip(spec.description)
+            label = plain_label(spec.title + ("" if spec.optional else " *"))
+            label.setToolTip(plain_tooltip(spec.description))
             layout.addRow(label, row)
             self.rows[spec.name] = row
 

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any, Optional
 
 from qgis.PyQt.QtCore import QCoreApplication, pyqtSignal
-from qgis.PyQt.QtWidgets import QApplication, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from qgis.PyQt.QtWidgets import QApplication, QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from ..plugin.job_model import Job, JobState
 from ..plugin.platforms.ogcapi_jobs import results_file_name
+from .plain_text import plain_label
 from .slot_guard import guarded
 
 
@@ -40,7 +41,7 @@ class ProcessResults(QWidget):
         self.job_id = ""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.status = QLabel()
+        self.status = plain_label()
         self.status.setWordWrap(True)
         self.status.setObjectName("status")
         self.text = QPlainTextEdit()

@@ -12,7 +12,7 @@ import html
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from qgis.core import QgsApplication, QgsFeedback
+from qgis.core import Qgis, QgsApplication, QgsFeedback
 from qgis.gui import QgsDockWidget, QgsFilterLineEdit
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (
@@ -24,7 +24,6 @@ from qgis.PyQt.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +31,7 @@ from qgis.PyQt.QtWidgets import (
 from ..plugin import log
 from ..plugin.connections import Connection, store
 from ..plugin.errors import GeodockError
+from ..plugin.gui_hooks import push_message
 from ..plugin.job_model import Job, JobState
 from ..plugin.platforms.ogcapi import (
     ExecuteOutcome,
@@ -43,8 +43,10 @@ from ..plugin.platforms.ogcapi import (
 from ..plugin.platforms.ogcapi_jobs import KIND, PLATFORM, write_results
 from ..plugin.process_description import ProcessDescription, execute_request
 from ..plugin.tasks import run_in_background
+from .plain_text import plain_tooltip
 from .process_form import ProcessForm, encode_layer_inputs
 from .process_results import ProcessResults
+from .resource_details import OfflineTextBrowser
 from .slot_guard import guarded
 
 
@@ -102,7 +104,8 @@ class ProcessesDock(QgsDockWidget):
         self.connection_combo = QComboBox(body)
         self.connection_combo.setToolTip(self.tr("OGC API – Processes connection"))
         layout.addWidget(self.connection_combo)
-        self.server_label = QLabel(body)
+        self.server_label = QLabel(body)  # rich text (a Retry link): every text set in it is escaped
+        self.server_label.setTextFormat(Qt.TextFormat.RichText)
         self.server_label.setWordWrap(True)
         self.server_label.setObjectName("server")
         layout.addWidget(self.server_label)
@@ -113,8 +116,7 @@ class ProcessesDock(QgsDockWidget):
 
         splitter = QSplitter(Qt.Orientation.Vertical, body)
         self.process_list = QListWidget(splitter)
-        self.description_view = QTextBrowser(splitter)
-        self.description_view.setOpenExternalLinks(False)
+        self.description_view = OfflineTextBrowser(splitter)
         form_box = QWidget(splitter)
         form_layout = QVBoxLayout(form_box)
         form_layout.setContentsMargins(0, 0, 0, 0)
@@ -210,10 +212,12 @@ class ProcessesDock(QgsDockWidget):
         self.server_jobs_button.setEnabled(connection is not None)
         if connection is None:
             self.adapter = None
-            self.server_label.setText(self.tr("No OGC API – Processes connection yet: add one under Connections…"))
+            self.server_label.setText(
+                html.escape(self.tr("No OGC API – Processes connection yet: add one under Connections…"))
+            )
             return
         adapter = self.adapter = OgcProcessesAdapter(connection)
-        self.server_label.setText(self.tr("Loading {name}…").format(name=connection.name))
+        self.server_label.setText(html.escape(self.tr("Loading {name}…").format(name=connection.name)))
 
         def work(feedback: QgsFeedback) -> tuple[Any, list[str], list[ProcessSummary]]:
             landing = adapter.landing_page(feedback)
@@ -256,7 +260,7 @@ class ProcessesDock(QgsDockWidget):
                 continue
             item = QListWidgetItem(summary.title or summary.id)
             item.setData(Qt.ItemDataRole.UserRole, summary.id)
-            item.setToolTip(summary.description)
+            item.setToolTip(plain_tooltip(summary.description))
             self.process_list.addItem(item)
 
     @guarded
@@ -294,7 +298,7 @@ class ProcessesDock(QgsDockWidget):
             return
         values, problems = self.form.collect()
         if problems:
-            self.iface.messageBar().pushWarning("Geodock", "; ".join(problems))
+            push_message(self.iface.messageBar(), "; ".join(problems), Qgis.MessageLevel.Warning)
             return
         adapter, description = self.adapter, self.description
         folder = _results_folder(description.title or description.id)
@@ -364,7 +368,7 @@ class ProcessesDock(QgsDockWidget):
             for info in self.server_job_infos.values():
                 item = QListWidgetItem(server_job_label(info))
                 item.setData(Qt.ItemDataRole.UserRole, info.job_id)
-                item.setToolTip(info.message)
+                item.setToolTip(plain_tooltip(info.message))
                 self.server_jobs.addItem(item)
             if not self.server_job_infos:
                 self.server_jobs.addItem(self.tr("The server lists no jobs"))
@@ -468,7 +472,7 @@ class ProcessesDock(QgsDockWidget):
         def failed(err: GeodockError) -> None:
             try:
                 message = log.exception(err, what)
-                self.iface.messageBar().pushWarning("Geodock", message)
+                push_message(self.iface.messageBar(), message, Qgis.MessageLevel.Warning)
                 self.results.show_message(message)
                 if on_failed is not None:
                     on_failed(message)

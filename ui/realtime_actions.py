@@ -6,20 +6,22 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
-from qgis.core import QgsFeedback
+from qgis.core import Qgis, QgsFeedback
 from qgis.gui import QgisInterface, QgsGui
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QCoreApplication
-from qgis.PyQt.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
+from qgis.PyQt.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QWidget
 
 from ..plugin import log
 from ..plugin.connections import Connection, store
 from ..plugin.errors import GeodockError
+from ..plugin.gui_hooks import push_message
 from ..plugin.platforms.amigocloud import AmigoCloudAdapter
 from ..plugin.platforms.base import Resource
 from ..plugin.realtime import live_layer
 from ..plugin.realtime.live_layer import DatasetRef, LiveLayer
 from ..plugin.tasks import FunctionTask, run_in_background
+from .plain_text import plain_label
 from .slot_guard import guarded
 
 
@@ -52,18 +54,18 @@ def add_live_layer(  # noqa: QGS105 - iface is passed in on purpose (testable; p
         dataset = dataset_resource if isinstance(dataset_resource, DatasetRef) else dataset_ref(dataset_resource)
     except GeodockError as err:
         if iface is not None:
-            iface.messageBar().pushWarning("Geodock", log.exception(err))
+            push_message(iface.messageBar(), log.exception(err), Qgis.MessageLevel.Warning)
         return None
     live = live_layer.add_live_layer(connection, dataset)
     if iface is not None:
         bar = iface.messageBar()
         name = dataset.name
-        live.failed.connect(lambda message: bar.pushWarning("Geodock", message))
-        live.userEvent.connect(lambda event, payload: bar.pushInfo("Geodock", describe_user_event(event, payload)))
+        live.failed.connect(lambda message: push_message(bar, message, Qgis.MessageLevel.Warning))
+        live.userEvent.connect(lambda event, payload: push_message(bar, describe_user_event(event, payload)))
 
         def on_state(state: str) -> None:
             if state == "reconnecting":
-                bar.pushInfo("Geodock", tr("Live layer {name}: connection lost, reconnecting…").format(name=name))
+                push_message(bar, tr("Live layer {name}: connection lost, reconnecting…").format(name=name))
 
         live.stateChanged.connect(on_state)
     return live
@@ -88,7 +90,7 @@ class LiveLayerDialog(QDialog):
         self.connection_combo = QComboBox()
         self.project_combo = QComboBox()
         self.dataset_combo = QComboBox()
-        self.note = QLabel(self.tr("Datasets with realtime events are marked ●."))
+        self.note = plain_label(self.tr("Datasets with realtime events are marked ●."))
         self.note.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)

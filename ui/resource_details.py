@@ -14,7 +14,7 @@ from typing import Any, Optional
 from qgis.core import QgsFeedback
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import Qt, QUrl
-from qgis.PyQt.QtGui import QDesktopServices, QPixmap
+from qgis.PyQt.QtGui import QDesktopServices, QImage, QPixmap, QTextDocument
 from qgis.PyQt.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from ..plugin import log
@@ -30,7 +30,8 @@ MAX_THUMBNAIL_BYTES = 5 * 1024 * 1024
 
 
 class OfflineTextBrowser(QTextBrowser):
-    """A QTextBrowser that never loads anything (images, stylesheets) and never follows a link itself."""
+    """A QTextBrowser that never loads anything (images, stylesheets) and never follows a link itself: a
+    clicked link opens in the system browser when it is http(s), and nothing else ever opens."""
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -40,14 +41,21 @@ class OfflineTextBrowser(QTextBrowser):
         self.requested: list[str] = []  # what the document asked to load (and did not get)
 
     def loadResource(self, kind: int, url: QUrl) -> Any:
+        """An empty stand-in for every resource. Answering nothing (None) is not enough: Qt then reads the
+        file itself, and ``<img src="/dev/zero">`` or a FIFO would exhaust memory or hang QGIS."""
         self.requested.append(url.toString())
-        return None
+        image = QTextDocument.ResourceType.ImageResource
+        if kind in (image, getattr(image, "value", image)):  # an int with PyQt5, an enum value with PyQt6
+            placeholder = QImage(1, 1, QImage.Format.Format_ARGB32)
+            placeholder.fill(Qt.GlobalColor.transparent)
+            return placeholder
+        return " "
 
     @staticmethod
     @guarded
     def _open_link(url: QUrl) -> None:
         link = safe_link(url.toString())
-        if link is not None:
+        if link is not None and QUrl(link).scheme().lower() in ("http", "https") and QUrl(link).host():
             QDesktopServices.openUrl(QUrl(link))
 
 

@@ -18,6 +18,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 
 from ..plugin import log
 from ..plugin.errors import GeodockError
+from ..plugin.gui_hooks import push_message
 
 Method = TypeVar("Method", bound=Callable[..., Any])
 
@@ -46,9 +47,8 @@ def report_failure(err: BaseException, where: str) -> None:
         from qgis.utils import iface
 
         if iface is not None:
-            iface.messageBar().pushMessage(
-                "Geodock", tr("{0} (details in the Geodock log)").format(line), Qgis.MessageLevel.Critical, 10
-            )
+            text = tr("{0} (details in the Geodock log)").format(line)
+            push_message(iface.messageBar(), text, Qgis.MessageLevel.Critical, 10)
     except Exception:  # no main window (headless), or it is going away: the log has it
         pass
 

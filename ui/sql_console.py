@@ -1,5 +1,8 @@
 """The AmigoCloud SQL console: an editor with history, the project's tables and columns, a results table
-paging through the cursor, "Add as layer", confirmed writes, and engine errors placed at their line."""
+paging through the cursor, "Add as layer", confirmed writes, and engine errors placed at their line.
+
+Whatever is not provably a single read (:func:`plugin.platforms.amigocloud_sql.is_write`) asks first.
+Server text (names, values, messages) is shown as plain text: labels in plain-text format, tooltips escaped."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Optional
 
-from qgis.core import QgsFeedback, QgsProject, QgsVectorLayer
+from qgis.core import Qgis, QgsFeedback, QgsProject, QgsVectorLayer
 from qgis.gui import QgisInterface, QgsCodeEditorSQL, QgsGui
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt, pyqtSignal
@@ -16,7 +19,6 @@ from qgis.PyQt.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QLabel,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -30,6 +32,7 @@ from qgis.PyQt.QtWidgets import (
 from ..plugin import log, settings
 from ..plugin.connections import Connection, store
 from ..plugin.errors import CancelledError, GeodockError
+from ..plugin.gui_hooks import push_message
 from ..plugin.platforms.amigocloud import AmigoCloudAdapter
 from ..plugin.platforms.amigocloud_sql import (
     DEFAULT_PAGE_SIZE,
@@ -44,7 +47,9 @@ from ..plugin.platforms.amigocloud_sql import (
     query_to_geopackage,
     run_select,
 )
+from ..plugin.platforms.postgres_sql import editor_identifier
 from ..plugin.tasks import FunctionTask, run_in_background
+from .plain_text import plain, plain_label, plain_tooltip
 from .slot_guard import guarded
 
 HISTORY_SIZE = 50
@@ -101,7 +106,7 @@ class SqlResultModel(QAbstractTableModel):
             text = value if isinstance(value, str) else json.dumps(value) if isinstance(value, (dict, list)) else value
             return text[:200] + "…" if isinstance(text, str) and len(text) > 200 else text
         if role == Qt.ItemDataRole.ToolTipRole and isinstance(value, str) and len(value) > 200:
-            return value[:2000]
+            return plain_tooltip(value[:2000])
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -110,7 +115,7 @@ class SqlResultModel(QAbstractTableModel):
                 return self.columns[section].name
             return section + 1
         if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
-            return self.columns[section].type
+            return plain_tooltip(self.columns[section].type)
         return None
 
     def canFetchMore(self, parent: QModelIndex = _ROOT) -> bool:
@@ -192,9 +197,9 @@ class SqlConsole(QDialog):
         self.connection_combo = QComboBox()
         self.project_combo = QComboBox()
         self.project_combo.setMinimumContentsLength(16)
-        top.addWidget(QLabel(self.tr("Connection")))
+        top.addWidget(plain_label(self.tr("Connection")))
         top.addWidget(self.connection_combo, 1)
-        top.addWidget(QLabel(self.tr("Project")))
+        top.addWidget(plain_label(self.tr("Project")))
         top.addWidget(self.project_combo, 1)
 
         self.tables = QTreeWidget()
@@ -224,7 +229,7 @@ class SqlConsole(QDialog):
 
         self.results = QTableView()
         self.results.setAlternatingRowColors(True)
-        self.status = QLabel()
+        self.status = plain_label()
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -348,7 +353,8 @@ class SqlConsole(QDialog):
         self.tables.clear()
         for table in tables:
             item = QTreeWidgetItem([table.table_name, table.name])
-            item.setToolTip(0, self.tr("Dataset {name} (id {id})").format(name=table.name, id=table.dataset_id))
+            tip = self.tr("Dataset {name} (id {id})").format(name=table.name, id=table.dataset_id)
+            item.setToolTip(0, plain_tooltip(tip))
             item.setData(0, Qt.ItemDataRole.UserRole, table.table_name)
             for column in table.columns:
                 child = QTreeWidgetItem([column.name, column.type])
@@ -363,7 +369,8 @@ class SqlConsole(QDialog):
 
     @guarded
     def _insert_name(self, item: QTreeWidgetItem, _column: int) -> None:
-        self.editor.insert(str(item.data(0, Qt.ItemDataRole.UserRole) or item.text(0)))
+        # A server-given name goes into the query quoted unless it is a plain one (postgres_sql).
+        self.editor.insert(editor_identifier(str(item.data(0, Qt.ItemDataRole.UserRole) or item.text(0))))
         self.editor.setFocus()
 
     @guarded
@@ -422,6 +429,7 @@ class SqlConsole(QDialog):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
+        plain(box)  # the query may hold markup: shown as typed
         box.setObjectName("GeodockSqlWriteConfirm")
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         return box.exec() == QMessageBox.StandardButton.Yes
@@ -466,7 +474,7 @@ class SqlConsole(QDialog):
         text = self.tr("{n} rows affected").format(n=count)
         self._show_status(text)
         if self.iface is not None:
-            self.iface.messageBar().pushSuccess("Geodock", text)
+            push_message(self.iface.messageBar(), text, Qgis.MessageLevel.Success)
         self.queryFinished.emit(text)
 
     def _clear_result(self) -> None:

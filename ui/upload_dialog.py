@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from qgis.core import QgsFeedback, QgsMapLayer, QgsMapLayerProxyModel, QgsProject, QgsVectorLayer
+from qgis.core import Qgis, QgsFeedback, QgsMapLayer, QgsMapLayerProxyModel, QgsProject, QgsVectorLayer
 from qgis.gui import QgisInterface, QgsGui, QgsMapLayerComboBox
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QCoreApplication
@@ -16,7 +16,6 @@ from qgis.PyQt.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -29,6 +28,7 @@ from qgis.PyQt.QtWidgets import (
 from ..plugin import log
 from ..plugin.connections import Connection, store
 from ..plugin.errors import CancelledError, GeodockError
+from ..plugin.gui_hooks import push_message
 from ..plugin.platforms.base import Resource
 from ..plugin.platforms.geobox_upload import (
     FieldSpec,
@@ -38,6 +38,7 @@ from ..plugin.platforms.geobox_upload import (
     upload_layer,
 )
 from ..plugin.tasks import FunctionTask, run_in_background
+from .plain_text import plain_label
 from .slot_guard import guarded
 
 GEOMETRY_TYPES = ("Point", "MultiPoint", "Polyline", "Polygon")
@@ -83,13 +84,13 @@ class UploadDialog(QDialog):
         if layer is not None:
             self.layer_combo.setLayer(layer)
         self.name_edit = QLineEdit()
-        self.crs_label = QLabel()
+        self.crs_label = plain_label()
         self.crs_label.setWordWrap(True)
         self.replace_check = QCheckBox(self.tr("Replace the local layer with the remote one"))
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
-        self.status = QLabel()
+        self.status = plain_label()
         self.status.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.upload_button = QPushButton(self.tr("Upload"))
@@ -191,7 +192,7 @@ class UploadDialog(QDialog):
         self.task = None
         text = self.tr("Published on {connection} as {uuid}").format(connection=connection.name, uuid=uuid)
         if self.iface is not None:
-            self.iface.messageBar().pushSuccess("Geodock", text)
+            push_message(self.iface.messageBar(), text, Qgis.MessageLevel.Success)
         if sip.isdeleted(self):
             return
         self.progress.setValue(100)
@@ -206,7 +207,7 @@ class UploadDialog(QDialog):
         cancelled = isinstance(error, CancelledError)
         message = self.tr("Upload cancelled") if cancelled else log.exception(error, "Upload to Geobox")
         if self.iface is not None and not cancelled:
-            self.iface.messageBar().pushWarning("Geodock", message)
+            push_message(self.iface.messageBar(), message, Qgis.MessageLevel.Warning)
         if sip.isdeleted(self):
             return
         self.status.setText(message)
@@ -282,7 +283,7 @@ class CreateEmptyLayerDialog(QDialog):
         field_buttons.addWidget(add_button)
         field_buttons.addWidget(remove_button)
         field_buttons.addStretch(1)
-        self.status = QLabel()
+        self.status = plain_label()
         self.status.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Create"))
@@ -363,7 +364,8 @@ class CreateEmptyLayerDialog(QDialog):
     def _created(self, uuid: str) -> None:
         self.created_uuid = uuid
         if self.iface is not None:
-            self.iface.messageBar().pushSuccess("Geodock", self.tr("Remote layer created ({uuid})").format(uuid=uuid))
+            text = self.tr("Remote layer created ({uuid})").format(uuid=uuid)
+            push_message(self.iface.messageBar(), text, Qgis.MessageLevel.Success)
         if not sip.isdeleted(self):
             self.buttons.setEnabled(True)
             self.accept()

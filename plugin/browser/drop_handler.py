@@ -8,7 +8,7 @@ from qgis.core import Qgis, QgsMimeDataUtils
 from qgis.gui import QgsCustomDropHandler, QgsMessageBar
 
 from .. import log
-from ..gui_hooks import hooks
+from ..gui_hooks import bar_text, hooks
 from .uris import PROVIDER_KEY, decode_custom_uri
 
 
@@ -34,7 +34,7 @@ class GeodockDropHandler(QgsCustomDropHandler):
 
                 bar = iface.messageBar() if iface is not None else None
             if bar is not None:
-                bar.pushMessage("Geodock", message, Qgis.MessageLevel.Critical, 10)
+                bar.pushMessage("Geodock", bar_text(message), Qgis.MessageLevel.Critical, 10)
             return
         if hooks.add_reference_to_map is None:  # no GUI
             return

@@ -161,6 +161,7 @@ class PagedItem(QgsDataCollectionItem):
         self.resources: list[Resource] = []
         self.next: Any = None
         self.total: Optional[int] = None
+        self.skipped = 0  # unreadable items the server listed (logged with their page's URL)
         self.started = False
         self.want_more = False
 
@@ -170,6 +171,7 @@ class PagedItem(QgsDataCollectionItem):
         self.resources.extend(item for item in page.items if isinstance(item, Resource))
         self.next = page.next
         self.total = page.total if page.total is not None else self.total
+        self.skipped += page.skipped
         self.started = True
 
     def createChildren(self) -> list[QgsDataItem]:
@@ -195,6 +197,11 @@ class PagedItem(QgsDataCollectionItem):
                 children.append(item)
             elif self.started and self.next is not None:
                 children.append(FetchMoreItem(self, len(self.resources), self.total))
+            if self.skipped:
+                note = tr("{n} unreadable items skipped (see the Geodock log)").format(n=self.skipped)
+                skipped = QgsErrorItem(self, note, f"{self.path()}/skipped")
+                skipped.setSortKey("~skipped")
+                children.append(skipped)
             return owned_by(self, children)
 
     def fetch_more(self) -> None:
@@ -205,7 +212,7 @@ class PagedItem(QgsDataCollectionItem):
     def reload(self) -> None:
         """Forget the cached pages and list again from the first."""
         with self._lock:
-            self.resources, self.next, self.total, self.started = [], None, None, False
+            self.resources, self.next, self.total, self.started, self.skipped = [], None, None, False, 0
         self.refresh()
 
     def actions(self, parent: Any) -> list[QAction]:

@@ -9,16 +9,16 @@ so cancelling through the call's ``QgsFeedback`` aborts the reply at once.
 
 Every request gets: the connection's authentication (an :class:`AuthApplier`), ``User-Agent:
 Geodock/<version> QGIS/<version>``, ``Accept``, an inactivity timeout, and on failure a typed error from
-:mod:`plugin.errors` carrying the platform's own message. Idempotent requests are retried with exponential
-backoff and jitter, a bounded number of times, on 429/502/503/504 and dropped connections, honouring
-``Retry-After``. Redirects are followed by hand so that credentials never travel to another origin.
+:mod:`plugin.errors` carrying the platform's own message. Failed requests are retried a bounded number of
+times as :mod:`plugin.net.retry` decides (a POST only when the server said it did not process it), honouring
+``Retry-After``. Credentials go only to the connection's own origin (:mod:`plugin.net.origin`), whatever URL a
+server names; redirects are followed by hand so that this holds for them too, and a request body is never sent
+on to another origin.
 """
 
 from __future__ import annotations
 
-import email.utils
 import json
-import random
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -41,12 +41,13 @@ from ..errors import (
 )
 from ..redact import redact_url
 from ..version import user_agent
+from . import json_limits
+from .origin import Origin, may_authenticate, origin_of
+from .retry import DEFAULT_RETRIES, retry_after_seconds, retry_delay
+from .retry import backoff_delay as backoff_delay  # (re-exported: plugin.net.download imports it from here)
 
-IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 DEFAULT_TIMEOUT = 60.0
-DEFAULT_RETRIES = 3
 MAX_REDIRECTS = 5
 # A streamed body is taken with readAll() when at most READ_CHUNK is waiting, else in READ_CHUNK pieces. Qt 5.15's
 # readAll() copies the waiting blocks once into a new one; PyQt's read(n) copies twice (into a scratch buffer, then
@@ -69,7 +70,13 @@ Params = Union[Mapping[str, Any], Iterable[tuple[str, Any]], None]
 
 
 class AuthApplier(Protocol):
-    """Adds a connection's credentials to a request (a header, a query parameter, or an auth config)."""
+    """Adds a connection's credentials to a request (a header, a query parameter, or an auth config).
+
+    ``origin`` is the connection's URL: only requests to its origin are given to :meth:`apply` (an empty
+    ``origin`` binds the credentials to the origin of the URL each request is made for).
+    """
+
+    origin: str
 
     def apply(self, request: QNetworkRequest) -> None:
         """Authenticate ``request`` in place (it may change the URL)."""
@@ -101,15 +108,14 @@ class HttpRequest:
     body: Optional[bytes] = None
     multipart: Optional[Callable[[], QHttpMultiPart]] = None  # a factory: a fresh body for every attempt
     timeout: float = DEFAULT_TIMEOUT  # seconds without any progress
-    retries: Optional[int] = None  # None: DEFAULT_RETRIES for idempotent methods, 0 otherwise
+    retries: Optional[int] = None  # None: DEFAULT_RETRIES (for a POST: only when the server did not process it)
     accept: str = "application/json"
     auth: Optional[AuthApplier] = None
     on_upload_progress: Optional[Callable[[int, int], None]] = None  # (bytes sent, total or -1)
 
     def max_retries(self) -> int:
-        if self.retries is not None:
-            return self.retries
-        return DEFAULT_RETRIES if self.method.upper() in IDEMPOTENT else 0
+        """How many times the request may be sent again (:func:`plugin.net.retry.retryable` says after what)."""
+        return DEFAULT_RETRIES if self.retries is None else self.retries
 
     def full_url(self) -> QUrl:
         url = QUrl(self.url)
@@ -154,34 +160,13 @@ class HttpResponse:
                 self.url,
             )
         try:
-            return json.loads(text) if text.strip() else None
+            return json_limits.loads(text) if text.strip() else None  # depth-capped: no RecursionError
         except json.JSONDecodeError as err:
             raise UnreadableResponseError(
                 f"The server's answer could not be read ({err.msg} at character {err.pos})",
                 f"Malformed JSON from {redact_url(self.url)}:\n{text[:2000]}",
                 self.url,
             ) from None
-
-
-def retry_after_seconds(value: str) -> Optional[float]:
-    """``Retry-After`` as seconds: a number of seconds or an HTTP date."""
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def backoff_delay(attempt: int, base: float = 0.5, cap: float = 30.0) -> float:
-    """Exponential backoff with full jitter for retry number ``attempt`` (0-based)."""
-    return random.uniform(0.5, 1.0) * min(cap, base * (2**attempt))
 
 
 def _slot(method: Callable[..., None]) -> Callable[..., None]:
@@ -246,6 +231,7 @@ class _Attempt(QObject):
         self.lost = False
         self.response: Optional[HttpResponse] = None
         self.final_status = 0
+        self.retry_after: Optional[float] = None  # seconds, from an error answer's Retry-After
 
     @property
     def reply(self) -> Optional[QNetworkReply]:
@@ -292,7 +278,7 @@ class _Attempt(QObject):
             qreq.setRawHeader(b"Accept", self.request.accept.encode())
         for name, value in self.request.headers.items():
             qreq.setRawHeader(name.encode(), str(value).encode())
-        if self.authenticate and self.request.auth is not None:
+        if self.authenticate and self.request.auth is not None:  # (send() checked the origin)
             self.request.auth.apply(qreq)
         return qreq
 
@@ -535,8 +521,9 @@ class HttpClient:
         attempt = 0
         renewed = False
         redirects = 0
-        authenticate = True
-        origin = _origin(url)
+        origin = origin_of(url)
+        # Sticky: once a redirect left the credentials' origin, coming back does not bring them back.
+        authenticate = request.auth is not None and may_authenticate(url, request.auth, origin)
         while True:
             _check_cancel(feedback)
             exchange = _Attempt(request, url, method, sink, feedback, authenticate)
@@ -555,7 +542,8 @@ class HttpClient:
                 if status == 303 or (status in (301, 302) and method == "POST"):
                     method = "GET"
                 url = url.resolved(result)
-                authenticate = authenticate and _origin(url) == origin
+                _check_body_stays(request, method, url, origin)
+                authenticate = authenticate and may_authenticate(url, request.auth, origin)
                 continue
             if isinstance(result, HttpResponse):
                 return result
@@ -564,11 +552,8 @@ class HttpClient:
                 renewed = True
                 if request.auth.renew(feedback):
                     continue
-            if attempt < request.max_retries() and _retryable(err) and not (sink is not None and exchange.began):
-                delay = backoff_delay(attempt)
-                retry_after = getattr(err, "retry_after", None)
-                if retry_after is not None:
-                    delay = min(max(delay, retry_after), 120.0)
+            delay = retry_delay(method, err, exchange.retry_after, attempt)
+            if attempt < request.max_retries() and delay is not None and not (sink is not None and exchange.began):
                 log.info(f"Retrying {method} {redact_url(url.toString())} in {delay:.1f} s after: {err.message}")
                 attempt += 1
                 self._sleep(delay, feedback)
@@ -614,13 +599,10 @@ class HttpClient:
                     safe_url,
                 )
             return HttpResponse(status, headers, body, reply.url().toString())
-        return error_for_status(
-            status,
-            body,
-            headers.get("content-type", ""),
-            safe_url,
-            retry_after_seconds(headers.get("retry-after", "")),
-        )
+        exchange.retry_after = retry_after_seconds(headers.get("retry-after", ""))
+        error = error_for_status(status, body, headers.get("content-type", ""), safe_url, exchange.retry_after)
+        error.headers = headers  # e.g. a 416's Content-Range: bytes */SIZE, read by plugin.net.download
+        return error
 
     # JSON helpers -----------------------------------------------------------------------------------
 
@@ -654,15 +636,15 @@ def _lost(exchange: _Attempt) -> NetworkError:
     return NetworkError(f"The connection to {host} was dropped", f"{exchange.method}: reply lost", host)
 
 
-def _origin(url: QUrl) -> tuple[str, str, int]:
-    default = 443 if url.scheme() == "https" else 80
-    return (url.scheme(), url.host().lower(), url.port(default))
-
-
-def _retryable(err: GeodockError) -> bool:
-    if isinstance(err, ResponseError):
-        return err.status in RETRY_STATUSES
-    return type(err) is NetworkError  # dropped or reset connections; not timeouts, not cancels
+def _check_body_stays(request: HttpRequest, method: str, url: QUrl, origin: Origin) -> None:
+    """A redirect that would send the request's body (a login form, an upload) to another origin is refused."""
+    has_body = any(part is not None for part in (request.json, request.form, request.body, request.multipart))
+    if has_body and method not in ("GET", "HEAD") and origin_of(url) != origin:
+        raise NetworkError(
+            f"Not sent: the server redirected a {method} request to another site ({url.host()})",
+            f"{method} redirected from {origin[0]}://{origin[1]}:{origin[2]} to {redact_url(url.toString())}",
+            redact_url(url.toString()),
+        )
 
 
 def _network_message(reply: QNetworkReply) -> str:

@@ -1,14 +1,20 @@
 """Streaming, resumable downloads to a file (through :class:`plugin.net.client.HttpClient`).
 
 The body never sits whole in memory: it is written as it arrives to ``<name>.part`` beside a small
-``<name>.part.json`` that remembers where it came from. After a dropped connection the download goes on
-from the bytes already on disk with an HTTP ``Range`` request, when the server accepts ranges -- also in
-a later QGIS session, since the ``.part`` file stays. The finished file is checked against the expected
-length and renamed atomically to its final name: a cancelled, failed or crashed download never leaves a
-file under that name. (Like QGIS's own downloader it does not wait for the disk with ``fsync``: that only
-matters after a power cut, and costs as long again as the transfer on a fast network.) A name from
-``Content-Disposition`` is sanitised (no folders, no ``..``), and an existing file is never overwritten:
-``name (1).ext`` is used.
+``<name>.part.json`` that remembers where it came from and which version it is (``ETag``, else
+``Last-Modified``). The final ``<name>`` is reserved first, created empty with ``O_EXCL``
+(:mod:`plugin.net.filenames`): two downloads of one name get two names and two ``.part`` files, and a file
+the user has is never taken (``name (1).ext`` is used). The finished file is checked against the expected
+length and renamed over the reserved empty file only: a cancelled, failed or crashed download leaves no file
+under its name. (Like QGIS's own downloader it does not wait for the disk with ``fsync``: that only matters
+after a power cut, and costs as long again as the transfer on a fast network.)
+
+After a dropped connection -- also in a later QGIS session, since the ``.part`` stays -- the download goes on
+with ``Range`` and ``If-Range`` (the saved version). What the server answers is checked before a byte is
+written: a ``206`` must say with ``Content-Range`` that it starts where asked, for the same total length; a
+``200`` (the server ignored the range, or the file changed: ``If-Range`` did not match) starts the file
+again from byte 0; a ``416`` means the ``.part`` is complete when its length is the size the server reports,
+and starts again otherwise. Nothing is ever stitched from two versions or written at the wrong place.
 """
 
 from __future__ import annotations
@@ -16,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Callable, Optional
@@ -24,50 +29,18 @@ from typing import IO, Any, Callable, Optional
 from qgis.core import QgsFeedback
 
 from .. import log
-from ..errors import CancelledError, GeodockError, NetworkError
+from ..errors import GeodockError, NetworkError, ResponseError, UnreadableResponseError
 from ..redact import redact_url
 from .client import HttpClient, HttpRequest, HttpResponse, backoff_delay, wait
+from .filenames import candidates as name_candidates
+from .filenames import commit_reserved, create_exclusive, release, safe_filename, server_filename
+
+__all__ = ["DownloadResult", "download", "safe_filename"]  # safe_filename: callers import it from here
 
 MAX_RESUMES = 8
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
-
-
-def safe_filename(name: str, fallback: str = "download") -> str:
-    """``name`` reduced to a plain file name: no folders, no ``..``, no control or reserved characters."""
-    name = name.replace("\\", "/").split("/")[-1]
-    name = _UNSAFE.sub("_", name).strip().strip(".")
-    if not name or name in (".", "..") or set(name) <= {".", "_"}:
-        return fallback
-    return name[:200]
-
-
-def filename_from_disposition(value: str) -> Optional[str]:
-    """The file name in a ``Content-Disposition`` header (RFC 6266 ``filename*`` first), unsanitised."""
-    if not value:
-        return None
-    match = re.search(r"filename\*\s*=\s*([^']*)'[^']*'([^;]+)", value, re.IGNORECASE)
-    if match:
-        try:
-            return urllib.parse.unquote(match.group(2).strip().strip('"'), encoding=match.group(1) or "utf-8")
-        except LookupError:
-            return urllib.parse.unquote(match.group(2).strip().strip('"'))
-    match = re.search(r'filename\s*=\s*"((?:[^"\\]|\\.)*)"', value, re.IGNORECASE) or re.search(
-        r"filename\s*=\s*([^;]+)", value, re.IGNORECASE
-    )
-    return match.group(1).strip() if match else None
-
-
-def unique_path(path: Path) -> Path:
-    """``path``, or ``stem (n).suffix`` with the first n for which nothing exists yet."""
-    if not path.exists():
-        return path
-    suffix = "".join(path.suffixes[-1:])
-    stem = path.name[: -len(suffix)] if suffix else path.name
-    for index in range(1, 10000):
-        candidate = path.with_name(f"{stem} ({index}){suffix}")
-        if not candidate.exists():
-            return candidate
-    raise GeodockError(f"Could not find a free file name for {path.name}")
+MAX_RESTARTS = 3  # from byte 0, after an answer that could not be resumed from
+_CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
+_UNSATISFIED_RANGE = re.compile(r"bytes\s+\*/(\d+)\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -78,82 +51,182 @@ class DownloadResult:
 
 
 class _RestartError(GeodockError):
-    """Raised by the sink to restart from an offset (a resumable .part exists)."""
+    """Raised by the sink to ask again from ``offset`` (0: from the start, the ``.part`` is dropped)."""
 
-    def __init__(self, offset: int) -> None:
-        super().__init__("restart")
+    def __init__(self, offset: int, reason: str = "") -> None:
+        super().__init__(reason or "restart")
         self.offset = offset
 
 
+class _Slot:
+    """A reserved final name, its ``.part`` and the ``.part.json`` describing the partial content."""
+
+    def __init__(self, final: Path, made: os.stat_result, url: str, wanted: str) -> None:
+        self.final = final
+        self.wanted = wanted
+        self.made = made
+        self.url = url
+        self.part = final.with_name(final.name + ".part")
+        self.meta = final.with_name(final.name + ".part.json")
+
+    @classmethod
+    def claim(cls, folder: Path, name: str, url: str) -> _Slot:
+        """Reserve ``name`` or ``name (n)``: the first free one whose ``.part``, if any, is this URL's."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for candidate in name_candidates(folder / name):
+            made = create_exclusive(candidate)
+            if made is None:
+                continue
+            slot = cls(candidate, made, url, name)
+            if not slot.part.exists() or slot.info():
+                return slot  # (holding the name, we alone use its .part)
+            release(candidate, made)  # another URL's .part, kept for its own resume
+        raise GeodockError(f"Could not find a free file name for {name} in {folder}")
+
+    def info(self) -> dict[str, Any]:
+        """The saved description of the ``.part`` when it is this URL's, else {}."""
+        try:
+            info = json.loads(self.meta.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return info if isinstance(info, dict) and info.get("url") == self.url else {}
+
+    def resumable(self) -> tuple[int, dict[str, Any]]:
+        """(bytes kept, description) of this URL's ``.part``; (0, {}) when there is nothing to go on from."""
+        info = self.info()
+        try:
+            size = self.part.stat().st_size if info else 0
+        except OSError:
+            return 0, {}
+        total = info.get("total")
+        if isinstance(total, int) and 0 <= total < size:  # longer than the whole file: not ours to trust
+            return 0, {}
+        return size, info
+
+    def save(self, total: int, ranges: bool, response: HttpResponse, earlier: dict[str, Any]) -> None:
+        """Describe the ``.part`` (``earlier``: the description of the bytes this answer goes on from)."""
+        etag = response.header("etag") or str(earlier.get("etag") or "")
+        modified = response.header("last-modified") or str(earlier.get("last_modified") or "")
+        doc = {"url": self.url, "total": total, "ranges": ranges, "etag": etag, "last_modified": modified}
+        self.meta.write_text(json.dumps(doc), encoding="utf-8")
+
+    def drop_part(self) -> None:
+        self.part.unlink(missing_ok=True)
+
+    def release(self) -> None:
+        """Give the name back (the ``.part`` stays for a later resume)."""
+        release(self.final, self.made)
+
+    def commit(self) -> Path:
+        path = commit_reserved(self.part, self.final, self.made)
+        self.meta.unlink(missing_ok=True)
+        return path
+
+
+def validator(info: dict[str, Any]) -> str:
+    """The ``If-Range`` value for a saved ``.part``: its strong ETag, else its Last-Modified ("" if neither)."""
+    etag = str(info.get("etag") or "")
+    if etag and not etag.startswith("W/"):  # a weak ETag may not be used in If-Range (RFC 9110)
+        return etag
+    return str(info.get("last_modified") or "")
+
+
+def parse_content_range(value: str) -> Optional[tuple[int, int, Optional[int]]]:
+    """``bytes START-END/TOTAL`` as (start, end, total or None); None when it is not a valid byte range."""
+    match = _CONTENT_RANGE.match(value.strip())
+    if not match:
+        return None
+    start, end = int(match.group(1)), int(match.group(2))
+    total = None if match.group(3) == "*" else int(match.group(3))
+    if end < start or (total is not None and end >= total):
+        return None
+    return start, end, total
+
+
 class _FileSink:
+    """Receives one answer: checks it against what was asked, then writes it into the slot's ``.part``."""
+
     def __init__(
         self,
         folder: Path,
-        filename: Optional[str],
+        slot: Optional[_Slot],
         url: str,
         offset: int,
+        saved: dict[str, Any],
         on_progress: Optional[Callable[[int, int], None]],
         feedback: Optional[QgsFeedback],
     ) -> None:
         self.folder = folder
-        self.filename = filename
+        self.slot = slot
         self.url = url
-        self.offset = offset
+        self.offset = offset  # what was asked for: Range bytes=offset- (0: the whole file, no Range)
+        self.saved = saved
         self.on_progress = on_progress
         self.feedback = feedback
         self.handle: Optional[IO[bytes]] = None
-        self.final_name: Optional[str] = filename
         self.total = -1
         self.accepts_ranges = False
         self.written = offset
         self.reported = -1.0
 
-    @property
-    def part(self) -> Path:
-        assert self.final_name is not None
-        return self.folder / (self.final_name + ".part")
-
-    @property
-    def meta(self) -> Path:
-        return self.part.with_name(self.part.name + ".json")
-
     def begin(self, response: HttpResponse) -> None:
-        if self.final_name is None:
-            self.final_name = (
-                safe_filename(filename_from_disposition(response.header("content-disposition")) or "") or None
-            )
-            if self.final_name is None:
-                self.final_name = safe_filename(Path(urllib.parse.urlparse(response.url).path).name)
-            existing = _resumable_size(self.part, self.meta, self.url)
-            if existing and response.header("accept-ranges").lower() == "bytes" and response.status == 200:
-                raise _RestartError(existing)
+        if self.slot is None:  # the server names the file: reserve its name now
+            name = server_filename(response.header("content-disposition"), response.url or self.url)
+            self.slot = _Slot.claim(self.folder, name, self.url)
+            kept, self.saved = self.slot.resumable()
+            if kept and response.status == 200 and response.header("accept-ranges").lower() == "bytes":
+                raise _RestartError(kept)  # go on from the .part an earlier session left
         self.accepts_ranges = response.header("accept-ranges").lower() == "bytes" or response.status == 206
-        content_range = response.header("content-range")
-        if response.status == 206 and content_range:
-            match = re.match(r"bytes (\d+)-(\d+)/(\d+|\*)", content_range)
-            if not match or int(match.group(1)) != self.offset:
-                raise NetworkError(
-                    "The server resumed the download at the wrong place",
-                    f"Content-Range {content_range}, wanted {self.offset}",
-                )
-            self.total = int(match.group(3)) if match.group(3) != "*" else -1
-            mode = "r+b"
+        start = self._check(response)
+        self.written = start
+        self.slot.save(self.total, self.accepts_ranges, response, self.saved if start else {})
+        if start == 0:  # a whole file: begin the .part again (a new inode, never a truncated one)
+            self.slot.drop_part()
+            self.handle = self.slot.part.open("wb", buffering=0)
         else:
-            self.offset = 0
-            self.written = 0
-            length = response.header("content-length")
-            self.total = int(length) if length.isdigit() else -1
-            mode = "wb"
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.meta.write_text(json.dumps({"url": self.url, "total": self.total, "etag": response.header("etag")}))
-        if mode == "r+b" and not self.part.exists():
-            raise NetworkError("The partial download disappeared")
-        # Unbuffered: each chunk from Qt goes to the kernel in one write(2), without another copy.
-        self.handle = self.part.open(mode, buffering=0)
-        if mode == "r+b":
-            self.handle.seek(self.offset)
+            if not self.slot.part.exists():
+                raise NetworkError("The partial download disappeared")
+            self.handle = self.slot.part.open("r+b", buffering=0)
+            self.handle.seek(start)
             self.handle.truncate()
-        # (Never truncate a new file to 0: ext4 would then flush it to disk on close, as if fsync'd.)
+        # Unbuffered: each chunk from Qt goes to the kernel in one write(2), without another copy.
+
+    def _check(self, response: HttpResponse) -> int:
+        """Where this answer's body goes in the file (0 or the offset asked for); refuses what cannot be placed."""
+        length = response.header("content-length")
+        if response.status == 200:
+            if self.offset:
+                why = "the file changed on the server" if self.saved and validator(self.saved) else "ranges ignored"
+                log.info(f"The server sent {redact_url(self.url)} whole again ({why}): starting from byte 0")
+            self.total = int(length) if length.isdigit() else -1
+            return 0
+        if response.status != 206:
+            raise UnreadableResponseError(
+                f"The server answered the download with HTTP {response.status} and no file", url=redact_url(self.url)
+            )
+        header = response.header("content-range")
+        parsed = parse_content_range(header)
+        if parsed is None:
+            if self.offset:
+                raise _RestartError(0, f"a partial answer without a valid Content-Range ({header!r})")
+            raise UnreadableResponseError(
+                "The server sent part of a file without saying which part", f"Content-Range: {header!r}"
+            )
+        start, end, total = parsed
+        known = self.saved.get("total")
+        if (
+            start != self.offset
+            or (total is not None and end != total - 1)
+            or (length.isdigit() and int(length) != end - start + 1)
+            or (self.offset and isinstance(known, int) and known >= 0 and total != known)
+        ):
+            if self.offset:
+                raise _RestartError(0, f"Content-Range {header} does not answer bytes={self.offset}-")
+            raise UnreadableResponseError(
+                "The server sent part of a file that was not asked for", f"Content-Range: {header}"
+            )
+        self.total = total if total is not None else -1
+        return start
 
     def write(self, data: Any) -> None:
         assert self.handle is not None
@@ -177,14 +250,15 @@ class _FileSink:
             self.handle = None
 
 
-def _resumable_size(part: Path, meta: Path, url: str) -> int:
-    try:
-        info = json.loads(meta.read_text())
-    except (OSError, ValueError):
-        return 0
-    if info.get("url") != url or not part.exists():
-        return 0
-    return part.stat().st_size
+def _complete_after_416(err: ResponseError, slot: Optional[_Slot], offset: int, saved: dict[str, Any]) -> int:
+    """The file's size when a ``416`` says the ``.part`` already holds all of it, else -1 (start again)."""
+    match = _UNSATISFIED_RANGE.match(err.headers.get("content-range", ""))
+    reported = int(match.group(1)) if match else None
+    known = saved.get("total")
+    size = reported if reported is not None else (known if isinstance(known, int) and known >= 0 else None)
+    if slot is None or size is None or offset != size or (isinstance(known, int) and known >= 0 and known != size):
+        return -1
+    return size
 
 
 def download(
@@ -199,56 +273,109 @@ def download(
     """Download ``request`` into ``folder`` (as ``filename``, or the server's name) and return the file.
 
     Resumes a ``.part`` left by an earlier attempt of the same URL; raises a GeodockError (the ``.part``
-    stays for a later resume) when the download cannot be completed.
+    stays for a later resume, the reserved name is given back) when the download cannot be completed.
     """
     folder = Path(folder)
     url = request.full_url().toString()
-    name = safe_filename(filename) if filename else None
-    offset = 0
-    if name is not None:
-        offset = _resumable_size(folder / (name + ".part"), folder / (name + ".part.json"), url)
-    resumes = 0
-    base_headers = dict(request.headers)
-    while True:
-        sink = _FileSink(folder, name, url, offset, on_progress, feedback)
-        headers = dict(base_headers)
+    job = _Download(client, request, folder, url, feedback, on_progress)
+    try:
+        if filename:
+            job.slot = _Slot.claim(folder, safe_filename(filename), url)
+        return job.run(expected_size)
+    except BaseException:
+        if job.slot is not None:
+            job.slot.release()
+        raise
+
+
+class _Download:
+    """One download's attempts: resumes after drops, restarts from byte 0 when the answers do not fit."""
+
+    def __init__(
+        self,
+        client: HttpClient,
+        request: HttpRequest,
+        folder: Path,
+        url: str,
+        feedback: Optional[QgsFeedback],
+        on_progress: Optional[Callable[[int, int], None]],
+    ) -> None:
+        self.client = client
+        self.request = request
+        self.folder = folder
+        self.url = url
+        self.feedback = feedback
+        self.on_progress = on_progress
+        self.slot: Optional[_Slot] = None
+        self.resumes = 0
+        self.restarts = 0
+
+    def _attempt(self, offset: int, saved: dict[str, Any]) -> _FileSink:
+        sink = _FileSink(self.folder, self.slot, self.url, offset, saved, self.on_progress, self.feedback)
+        headers = dict(self.request.headers)
         if offset:
             headers["Range"] = f"bytes={offset}-"
-            log.info(f"Resuming download of {redact_url(url)} at byte {offset}")
-        attempt = HttpRequest(**{**request.__dict__, "headers": headers, "accept": request.accept or "*/*"})
+            if validator(saved):
+                headers["If-Range"] = validator(saved)
+            log.info(f"Resuming download of {redact_url(self.url)} at byte {offset}")
+        attempt = HttpRequest(**{**self.request.__dict__, "headers": headers, "accept": self.request.accept or "*/*"})
         try:
-            client.send(attempt, feedback, sink=sink)
-        except _RestartError as restart:
+            self.client.send(attempt, self.feedback, sink=sink)
+        finally:
             sink.close()
-            name, offset = sink.final_name, restart.offset
-            continue
-        except NetworkError as err:
-            sink.close()
-            if sink.final_name is None or not sink.accepts_ranges or resumes >= MAX_RESUMES or not sink.part.exists():
-                raise
-            resumes += 1
-            name, offset = sink.final_name, sink.part.stat().st_size
-            log.info(f"Download interrupted ({err.message}); resuming from byte {offset}")
-            wait(backoff_delay(resumes - 1, base=0.25, cap=5.0), feedback)
-            continue
-        except CancelledError:
-            sink.close()
-            raise
-        except BaseException:
-            sink.close()
-            raise
-        sink.close()
-        break
-    assert sink.final_name is not None
-    size = sink.part.stat().st_size
-    want = expected_size if expected_size is not None else sink.total
-    if want is not None and want >= 0 and size != want:
-        raise NetworkError(
-            f"The download of {sink.final_name} is incomplete ({size} of {want} bytes)", url=redact_url(url)
-        )
-    target = unique_path(folder / sink.final_name)
-    if target.name != sink.final_name:
-        log.info(f"{sink.final_name} exists already in {folder}: saved as {target.name}")
-    os.replace(sink.part, target)
-    sink.meta.unlink(missing_ok=True)
-    return DownloadResult(target, size, resumes)
+            self.slot = sink.slot
+        return sink
+
+    def _restart(self, reason: str, error: Optional[GeodockError] = None) -> tuple[int, dict[str, Any]]:
+        """Drop the ``.part`` and go on from byte 0 (or give up after :data:`MAX_RESTARTS`)."""
+        self.restarts += 1
+        if self.restarts > MAX_RESTARTS:
+            raise error or NetworkError("The server's answers to the download did not fit together", reason)
+        log.info(f"Starting the download of {redact_url(self.url)} again: {reason}")
+        if self.slot is not None:
+            self.slot.drop_part()
+        return 0, {}
+
+    def run(self, expected_size: Optional[int]) -> DownloadResult:
+        offset, saved = self.slot.resumable() if self.slot is not None else (0, {})
+        while True:
+            try:
+                total = self._attempt(offset, saved).total
+                break
+            except _RestartError as restart:
+                if restart.offset == 0:
+                    offset, saved = self._restart(restart.message)
+                else:
+                    offset, saved = self.slot.resumable() if self.slot is not None else (0, {})
+            except ResponseError as err:
+                if err.status != 416 or not offset:
+                    raise
+                total = _complete_after_416(err, self.slot, offset, saved)
+                if total >= 0:
+                    break  # the .part holds the whole file already
+                offset, saved = self._restart(f"the server has no byte {offset}", err)
+            except NetworkError as err:
+                if self.slot is None or not self._resumable() or self.resumes >= MAX_RESUMES:
+                    raise
+                self.resumes += 1
+                offset, saved = self.slot.resumable()
+                log.info(f"Download interrupted ({err.message}); resuming from byte {offset}")
+                wait(backoff_delay(self.resumes - 1, base=0.25, cap=5.0), self.feedback)
+        return self._finish(total if expected_size is None else expected_size)
+
+    def _resumable(self) -> bool:
+        assert self.slot is not None
+        return bool(self.slot.info().get("ranges")) and self.slot.part.exists()
+
+    def _finish(self, want: int) -> DownloadResult:
+        slot = self.slot
+        assert slot is not None
+        size = slot.part.stat().st_size
+        if want >= 0 and size != want:
+            raise NetworkError(
+                f"The download of {slot.final.name} is incomplete ({size} of {want} bytes)", url=redact_url(self.url)
+            )
+        path = slot.commit()
+        if path.name != slot.wanted:
+            log.info(f"{slot.wanted} exists already in {self.folder}: saved as {path.name}")
+        return DownloadResult(path, size, self.resumes)

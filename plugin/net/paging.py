@@ -18,6 +18,8 @@ from typing import Any, Callable, Optional, Union
 
 from qgis.core import QgsFeedback
 
+from ..errors import UnreadableResponseError
+from ..redact import redact_url
 from .client import AuthApplier, HttpClient, HttpRequest, HttpResponse, Params
 
 PageToken = Union[str, int, None]
@@ -29,6 +31,7 @@ class Page:
     total: Optional[int] = None
     next: PageToken = None
     raw: Any = field(default=None, repr=False)
+    skipped: int = 0  # items of this page that could not be read (wrong types, no id): left out, logged
 
 
 _LINK = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]+)*)")
@@ -55,6 +58,12 @@ def parse_resource_range(value: str) -> Optional[int]:
 def link_page(response: HttpResponse) -> Page:
     """A Koordinates page: a JSON array, ``rel="page-next"`` and ``X-Resource-Range``."""
     items = response.json() or []
+    if not isinstance(items, list):
+        raise UnreadableResponseError(
+            "The server answered with something that is not a list of items",
+            f"Unexpected list body from {redact_url(response.url)}: {str(items)[:500]}",
+            response.url,
+        )
     links = parse_link_header(response.header("link"))
     return Page(list(items), parse_resource_range(response.header("x-resource-range")), links.get("page-next"), items)
 
@@ -65,20 +74,32 @@ def cursor_page(data: Any, items_key: str = "results") -> Page:
         items = data.get(items_key)
         if items is None:
             items = data.get("data", [])
-        return Page(list(items), data.get("count"), data.get("next") or None, data)
+        if not isinstance(items, list):
+            raise UnreadableResponseError(f"The server answered a page whose {items_key!r} is not a list")
+        count, next_url = data.get("count"), data.get("next")
+        total = count if isinstance(count, int) and not isinstance(count, bool) else None
+        return Page(list(items), total, next_url if isinstance(next_url, str) and next_url else None, data)
     return Page([data] if data is not None else [], 1, None, data)
 
 
-def ogc_page(data: Any, items_key: str) -> Page:
+def ogc_page(data: Any, items_key: str, url: str = "") -> Page:
     """An OGC API page: ``items_key`` list and ``links`` with ``rel="next"``."""
-    items = list((data or {}).get(items_key, []))
+    data = {} if data is None else data
+    items = data.get(items_key, []) if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise UnreadableResponseError(
+            f"The server answered with something that is not a list of {items_key}",
+            f"Unexpected page from {redact_url(url)}: {str(data)[:500]}",
+            url,
+        )
     next_url = None
-    for link in (data or {}).get("links", []) or []:
-        if link.get("rel") == "next" and link.get("href"):
+    links = data.get("links")
+    for link in links if isinstance(links, list) else []:
+        if isinstance(link, dict) and link.get("rel") == "next" and isinstance(link.get("href"), str) and link["href"]:
             next_url = link["href"]
             break
-    total = (data or {}).get("numberMatched")
-    return Page(items, total if isinstance(total, int) else None, next_url, data)
+    total = data.get("numberMatched")
+    return Page(list(items), total if isinstance(total, int) and not isinstance(total, bool) else None, next_url, data)
 
 
 def offset_page(items: list[Any], skip: int, limit: int, total: Optional[int]) -> Page:

@@ -9,19 +9,20 @@ time (:mod:`plugin.provider_auth`), never through the layer source.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Optional
 
 from qgis.core import QgsDataSourceUri, QgsFeedback
 
 from ..errors import NotFoundError, UnreadableResponseError
+from ..net import json_limits
 from ..net.client import HttpRequest
 from ..net.paging import Page, PageToken, cursor_page
 from .amigocloud_models import dataset_from_json, project_from_json
 from .auth_appliers import QueryTokenAuth
 from .base import LayerSource, ListQuery, PlatformAdapter, Resource, ResourceKind
-from .resource_json import text
+from .postgres_sql import quote_identifier, quote_literal
+from .resource_json import MalformedItemError, readable_items, text
 
 SQL_PAGE = 5000
 GEOMETRY_COLUMN = "wkb_geometry"
@@ -33,7 +34,7 @@ class AmigoCloudAdapter(PlatformAdapter):
 
     @property
     def auth(self) -> QueryTokenAuth:
-        return QueryTokenAuth(self.connection.authcfg, "token")
+        return QueryTokenAuth(self.connection.authcfg, "token", self.connection.url)
 
     def check(self, feedback: Optional[QgsFeedback] = None) -> str:
         me = self.client.get_json(self.url("me"), auth=self.auth, feedback=feedback, retries=0, timeout=20)
@@ -70,10 +71,12 @@ class AmigoCloudAdapter(PlatformAdapter):
         data = self.client.send(request, feedback).json()
         if not isinstance(data, dict) or not isinstance(data.get("results"), list):
             raise UnreadableResponseError(
-                "AmigoCloud answered with something that is not a page of items", f"Unexpected body: {str(data)[:500]}"
+                "AmigoCloud answered with something that is not a page of items",
+                f"Unexpected body: {str(data)[:500]}",
+                request.url,
             )
         page = cursor_page(data)
-        page.items = [convert(item) for item in page.items if isinstance(item, dict)]
+        page.items, page.skipped = readable_items(page.items, convert, request.url, "AmigoCloud")
         return page
 
     def get_details(self, resource: Resource, feedback: Optional[QgsFeedback] = None) -> Resource:
@@ -82,15 +85,18 @@ class AmigoCloudAdapter(PlatformAdapter):
         doc = self.client.get_json(url, auth=self.auth, feedback=feedback)
         if not isinstance(doc, dict) or "id" not in doc:
             raise UnreadableResponseError("AmigoCloud answered with an unreadable item", str(doc)[:500], url)
+        try:
+            details = project_from_json(doc) if resource.kind == "project" else dataset_from_json(doc)
+        except MalformedItemError as err:
+            raise MalformedItemError(f"AmigoCloud answered an unreadable item: {err}", str(doc)[:500], url) from None
         if resource.kind == "project":
-            return project_from_json(doc)
-        details = dataset_from_json(doc)
+            return details
         schema_url = text(doc.get("schema")) or url.rstrip("/") + "/schema"
         schema = self.client.get_json(schema_url, auth=self.auth, feedback=feedback)
         columns = schema.get("schema", schema) if isinstance(schema, dict) else schema
         details.fields = [
             (text(c.get("name")), text(c.get("type")))
-            for c in columns or []
+            for c in (columns if isinstance(columns, list) else [])
             if isinstance(c, dict) and c.get("type") != "geometry"
         ]
         return details
@@ -160,15 +166,16 @@ class AmigoCloudAdapter(PlatformAdapter):
         table = text(raw.get("table_name")) or f"dataset_{resource.id}"
         geometry_column = raw.get("geometry_column")
         sql_url = text(raw.get("sql")) or resource.api_url.split("/datasets/")[0] + "/sql"
+        # Every name here comes from the server: quoted, never pasted in (postgres_sql).
         if geometry_column:
-            query = f'SELECT *, ST_AsGeoJSON("{geometry_column}") AS {_GEOJSON_COLUMN} FROM "{table}"'
+            geometry = quote_identifier(text(geometry_column))
+            query = f"SELECT *, ST_AsGeoJSON({geometry}) AS {_GEOJSON_COLUMN} FROM {quote_identifier(table)}"
             if extent is not None:
-                xmin, ymin, xmax, ymax = (float(v) for v in extent)
-                box = f"ST_MakeEnvelope({xmin!r}, {ymin!r}, {xmax!r}, {ymax!r}, 4326)"
-                query += f' WHERE ST_Intersects("{geometry_column}", {box})'
+                corners = ", ".join(quote_literal(float(v)) for v in extent)
+                query += f" WHERE ST_Intersects({geometry}, ST_MakeEnvelope({corners}, 4326))"
         else:
-            query = f'SELECT * FROM "{table}"'
-        query += f" ORDER BY {text(raw.get('primary_key')) or 'amigo_id'}"
+            query = f"SELECT * FROM {quote_identifier(table)}"
+        query += f" ORDER BY {quote_identifier(text(raw.get('primary_key')) or 'amigo_id')}"
         spatial = bool(geometry_column)
         with FeatureCopier(Path(output_gpkg_path), layer_name_for(resource), "EPSG:4326", feedback, spatial) as copier:
             offset = 0
@@ -192,7 +199,7 @@ def _feature(row: dict[str, Any], geometry_column: Optional[str]) -> dict[str, A
     geometry = row.get(_GEOJSON_COLUMN)
     if isinstance(geometry, str):
         try:
-            geometry = json.loads(geometry)
+            geometry = json_limits.loads(geometry)  # depth-capped: a ValueError, never a RecursionError
         except ValueError:
             geometry = None
     return {"type": "Feature", "properties": properties, "geometry": geometry if isinstance(geometry, dict) else None}

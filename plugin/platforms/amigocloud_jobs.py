@@ -14,8 +14,9 @@ from typing import Any, Optional
 from qgis.core import QgsFeedback
 from qgis.PyQt.QtCore import QCoreApplication
 
+from .. import job_status
 from ..connections import Connection
-from ..errors import GeodockError
+from ..errors import GeodockError, one_line
 from ..job_model import Job, JobBackend, JobState, JobStatus, register_backend
 from ..net.client import HttpClient, HttpRequest, shared_client
 from ..net.download import download
@@ -36,6 +37,10 @@ STATES = {
     "SUCCESS": JobState.SUCCEEDED,
     "FAILURE": JobState.FAILED,
     "REVOKED": JobState.CANCELLED,
+    # Celery's other states, which a job may pass through
+    "RECEIVED": JobState.QUEUED,
+    "RETRY": JobState.RUNNING,
+    "PROGRESS": JobState.RUNNING,
 }
 
 
@@ -51,13 +56,18 @@ class AmigoJob:
     url: str = ""
 
     @classmethod
-    def from_json(cls, doc: dict[str, Any]) -> AmigoJob:
-        extra = doc.get("extra")
+    def from_json(cls, doc: Any, url: str = "", polled: bool = False) -> AmigoJob:
+        """A job from the server's JSON (``url``: where it came from); UnreadableResponseError when the answer is
+        not a job. A new export's answer may hold only its id (``{job}``); a ``polled`` job's must say its status."""
+        doc = job_status.status_object(doc, url)
+        extra = job_status.mapping(doc, "extra", url)
+        for key in ("link", "filename"):  # what the download uses: text or nothing
+            job_status.text(extra, key, url)
         return cls(
-            id=str(doc.get("job") or doc.get("id") or ""),
-            status=str(doc.get("status") or "PENDING"),
-            extra=extra if isinstance(extra, dict) else {},
-            url=str(doc.get("url") or ""),
+            id=job_status.identifier(doc, "job", url) or job_status.identifier(doc, "id", url),
+            status=job_status.choice(doc, "status", url, STATES, None if polled else "PENDING"),
+            extra=extra,
+            url=job_status.text(doc, "url", url),
         )
 
     def status_of(self) -> JobStatus:
@@ -70,7 +80,7 @@ class AmigoJob:
             JobState.CANCELLED: tr("Cancelled"),
         }[state]
         if state == JobState.FAILED and self.extra.get("error"):
-            message = f"{message}: {self.extra['error']}"
+            message = f"{message}: {one_line(str(self.extra['error']))}"
         result = {k: self.extra[k] for k in ("link", "filename") if self.extra.get(k)}
         if self.url:
             result["url"] = self.url
@@ -100,14 +110,15 @@ class AmigoCloudExports:
         doc = self.client.send_json(
             "POST", str(url), {"format": out_format, **extra}, auth=self.adapter.auth, feedback=feedback
         )
-        job = AmigoJob.from_json(doc or {})
+        job = AmigoJob.from_json(doc or {}, str(url))
         if not job.id:
             raise GeodockError(tr("AmigoCloud answered the export without a job id"), str(doc)[:500])
         return job
 
     def job(self, job_id: str, feedback: Optional[QgsFeedback] = None) -> AmigoJob:
-        doc = self.client.get_json(self.adapter.url(f"me/jobs/{job_id}"), auth=self.adapter.auth, feedback=feedback)
-        return AmigoJob.from_json(doc or {})
+        url = self.adapter.url(f"me/jobs/{job_id}")
+        doc = self.client.get_json(url, auth=self.adapter.auth, feedback=feedback)
+        return AmigoJob.from_json(doc, url, polled=True)
 
     def download(self, job: AmigoJob, folder: Path, feedback: Optional[QgsFeedback] = None) -> Path:
         link = job.extra.get("link")

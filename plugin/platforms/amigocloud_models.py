@@ -5,20 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from .base import Resource
-from .resource_json import epsg, list_bbox, text
+from .resource_json import epsg, field_text, item_id, list_bbox, optional_int
 
 
 def project_from_json(doc: dict[str, Any]) -> Resource:
-    """A project: a parent whose children are its datasets."""
+    """A project: a parent whose children are its datasets (:class:`.resource_json.MalformedItemError`
+    when it has no id or a field of the wrong type)."""
     return Resource(
-        id=text(doc.get("id")),
+        id=item_id(doc),
         kind="project",
-        title=text(doc.get("name")),
-        description=text(doc.get("description")),
-        created=text(doc.get("created")),
-        updated=text(doc.get("modified") or doc.get("created")),
-        thumbnail_url=text(doc.get("preview_image")),
-        api_url=text(doc.get("url")),
+        title=field_text(doc, "name"),
+        description=field_text(doc, "description"),
+        created=field_text(doc, "created"),
+        updated=field_text(doc, "modified", "created"),
+        thumbnail_url=field_text(doc, "preview_image"),
+        api_url=field_text(doc, "url"),
         has_children=True,
         raw=doc,
     )
@@ -26,20 +27,20 @@ def project_from_json(doc: dict[str, Any]) -> Resource:
 
 def dataset_from_json(doc: dict[str, Any]) -> Resource:
     """A dataset (list summaries lack the geometry type, count and extent that details have)."""
-    geometry_type = text(doc.get("geometry_type")) or None
+    geometry_type = field_text(doc, "geometry_type") or None
     spatial = bool(geometry_type) or doc.get("srid") is not None
     return Resource(
-        id=text(doc.get("id")),
+        id=item_id(doc),
         kind="dataset",
-        title=text(doc.get("name")),
-        description=text(doc.get("description")),
+        title=field_text(doc, "name"),
+        description=field_text(doc, "description"),
         geometry_type=geometry_type,
         crs=epsg(doc.get("srid")) if spatial else None,
         extent=list_bbox(doc.get("extent")),
-        feature_count=doc.get("feature_count"),
-        created=text(doc.get("created")),
-        updated=text(doc.get("modified") or doc.get("created")),
-        thumbnail_url=text(doc.get("preview_image")),
-        api_url=text(doc.get("url")),
+        feature_count=optional_int(doc, "feature_count"),
+        created=field_text(doc, "created"),
+        updated=field_text(doc, "modified", "created"),
+        thumbnail_url=field_text(doc, "preview_image"),
+        api_url=field_text(doc, "url"),
         raw=doc,
     )

@@ -7,7 +7,6 @@ Blocking calls: run them in a QgsTask or a Processing algorithm, never on the GU
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,11 +27,12 @@ from qgis.PyQt.QtCore import QVariant
 
 from ..connections import Connection
 from ..errors import CancelledError, GeodockError, ValidationError
+from ..net import json_limits
 from ..net.client import HttpRequest
 from .amigocloud import AmigoCloudAdapter
+from .postgres_sql import is_empty, is_read_only
 
 DEFAULT_PAGE_SIZE = 1000
-WRITE_WORDS = ("insert", "update", "delete", "create", "drop", "alter", "truncate", "replace", "grant", "revoke")
 #: Column types of the SQL API -> QVariant types of the layer fields made from them.
 FIELD_TYPES = {
     "integer": QVariant.Type.LongLong,
@@ -114,12 +114,9 @@ class QueryFeatures:
 
 
 def is_write(query: str) -> bool:
-    """Whether ``query`` changes data (it starts, after comments, with INSERT, UPDATE, DELETE, CREATE ...)."""
-    text = re.sub(r"--[^\n]*|/\*.*?\*/", " ", query, flags=re.DOTALL).lstrip().lower()
-    if text.startswith("with"):  # WITH ... UPDATE/INSERT/DELETE writes too
-        return bool(re.search(r"\)\s*(insert|update|delete)\b", text))
-    words = text.split(None, 1)
-    return bool(words) and words[0].rstrip(";") in WRITE_WORDS
+    """Whether ``query`` may change anything: true unless it is provably one read statement
+    (:func:`.postgres_sql.is_read_only`); a query with no statement at all is not a write."""
+    return not is_empty(query) and not is_read_only(query)
 
 
 def line_column(query: str, position: Optional[int]) -> tuple[Optional[int], Optional[int]]:
@@ -141,7 +138,7 @@ def _sql_error(err: ValidationError, query: str) -> SqlError:
     body: Any = None
     _head, _sep, text = err.details.partition("\n")
     try:
-        body = json.loads(text)
+        body = json_limits.loads(text)
     except ValueError:
         pass
     if not isinstance(body, dict):

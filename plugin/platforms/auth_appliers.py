@@ -1,4 +1,9 @@
-"""How each platform wants its credentials on a request (all read from the QGIS auth database)."""
+"""How each platform wants its credentials on a request (all read from the QGIS auth database).
+
+Each applier is bound to its connection's URL (``origin``): the HTTP client and the provider preprocessor
+call :meth:`apply` only for requests to that origin (:mod:`plugin.net.origin`), never for another host, port
+or scheme, whatever URL a server hands over.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +19,10 @@ from .base import set_query_item
 class HeaderKeyAuth:
     """A token from a Basic config's password sent as ``Authorization: <scheme> <token>`` (Koordinates: ``key``)."""
 
-    def __init__(self, authcfg: str, scheme: str) -> None:
+    def __init__(self, authcfg: str, scheme: str, origin: str = "") -> None:
         self.authcfg = authcfg
         self.scheme = scheme
+        self.origin = origin
 
     def apply(self, request: QNetworkRequest) -> None:
         credentials = auth.read_credentials(self.authcfg)
@@ -30,9 +36,10 @@ class HeaderKeyAuth:
 class QueryTokenAuth:
     """A token from a Basic config's password sent as a query parameter (AmigoCloud ``token``)."""
 
-    def __init__(self, authcfg: str, parameter: str) -> None:
+    def __init__(self, authcfg: str, parameter: str, origin: str = "") -> None:
         self.authcfg = authcfg
         self.parameter = parameter
+        self.origin = origin
 
     def apply(self, request: QNetworkRequest) -> None:
         credentials = auth.read_credentials(self.authcfg)
@@ -46,8 +53,9 @@ class QueryTokenAuth:
 class AuthConfigAuth:
     """QGIS's own handling of any auth config (Basic, OAuth2, PKI...) -- for standard HTTP auth."""
 
-    def __init__(self, authcfg: str) -> None:
+    def __init__(self, authcfg: str, origin: str = "") -> None:
         self.authcfg = authcfg
+        self.origin = origin
 
     def apply(self, request: QNetworkRequest) -> None:
         if self.authcfg:
@@ -62,11 +70,16 @@ class LoginTokenAuth:
     a Basic config whose username is ``apikey`` (or empty) is sent as the ``apikey`` query parameter instead."""
 
     def __init__(
-        self, authcfg: str, login: Callable[[str, str, Optional[QgsFeedback]], str], key_parameter: str = "apikey"
+        self,
+        authcfg: str,
+        login: Callable[[str, str, Optional[QgsFeedback]], str],
+        key_parameter: str = "apikey",
+        origin: str = "",
     ) -> None:
         self.authcfg = authcfg
         self.login = login
         self.key_parameter = key_parameter
+        self.origin = origin
 
     def _key(self) -> str:
         return f"login:{self.authcfg}"

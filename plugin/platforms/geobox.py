@@ -22,7 +22,7 @@ from ..net.paging import Page, PageToken, offset_page
 from .auth_appliers import LoginTokenAuth
 from .base import LayerSource, ListQuery, PlatformAdapter, Resource, ResourceKind
 from .geobox_models import COLLECTION_OF_KIND, COLLECTIONS, resource_from_json
-from .resource_json import text
+from .resource_json import MalformedItemError, readable_items, text
 
 FEATURES_PAGE = 5000
 
@@ -42,7 +42,7 @@ class GeoboxAdapter(PlatformAdapter):
 
     @property
     def auth(self) -> LoginTokenAuth:
-        return LoginTokenAuth(self.connection.authcfg, self._login)
+        return LoginTokenAuth(self.connection.authcfg, self._login, origin=self.connection.url)
 
     def _login(self, username: str, password: str, feedback: Optional[QgsFeedback]) -> str:
         request = HttpRequest(
@@ -115,12 +115,18 @@ class GeoboxAdapter(PlatformAdapter):
         if query.sort:
             params["order_by"] = f"{query.sort} {'D' if query.descending else 'A'}"
         data = self._get(path, {**params, "skip": skip, "limit": limit}, feedback)
-        if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        if not isinstance(data, list):
             raise UnreadableResponseError(
-                "Geobox answered with something that is not a list of items", f"Unexpected list body: {str(data)[:500]}"
+                "Geobox answered with something that is not a list of items",
+                f"Unexpected list body: {str(data)[:500]}",
+                self.url(path),
             )
         page = offset_page(data, skip, limit, total)
-        page.items = [resource_from_json(doc, resource_kind, self.url(f"{path}{doc.get('uuid')}/")) for doc in data]
+
+        def convert(doc: dict[str, Any]) -> Resource:
+            return resource_from_json(doc, resource_kind, self.url(f"{path}{doc.get('uuid')}/"))
+
+        page.items, page.skipped = readable_items(data, convert, self.url(path), "Geobox")
         return page
 
     def get_details(self, resource: Resource, feedback: Optional[QgsFeedback] = None) -> Resource:
@@ -128,12 +134,19 @@ class GeoboxAdapter(PlatformAdapter):
         path = COLLECTION_OF_KIND[resource.kind] + f"{resource.id}/"
         doc = self._get(path, {"f": "json"}, feedback)
         if not isinstance(doc, dict) or "uuid" not in doc:
-            raise UnreadableResponseError("Geobox answered with an unreadable item", str(doc)[:500])
-        details = resource_from_json(doc, resource.kind, self.url(path))
+            raise UnreadableResponseError("Geobox answered with an unreadable item", str(doc)[:500], self.url(path))
+        try:
+            details = resource_from_json(doc, resource.kind, self.url(path))
+        except MalformedItemError as err:
+            raise MalformedItemError(
+                f"Geobox answered an unreadable item: {err}", str(doc)[:500], self.url(path)
+            ) from None
         if resource.kind in ("vector", "view"):
             fields = self._get(path + "fields/", {"f": "json"}, feedback)
             details.fields = [
-                (text(f.get("name")), text(f.get("datatype"))) for f in fields or [] if isinstance(f, dict)
+                (text(f.get("name")), text(f.get("datatype")))
+                for f in (fields if isinstance(fields, list) else [])
+                if isinstance(f, dict)
             ]
         if resource.kind == "tileset":
             details.crs = "EPSG:3857"
@@ -163,7 +176,8 @@ class GeoboxAdapter(PlatformAdapter):
                 LayerSource("GeoTIFF (download)", "raster", "gdal", "", name, fetch=True),
             ]
         if resource.kind == "tileset":
-            zmax = int(resource.raw.get("max_zoom") or 14)
+            max_zoom = resource.raw.get("max_zoom")
+            zmax = max_zoom if isinstance(max_zoom, int) and 0 < max_zoom <= 30 else 14
             return [
                 LayerSource(
                     "Vector tiles", "vector-tile", "vectortile", xyz_uri(tiles + ".pbf", zmax), name, default=True

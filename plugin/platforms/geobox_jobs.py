@@ -9,6 +9,7 @@ file, which the job keeps in ``Job.result``. Blocking calls: tasks and algorithm
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -16,11 +17,14 @@ from typing import Any, Optional
 from qgis.core import QgsFeedback
 from qgis.PyQt.QtCore import QCoreApplication
 
+from .. import job_status, log
 from ..connections import Connection
-from ..errors import GeodockError
+from ..errors import GeodockError, UnreadableResponseError
 from ..job_model import Job, JobBackend, JobState, JobStatus, register_backend
 from ..net.client import HttpClient, HttpRequest, shared_client
 from ..net.download import download, safe_filename
+from ..net.filenames import commit_reserved, release, reserve
+from ..redact import redact_url
 from .geobox import GeoboxAdapter
 
 EXPORT_FORMATS = {
@@ -56,15 +60,17 @@ class GeoboxTask:
     finished_at: str = ""
 
     @classmethod
-    def from_json(cls, doc: dict[str, Any]) -> GeoboxTask:
-        progress = doc.get("progress")
-        result = doc.get("result")
+    def from_json(cls, doc: Any, url: str = "") -> GeoboxTask:
+        """A task from the server's JSON (``url``: where it came from); UnreadableResponseError when the answer
+        is not a task (an unknown state, a progress that is not a number from 0 to 100...)."""
+        doc = job_status.status_object(doc, url)
+        task_id = job_status.identifier(doc, "uuid", url)
         return cls(
-            uuid=str(doc.get("uuid") or ""),
-            name=str(doc.get("name") or doc.get("uuid") or ""),
-            state=str(doc.get("state") or "PENDING"),
-            progress=float(progress) if isinstance(progress, (int, float)) else None,
-            result=result if isinstance(result, dict) else {},
+            uuid=task_id,
+            name=job_status.text(doc, "name", url) or task_id,
+            state=job_status.choice(doc, "state", url, STATES),
+            progress=job_status.number(doc, "progress", url, 0.0, 100.0),
+            result=job_status.mapping(doc, "result", url),
             created_at=str(doc.get("created_at") or ""),
             finished_at=str(doc.get("finished_at") or ""),
         )
@@ -157,31 +163,40 @@ class GeoboxTasks:
         return self.task(str(task_id), feedback)
 
     def task(self, uuid: str, feedback: Optional[QgsFeedback] = None) -> GeoboxTask:
-        doc = self.client.get_json(self.adapter.url(f"tasks/{uuid}/"), auth=self._auth(feedback), feedback=feedback)
-        return GeoboxTask.from_json(doc or {})
+        url = self.adapter.url(f"tasks/{uuid}/")
+        return GeoboxTask.from_json(self.client.get_json(url, auth=self._auth(feedback), feedback=feedback), url)
 
     def progress(self, uuid: str, feedback: Optional[QgsFeedback] = None) -> Optional[float]:
-        doc = self.client.get_json(
-            self.adapter.url(f"tasks/{uuid}/status/"), auth=self._auth(feedback), feedback=feedback
-        )
-        if isinstance(doc, dict) and doc.get("total"):
-            return 100.0 * float(doc.get("current") or 0) / float(doc["total"])
-        return None
+        """The task's progress (0-100) from ``{current, total}``; None when the server does not count."""
+        url = self.adapter.url(f"tasks/{uuid}/status/")
+        doc = job_status.status_object(self.client.get_json(url, auth=self._auth(feedback), feedback=feedback), url)
+        total, current = job_status.number(doc, "total", url), job_status.number(doc, "current", url)
+        return min(100.0, 100.0 * (current or 0.0) / total) if total else None
 
     def abort(self, uuid: str, feedback: Optional[QgsFeedback] = None) -> GeoboxTask:
-        request = HttpRequest(self.adapter.url(f"tasks/{uuid}/abort/"), "POST", form={}, auth=self._auth(feedback))
-        doc = self.client.send(request, feedback).json()
-        return GeoboxTask.from_json(doc) if isinstance(doc, dict) and doc.get("uuid") else self.task(uuid, feedback)
+        url = self.adapter.url(f"tasks/{uuid}/abort/")
+        doc = self.client.send(HttpRequest(url, "POST", form={}, auth=self._auth(feedback)), feedback).json()
+        if isinstance(doc, dict) and doc.get("uuid"):
+            return GeoboxTask.from_json(doc, url)
+        return self.task(uuid, feedback)
 
     def tasks(self, state: str = "", limit: int = 100, feedback: Optional[QgsFeedback] = None) -> list[GeoboxTask]:
         """The user's tasks on the server (``state`` PENDING, PROGRESS, SUCCESS, FAILURE or ABORTED)."""
         params: dict[str, Any] = {"f": "json", "skip": 0, "limit": limit}
         if state:
             params["state"] = state
-        docs = self.client.get_json(
-            self.adapter.url("tasks/"), params=params, auth=self._auth(feedback), feedback=feedback
-        )
-        return [GeoboxTask.from_json(d) for d in docs or [] if isinstance(d, dict)]
+        url = self.adapter.url("tasks/")
+        docs = self.client.get_json(url, params=params, auth=self._auth(feedback), feedback=feedback)
+        tasks: list[GeoboxTask] = []
+        errors: list[str] = []
+        for doc in docs if isinstance(docs, list) else []:
+            try:
+                tasks.append(GeoboxTask.from_json(doc, url))
+            except UnreadableResponseError as err:  # one bad entry does not hide the others
+                errors.append(err.message)
+        if errors:
+            log.warning(f"{len(errors)} unreadable task(s) skipped in {redact_url(url)}; the first: {errors[0]}")
+        return tasks
 
     def running_tasks(self, feedback: Optional[QgsFeedback] = None) -> list[GeoboxTask]:
         return self.tasks("PENDING", feedback=feedback) + self.tasks("PROGRESS", feedback=feedback)
@@ -220,9 +235,15 @@ class GeoboxTaskBackend(JobBackend):
 
             adapter = GeoboxAdapter(self.connection)
             resource = adapter.resource_by_id(str(layer_uuid), feedback)
-            target = folder / f"{safe_filename(resource.title or str(layer_uuid), 'layer')}.gpkg"
-            source = adapter.fetch_features(resource, str(target), None, feedback)
-            return [Path(source.split("|")[0])]
+            # A new name (never a file already in the folder), reserved before the copy and filled after it.
+            target, reserved = reserve(folder / f"{safe_filename(resource.title or str(layer_uuid), 'layer')}.gpkg")
+            try:
+                scratch = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:12]}.fetch.gpkg")
+                source = adapter.fetch_features(resource, str(scratch), None, feedback)
+                return [commit_reserved(Path(source.split("|")[0]), target, reserved)]
+            except BaseException:
+                release(target, reserved)
+                raise
         if not file_uuid:
             made = ", ".join(f"{k} {v}" for k, v in job.result.items() if k.endswith("_uuid")) or tr("nothing")
             raise GeodockError(tr("This task made no file to download (it made {made})").format(made=made))

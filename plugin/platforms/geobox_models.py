@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .base import Resource
-from .resource_json import epsg, list_bbox, text
+from .resource_json import epsg, field_text, item_id, list_bbox, optional_int
 
 # browse kind -> (API collection, Resource.kind)
 COLLECTIONS = {
@@ -19,19 +19,22 @@ COLLECTION_OF_KIND = {kind: path for path, kind in COLLECTIONS.values()}
 
 
 def resource_from_json(doc: dict[str, Any], kind: str, api_url: str) -> Resource:
-    """A Geobox item of Resource kind ``kind`` (``vector``, ``view``, ``raster``, ``tileset``, ``file``)."""
+    """A Geobox item of Resource kind ``kind`` (``vector``, ``view``, ``raster``, ``tileset``, ``file``).
+
+    :class:`.resource_json.MalformedItemError` when the item has no uuid or a field of the wrong type.
+    """
     spatial = kind in ("vector", "view", "raster")
     return Resource(
-        id=text(doc.get("uuid")),
+        id=item_id(doc, "uuid"),
         kind=kind,
-        title=text(doc.get("display_name") or doc.get("name")),
-        description=text(doc.get("description")),
-        geometry_type=text(doc.get("layer_type")) or None,
+        title=field_text(doc, "display_name", "name"),
+        description=field_text(doc, "description"),
+        geometry_type=field_text(doc, "layer_type") or None,
         crs=epsg(doc.get("srid")) if spatial else None,
         extent=list_bbox(doc.get("extent") or doc.get("bbox")) if spatial else None,
-        feature_count=doc.get("feature_count") if kind in ("vector", "view") else None,
-        created=text(doc.get("created_at")),
-        updated=text(doc.get("last_modified_at") or doc.get("created_at")),
+        feature_count=optional_int(doc, "feature_count") if kind in ("vector", "view") else None,
+        created=field_text(doc, "created_at"),
+        updated=field_text(doc, "last_modified_at", "created_at"),
         api_url=api_url,
         raw=doc,
     )

@@ -22,6 +22,7 @@ from ..net.paging import Page, PageToken, fetch_link_page, parse_resource_range
 from .auth_appliers import HeaderKeyAuth
 from .base import LayerSource, ListQuery, PlatformAdapter, Resource, ResourceKind
 from .koordinates_models import resource_from_json
+from .resource_json import MalformedItemError, readable_items
 
 SORTS = ("name", "created_at", "updated_at", "popularity")
 _KIND_PATHS = {"layers": "layers/", "tables": "tables/", "data": "data/"}
@@ -32,7 +33,7 @@ class KoordinatesAdapter(PlatformAdapter):
 
     @property
     def auth(self) -> HeaderKeyAuth:
-        return HeaderKeyAuth(self.connection.authcfg, "key")
+        return HeaderKeyAuth(self.connection.authcfg, "key", self.connection.url)
 
     @property
     def services_root(self) -> str:
@@ -77,13 +78,10 @@ class KoordinatesAdapter(PlatformAdapter):
             params.append(("q", query.search.strip()))
         if query.sort:
             params.append(("sort", ("-" if query.descending else "") + query.sort))
-        page = fetch_link_page(self.client, self.url(_KIND_PATHS[kind]), token, params, self.auth, feedback)
-        if not isinstance(page.raw, list) or not all(isinstance(item, dict) for item in page.raw):
-            raise UnreadableResponseError(
-                "Koordinates answered with something that is not a list of items",
-                f"Unexpected list body: {str(page.raw)[:500]}",
-            )
-        page.items = [resource_from_json(item) for item in page.raw]
+        first = self.url(_KIND_PATHS[kind])
+        page = fetch_link_page(self.client, first, token, params, self.auth, feedback)
+        url = first if token is None else str(token)
+        page.items, page.skipped = readable_items(page.items, resource_from_json, url, "Koordinates")
         return page
 
     def get_details(self, resource: Resource, feedback: Optional[QgsFeedback] = None) -> Resource:
@@ -92,7 +90,10 @@ class KoordinatesAdapter(PlatformAdapter):
         doc = self.client.get_json(url, auth=self.auth, feedback=feedback)
         if not isinstance(doc, dict) or "id" not in doc:
             raise UnreadableResponseError("Koordinates answered with an unreadable item", str(doc)[:500], url)
-        return resource_from_json(doc)
+        try:
+            return resource_from_json(doc)
+        except MalformedItemError as err:
+            raise MalformedItemError(f"Koordinates answered an unreadable item: {err}", str(doc)[:500], url) from None
 
     def resource_by_id(self, resource_id: str, feedback: Optional[QgsFeedback] = None) -> Resource:
         """The layer or table ``resource_id`` (one id sequence; ``/layers/{id}/`` answers for both)."""

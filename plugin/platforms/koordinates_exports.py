@@ -15,11 +15,13 @@ from typing import Any, Optional, Union
 from qgis.core import QgsFeedback
 from qgis.PyQt.QtCore import QCoreApplication
 
+from .. import job_status, log
 from ..connections import Connection
-from ..errors import ConflictError, GeodockError
+from ..errors import ConflictError, GeodockError, UnreadableResponseError, one_line
 from ..job_model import Job, JobBackend, JobState, JobStatus, register_backend
 from ..net.client import HttpClient, HttpRequest, shared_client
 from ..net.download import download
+from ..redact import redact_url
 from .koordinates import KoordinatesAdapter
 
 DATA_KINDS = ("vector", "table", "raster", "grid")
@@ -118,6 +120,14 @@ class Validation:
         return sorted({item.license for item in self.items if item.license})
 
 
+def _export_id(doc: dict[str, Any], url: str) -> int:
+    """The export's id: a whole number (as a number or as digits)."""
+    text = job_status.identifier(doc, "id", url, required=True)
+    if not (text.isascii() and text.isdigit()):
+        raise job_status.unreadable(url, "id", f"is {job_status.shown(doc['id'])}, not a whole number")
+    return int(text)
+
+
 @dataclass
 class Export:
     """An export as the server describes it."""
@@ -137,19 +147,23 @@ class Export:
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def from_json(cls, doc: dict[str, Any]) -> Export:
+    def from_json(cls, doc: Any, url: str = "") -> Export:
+        """An export from the server's JSON (``url``: where it came from); UnreadableResponseError when the
+        answer is not an export (no id, an unknown state, a progress that is not a number from 0 to 1...)."""
+        doc = job_status.status_object(doc, url)
+        size, estimate = doc.get("size"), doc.get("size_estimate_zipped")
         return cls(
-            id=int(doc["id"]),
-            name=str(doc.get("name") or ""),
-            state=str(doc.get("state") or ""),
-            progress=doc.get("progress"),
-            url=str(doc.get("url") or ""),
-            download_url=str(doc.get("download_url") or ""),
+            id=_export_id(doc, url),
+            name=job_status.text(doc, "name", url),
+            state=job_status.choice(doc, "state", url, STATES),
+            progress=job_status.number(doc, "progress", url, 0.0, 1.0),
+            url=job_status.text(doc, "url", url),
+            download_url=job_status.text(doc, "download_url", url),
             created_at=str(doc.get("created_at") or ""),
             finished_at=str(doc.get("finished_at") or ""),
-            size=doc.get("size"),
-            size_estimate_zipped=doc.get("size_estimate_zipped"),
-            error=str(doc.get("error") or doc.get("error_message") or ""),
+            size=size if isinstance(size, int) and not isinstance(size, bool) else None,
+            size_estimate_zipped=estimate if isinstance(estimate, int) and not isinstance(estimate, bool) else None,
+            error=one_line(str(doc.get("error") or doc.get("error_message") or "")),
             crs=str(doc.get("crs") or ""),
             raw=doc,
         )
@@ -288,28 +302,33 @@ class KoordinatesExports:
         self, body: dict[str, Any], feedback: Optional[QgsFeedback] = None, export_seconds: Optional[float] = None
     ) -> Export:
         params = {"export_seconds": export_seconds} if export_seconds is not None else None
-        doc = self.client.send(
-            HttpRequest(self.adapter.url("exports/"), "POST", params=params, json=body, auth=self.auth), feedback
-        ).json()
-        return Export.from_json(doc)
+        url = self.adapter.url("exports/")
+        doc = self.client.send(HttpRequest(url, "POST", params=params, json=body, auth=self.auth), feedback).json()
+        return Export.from_json(doc, url)
 
     def get(self, export_id: Union[int, str], feedback: Optional[QgsFeedback] = None) -> Export:
-        return Export.from_json(
-            self.client.get_json(self.adapter.url(f"exports/{export_id}/"), auth=self.auth, feedback=feedback)
-        )
+        url = self.adapter.url(f"exports/{export_id}/")
+        return Export.from_json(self.client.get_json(url, auth=self.auth, feedback=feedback), url)
 
     def cancel(self, export_id: Union[int, str], feedback: Optional[QgsFeedback] = None) -> Export:
         """DELETE the export while processing (202); a ConflictError (409) when it has finished."""
-        response = self.client.send(
-            HttpRequest(self.adapter.url(f"exports/{export_id}/"), "DELETE", auth=self.auth, retries=0), feedback
-        )
-        doc = response.json()
-        return Export.from_json(doc) if isinstance(doc, dict) and "id" in doc else self.get(export_id, feedback)
+        url = self.adapter.url(f"exports/{export_id}/")
+        doc = self.client.send(HttpRequest(url, "DELETE", auth=self.auth, retries=0), feedback).json()
+        return Export.from_json(doc, url) if isinstance(doc, dict) and "id" in doc else self.get(export_id, feedback)
 
     def list(self, feedback: Optional[QgsFeedback] = None) -> list[Export]:
         """The exports of this account on the server, newest first."""
-        docs = self.client.get_json(self.adapter.url("exports/"), auth=self.auth, feedback=feedback) or []
-        exports = [Export.from_json(d) for d in docs if isinstance(d, dict) and "id" in d]
+        url = self.adapter.url("exports/")
+        docs = self.client.get_json(url, auth=self.auth, feedback=feedback) or []
+        exports: builtins.list[Export] = []
+        errors: builtins.list[str] = []
+        for doc in docs if isinstance(docs, builtins.list) else []:
+            try:
+                exports.append(Export.from_json(doc, url))
+            except UnreadableResponseError as err:  # one bad entry does not hide the others
+                errors.append(err.message)
+        if errors:
+            log.warning(f"{len(errors)} unreadable export(s) skipped in {redact_url(url)}; the first: {errors[0]}")
         return sorted(exports, key=lambda e: e.created_at, reverse=True)
 
     def download(self, export: Export, folder: Path, feedback: Optional[QgsFeedback] = None) -> Path:

@@ -124,7 +124,7 @@ def _fetch_table(adapter: KoordinatesAdapter, resource: Resource, output: Path, 
         if not members:
             raise UnreadableResponseError(f"The export of {resource.title} holds no GeoPackage")
         source = f"/vsizip/{result.path}/{members[0]}"
-        partial = output.with_name(f".{output.stem}.export.gpkg")
+        partial = Path(folder) / "copy.gpkg"  # in this call's own folder: two fetches never share a partial file
         options = gdal.VectorTranslateOptions(
             format="GPKG",
             layerName=layer_name_for(resource),
@@ -135,7 +135,7 @@ def _fetch_table(adapter: KoordinatesAdapter, resource: Resource, output: Path, 
         if written is None:
             raise GeodockError(f"Could not copy the exported table {resource.title}", gdal.GetLastErrorMsg())
         written = None
-        partial.replace(output)
+        partial.replace(output)  # output: the caller's target (a new temporary file or Geodock's own cache copy)
     if feedback is not None:
         feedback.setProgress(100.0)
     return ogr_source(output, layer_name_for(resource))

@@ -12,7 +12,6 @@ The differences between servers (``shared/api/ogcapi-processes.md``) end here, s
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any, Optional
 from urllib.parse import quote
@@ -21,11 +20,13 @@ from qgis.core import QgsFeedback
 
 from ..errors import UnreadableResponseError
 from ..job_model import JobState
+from ..net import json_limits
 from ..net.client import HttpRequest, HttpResponse
 from ..net.paging import Page, PageToken, ogc_page
 from ..process_description import ProcessDescription
 from .auth_appliers import AuthConfigAuth
 from .base import ListQuery, PlatformAdapter, Resource, ResourceKind
+from .resource_json import field_text, item_id, readable_items
 
 F_JSON = {"f": "json"}
 STATES = {
@@ -53,7 +54,11 @@ def lenient_json(response: HttpResponse) -> Any:
         return response.json()
     except UnreadableResponseError:
         try:
-            return json.loads(response.body.decode("utf-8"))
+            return json_limits.loads(response.body.decode("utf-8"))
+        except json_limits.JsonTooDeepError as err:
+            raise UnreadableResponseError(
+                f"The server's answer could not be read ({err.msg})", url=response.url
+            ) from None
         except ValueError:
             raise UnreadableResponseError(
                 "The server answered with a web page instead of data", url=response.url
@@ -86,12 +91,14 @@ class ProcessSummary:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ProcessSummary:
+        """A process summary; :class:`.resource_json.MalformedItemError` without an id or with wrong types."""
+        keywords = data.get("keywords")
         return cls(
-            id=str(data.get("id", "")),
-            title=str(data.get("title") or data.get("id") or ""),
-            description=str(data.get("description") or ""),
-            version=str(data.get("version") or ""),
-            keywords=[str(k) for k in data.get("keywords", []) or []],
+            id=item_id(data),
+            title=field_text(data, "title", "id"),
+            description=field_text(data, "description"),
+            version=field_text(data, "version"),
+            keywords=[k for k in keywords if isinstance(k, str)] if isinstance(keywords, list) else [],
         )
 
 
@@ -153,7 +160,7 @@ class OgcProcessesAdapter(PlatformAdapter):
 
     @property
     def auth(self) -> AuthConfigAuth:
-        return AuthConfigAuth(self.connection.authcfg)
+        return AuthConfigAuth(self.connection.authcfg, self.connection.url)
 
     def _get(self, path: str, feedback: Optional[QgsFeedback] = None, **kwargs: Any) -> Any:
         url = self.url(path)
@@ -190,7 +197,8 @@ class OgcProcessesAdapter(PlatformAdapter):
         if kind != "processes":
             raise NotImplementedError(f"{self.kind} cannot list {kind}")
         page = self.processes_page(token, query.page_size, feedback)
-        summaries = [ProcessSummary.from_json(p) for p in page.items if isinstance(p, dict)]
+        url = self.url(str(token) if token else "processes")
+        summaries, page.skipped = readable_items(page.items, ProcessSummary.from_json, url, self.connection.name)
         search = query.search.strip().lower()
         if search:
             summaries = [s for s in summaries if search in f"{s.id} {s.title} {s.description}".lower()]
@@ -213,7 +221,7 @@ class OgcProcessesAdapter(PlatformAdapter):
             data = self._get("processes", feedback) if limit <= 0 else self._get_limited("processes", limit, feedback)
         else:
             data = self._get(str(token), feedback)
-        return ogc_page(data, "processes")
+        return ogc_page(data, "processes", self.url(str(token) if token else "processes"))
 
     def _get_limited(self, path: str, limit: int, feedback: Optional[QgsFeedback]) -> Any:
         request = HttpRequest(self.url(path), params={**F_JSON, "limit": limit}, auth=self.auth)
@@ -226,14 +234,21 @@ class OgcProcessesAdapter(PlatformAdapter):
         seen: set[str] = set()
         while True:
             page = self.processes_page(token, 100, feedback)
-            result.extend(ProcessSummary.from_json(p) for p in page.items if isinstance(p, dict))
+            url = self.url(str(token) if token else "processes")
+            result.extend(readable_items(page.items, ProcessSummary.from_json, url, self.connection.name)[0])
             if page.next is None or str(page.next) in seen:
                 return result
             seen.add(str(page.next))
             token = page.next
 
     def describe(self, process_id: str, feedback: Optional[QgsFeedback] = None) -> ProcessDescription:
-        return ProcessDescription.from_json(self._get(f"processes/{quote(process_id)}", feedback) or {})
+        path = f"processes/{quote(process_id)}"
+        data = self._get(path, feedback) or {}
+        try:
+            return ProcessDescription.from_json(data)
+        except UnreadableResponseError as err:
+            message = f"The description of {process_id} could not be read: {err}"
+            raise UnreadableResponseError(message, str(data)[:500], self.url(path)) from None
 
     # Execution and jobs ---------------------------------------------------------------------------------
 
@@ -293,7 +308,8 @@ class OgcProcessesAdapter(PlatformAdapter):
         result: list[StatusInfo] = []
         token: PageToken = None
         for _ in range(max_pages):
-            page = ogc_page(self._get(str(token) if token else "jobs", feedback), "jobs")
+            url = self.url(str(token) if token else "jobs")
+            page = ogc_page(self._get(url, feedback), "jobs", url)
             result.extend(StatusInfo.from_json(j) for j in page.items if isinstance(j, dict))
             if page.next is None:
                 break

@@ -10,7 +10,6 @@ A job whose server answered synchronously carries its results already written (`
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,14 +17,16 @@ from typing import Any, Callable, Optional
 
 from qgis.core import QgsFeedback
 
-from .. import log
+from .. import job_status, log
 from ..connections import Connection
 from ..errors import CancelledError, GeodockError
 from ..job_model import Job, JobBackend, JobState, JobStatus, register_backend
+from ..net import json_limits
 from ..net.client import HttpRequest, wait
-from ..net.download import download, safe_filename, unique_path
+from ..net.download import download, safe_filename
+from ..net.filenames import write_atomically, write_new_file
 from ..process_description import GEOJSON_TYPES, GEOMETRY_TYPES
-from .ogcapi import OgcProcessesAdapter, StatusInfo
+from .ogcapi import STATES, OgcProcessesAdapter, StatusInfo
 
 PLATFORM = "ogcapi-processes"
 KIND = "process"
@@ -83,7 +84,7 @@ def classify(name: str, value: Any) -> ResultItem:
         value = value["value"]
         if isinstance(value, str) and media in GEOJSON_TYPES:
             try:
-                value = json.loads(value)
+                value = json_limits.loads(value)
             except ValueError:
                 pass
     if _is_geojson(value):
@@ -119,8 +120,9 @@ def write_results(
                 break
             feedback.setProgress(100.0 * index / max(1, len(items)))
         if item.kind == "geojson":
-            path = unique_path(folder / f"{safe_filename(item.name, 'result')}.geojson")
-            _write_atomically(path, json.dumps(item.value))
+            path = write_new_file(
+                folder / f"{safe_filename(item.name, 'result')}.geojson", json.dumps(item.value).encode()
+            )
             written.layer_files.append(path)
             written.outputs[item.name] = {"file": str(path), "mediaType": "application/geo+json"}
         elif item.kind == "link":
@@ -133,21 +135,27 @@ def write_results(
         else:
             written.outputs[item.name] = item.value
     payload = {"jobID": job_id, "outputs": written.outputs}
-    _write_atomically(written.results_file, json.dumps(payload, indent=2, ensure_ascii=False))
+    # Geodock's own record of this job's results (the results pane reads it by name): rewritten on purpose.
+    write_atomically(written.results_file, json.dumps(payload, indent=2, ensure_ascii=False).encode("utf-8"))
     return written
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` so that a reader (the GUI showing progress) never sees a half-written file."""
-    part = path.with_name(path.name + ".part")
-    part.write_text(text, encoding="utf-8")
-    os.replace(part, path)
 
 
 def _root(adapter: OgcProcessesAdapter) -> str:
     """scheme://host:port/ of the connection (credentials only go to its own origin)."""
     parts = adapter.connection.base_url.split("/")
     return "/".join(parts[:3]) + "/"
+
+
+def read_status(adapter: OgcProcessesAdapter, job_ref: str, feedback: Optional[QgsFeedback] = None) -> StatusInfo:
+    """The statusInfo of a job (its id or URL), checked: UnreadableResponseError when the answer is not one (no
+    status or an unknown one, a progress that is not a number from 0 to 100, a jobID that is not an id)."""
+    info = adapter.status(job_ref, feedback)
+    url = job_ref if job_ref.startswith(("http://", "https://")) else adapter.job_url(job_ref)
+    doc = info.raw  # {} when the answer was not an object: it has no status then
+    job_status.choice(doc, "status", url, STATES, lower=True)
+    job_status.number(doc, "progress", url, 0.0, 100.0)
+    job_status.identifier(doc, "jobID", url)
+    return info
 
 
 def status_of(info: StatusInfo) -> JobStatus:
@@ -174,7 +182,7 @@ class OgcJobBackend(JobBackend):
     def poll(self, job: Job, feedback: Optional[QgsFeedback] = None) -> JobStatus:
         if job.result.get("prefetched"):
             return JobStatus(JobState.SUCCEEDED, 100.0, job.message or "Finished", {})
-        info = self.adapter.status(self._job_ref(job), feedback)
+        info = read_status(self.adapter, self._job_ref(job), feedback)
         if info.state == JobState.FAILED and info.traceback:
             log.error(f"{job.title} failed on the server: {info.message}\n{info.traceback}")
         return status_of(info)
@@ -227,7 +235,7 @@ def run_to_end(
     try:
         while not info.state.final:
             wait(poll_delay(time.monotonic() - started), feedback)
-            info = adapter.status(job_ref, feedback)
+            info = read_status(adapter, job_ref, feedback)
             if on_status is not None:
                 on_status(info)
     except CancelledError:

@@ -43,7 +43,8 @@ class AmigoCloudSqlAlgorithm(GeodockAlgorithm):
         return self.tr(
             "Runs a read (SELECT) query through the SQL API of an AmigoCloud project, following the cursor through "
             "every page, and writes the rows to a layer. The geometry comes from a geometry column or from a "
-            "ST_AsGeoJSON(...) column; tables are named dataset_<id>. Write statements are refused here: use the "
+            "ST_AsGeoJSON(...) column; tables are named dataset_<id>. Only one read statement is run here (SELECT, "
+            "WITH, VALUES, TABLE, SHOW or EXPLAIN, with no data-modifying part); anything else is refused: use the "
             "SQL console."
         )
 

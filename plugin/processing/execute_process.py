@@ -50,6 +50,8 @@ from qgis.PyQt.QtCore import QCoreApplication
 from .. import log
 from ..connections import Connection, store
 from ..errors import CancelledError, GeodockError
+from ..html_sanitize import inert_text
+from ..net.filenames import write_atomically
 from ..platforms.ogcapi import OgcProcessesAdapter, StatusInfo
 from ..platforms.ogcapi_jobs import run_to_end
 from ..process_description import (
@@ -293,7 +295,7 @@ def slug(text: str) -> str:
 
 def parameter_for(spec: ProcessInput) -> Optional[QgsProcessingParameterDefinition]:
     """The Processing parameter of an input (the same mapping as the execution form)."""
-    name, title = spec.name, spec.title or spec.name
+    name, title = spec.name, inert_text(spec.title or spec.name)  # QGIS shows it as a label that guesses rich text
     default = spec.default if spec.has_default else None
     parameter: QgsProcessingParameterDefinition
     if spec.kind in (InputKind.NUMBER, InputKind.INTEGER):
@@ -328,7 +330,7 @@ def parameter_for(spec: ProcessInput) -> Optional[QgsProcessingParameterDefiniti
     else:  # strings, arrays (comma-separated or JSON), objects (JSON)
         text_default = json.dumps(default) if isinstance(default, (list, dict)) else default
         parameter = QgsProcessingParameterString(name, title, text_default, spec.kind == InputKind.JSON, spec.optional)
-    parameter.setHelp(f"{spec.description}\n{spec.type_label()}".strip())
+    parameter.setHelp(inert_text(f"{spec.description}\n{spec.type_label()}".strip()))
     return parameter
 
 
@@ -347,7 +349,7 @@ class RemoteProcessAlgorithm(_ProcessAlgorithmBase):
         return f"ogc_{slug(self.connection_name)}_{slug(self.description.id)}"
 
     def displayName(self) -> str:
-        return self.description.title or self.description.id
+        return inert_text(self.description.title or self.description.id)
 
     def group(self) -> str:
         return self.connection_name
@@ -358,7 +360,7 @@ class RemoteProcessAlgorithm(_ProcessAlgorithmBase):
     def shortHelpString(self) -> str:
         lines = [self.description.description, ""]
         lines += [f"{i.title} ({i.name}): {i.type_label()}" for i in self.description.inputs]
-        return "\n".join(lines).strip()
+        return inert_text("\n".join(lines).strip())  # the Processing dialog shows it as HTML
 
     def initAlgorithm(self, config: Any = None) -> None:
         for spec in self.description.inputs:
@@ -472,11 +474,7 @@ def refresh_cache(connections: Optional[list[Connection]] = None, feedback: Opti
             continue
         cache[connection.name] = {"url": connection.url, "fetched": time.time(), "processes": descriptions}
         count += len(descriptions)
-    path = cache_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(cache), encoding="utf-8")
-    tmp.replace(path)
+    write_atomically(cache_path(), json.dumps(cache).encode("utf-8"))  # (a temporary file of its own per writer)
     return count
 
 
@@ -515,11 +513,19 @@ def _on_connections_changed() -> None:
 
 
 def watch_connections() -> None:
-    """Refresh the cache whenever connections change (once per session; called by the Processes dock)."""
+    """Refresh the cache whenever connections change (called by the Processes dock; until :func:`unwatch`)."""
     if _watching["connected"]:
         return
     _watching["connected"] = True
     store().changed.connect(_on_connections_changed)
+
+
+def unwatch_connections() -> None:
+    """Stop refreshing the cache on connection changes (the plugin unloads)."""
+    if not _watching["connected"]:
+        return
+    _watching["connected"] = False
+    store().changed.disconnect(_on_connections_changed)
 
 
 def dynamic_algorithms() -> list[QgsProcessingAlgorithm]:

@@ -9,17 +9,21 @@ from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException 
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterFile,
 )
 
-from ..connections import store
+from ..auth import read_certificate_authorities, trust_certificates
+from ..connections import certificate_authorities, read_connections_file, store
 from ..errors import GeodockError
 from .base import GeodockAlgorithm
 
 
 class ImportConnectionsAlgorithm(GeodockAlgorithm):
     INPUT = "INPUT"
+    TRUST_CERTIFICATES = "TRUST_CERTIFICATES"
     COUNT = "COUNT"
+    TRUSTED = "CERTIFICATES_TRUSTED"
 
     def name(self) -> str:
         return "importconnections"
@@ -38,19 +42,33 @@ class ImportConnectionsAlgorithm(GeodockAlgorithm):
             'Imports Geodock connections from a JSON file {"connections": [{"name", "kind", "url", "authcfg"}]}. '
             'An entry may carry "credentials" ({"token"}, {"apikey"} or {"username", "password"}): they are stored '
             "as a new configuration in the QGIS authentication database, never in the settings. Headless runs "
-            "unlock that database with QGIS_AUTH_PASSWORD_FILE. Connections of the same name are updated."
+            "unlock that database with QGIS_AUTH_PASSWORD_FILE. Connections of the same name are updated. "
+            'The certificate authorities the file names ("certificate_authorities": [PEM files]) are added to '
+            "QGIS's trusted certificates only with “Trust the file's certificate authorities”: a trusted "
+            "authority vouches for any HTTPS site, in QGIS and every plugin."
         )
 
     def initAlgorithm(self, config: Any = None) -> None:
         self.addParameter(QgsProcessingParameterFile(self.INPUT, self.tr("Connections file"), extension="json"))
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.TRUST_CERTIFICATES, self.tr("Trust the file's certificate authorities"), defaultValue=False
+            )
+        )
         self.addOutput(QgsProcessingOutputNumber(self.COUNT, self.tr("Connections imported")))
+        self.addOutput(QgsProcessingOutputNumber(self.TRUSTED, self.tr("Certificate authorities trusted")))
 
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: Optional[QgsProcessingFeedback]
     ) -> dict[str, Any]:
         path = self.parameterAsFile(parameters, self.INPUT, context)
+        trust = self.parameterAsBoolean(parameters, self.TRUST_CERTIFICATES, context)
         try:
-            imported = store().import_file(path)
+            data = read_connections_file(path)
+            cas = read_certificate_authorities(certificate_authorities(data))
+            imported = store().import_json(data)
+            # Exactly the certificates reported below, read once.
+            trusted = trust_certificates([ca.certificate for ca in cas]) if trust else 0
         except GeodockError as err:
             raise QgsProcessingException(err.message) from None
         for connection in imported:
@@ -60,4 +78,13 @@ class ImportConnectionsAlgorithm(GeodockAlgorithm):
                         name=connection.name, kind=connection.kind, url=connection.url
                     )
                 )
-        return {self.COUNT: len(imported)}
+        if feedback is not None:
+            for ca in cas:
+                line = self.tr("certificate authority {subject} (SHA-256 {sha256}) from {path}").format(
+                    subject=ca.subject, sha256=ca.sha256, path=ca.path
+                )
+                if trust:
+                    feedback.pushInfo(self.tr("Trusted {}").format(line))
+                else:
+                    feedback.pushWarning(self.tr("Not trusted (TRUST_CERTIFICATES is not set): {}").format(line))
+        return {self.COUNT: len(imported), self.TRUSTED: trusted}

@@ -6,11 +6,13 @@ object moves its point (``changeGeometryValues``), unknown objects are added (``
 thousand events a second cost a few small edits, never a reload. The state (live, reconnecting, stopped)
 is a signal and a suffix of the layer name. Every live layer stops when its layer is removed from the
 project, and :func:`stop_all` stops them all (plugin unload).
+
+Server input is checked (:mod:`.events`): a malformed event is logged and skipped. Failed sessions and
+authentications are retried with backoff (:mod:`.limits`); the seqs applied and the objects are bounded.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -29,14 +31,16 @@ from qgis.PyQt.QtCore import QDateTime, QObject, QTimer, pyqtSignal
 from .. import log
 from ..connections import Connection
 from ..errors import GeodockError, ResponseError
+from ..net import json_limits
 from ..platforms.amigocloud import AmigoCloudAdapter
 from ..tasks import run_in_background
+from .events import MalformedFrameError, Position, ProblemLog, parse_realtime, position, sample
+from .limits import Backoff, SeqWindow
 from .socketio import ConnectionState, SocketIoClient, websocket_url
 
 NAMESPACE = "/amigosocket"
 FLUSH_MS = 50
-SESSION_RETRY_BASE = 1.0  # seconds before the first retry of a failed websocket-session request
-SESSION_RETRY_CAP = 30.0
+MAX_OBJECTS = 100_000  # objects one live layer tracks (new ones beyond are skipped)
 STATE_SUFFIX = {
     ConnectionState.CONNECTING.value: "connecting…",
     ConnectionState.LIVE.value: "live",
@@ -85,6 +89,7 @@ def start_session(connection: Connection, dataset: DatasetRef, feedback: Optiona
 def _snapshot(adapter: AmigoCloudAdapter, dataset: DatasetRef, feedback: Optional[QgsFeedback]) -> list[dict]:
     """The objects' positions now (best effort: a live layer also fills from the events alone)."""
     from ..platforms.amigocloud_sql import iter_pages
+    from ..platforms.postgres_sql import quote_identifier
 
     try:
         detail = adapter.client.get_json(adapter.url(dataset.path), auth=adapter.auth, feedback=feedback)
@@ -92,17 +97,22 @@ def _snapshot(adapter: AmigoCloudAdapter, dataset: DatasetRef, feedback: Optiona
         key = detail.get("primary_key") or "amigo_id"
         if not table or not geometry:
             return []
-        query = f'SELECT "{key}" AS object_id, ST_AsGeoJSON("{geometry}") AS geojson FROM "{table}"'
+        key, geometry, table = (quote_identifier(str(name)) for name in (key, geometry, table))
+        query = f"SELECT {key} AS object_id, ST_AsGeoJSON({geometry}) AS geojson FROM {table}"
         rows = []
         for page in iter_pages(adapter.connection, dataset.project_id, query, feedback):
             for object_id, geojson in page.rows:
                 if not geojson:
                     continue
-                coordinates = json.loads(geojson).get("coordinates") or []
-                if len(coordinates) >= 2:
+                try:
+                    geometry = json_limits.loads(geojson)
+                except ValueError:
+                    continue  # not GeoJSON: no position for this object
+                coordinates = geometry.get("coordinates") if isinstance(geometry, dict) else None
+                if isinstance(coordinates, list) and len(coordinates) >= 2:
                     rows.append({"object_id": object_id, "longitude": coordinates[0], "latitude": coordinates[1]})
         return rows
-    except (GeodockError, ValueError, AttributeError) as err:
+    except (GeodockError, ValueError, AttributeError, TypeError, KeyError, RecursionError) as err:
         log.warning(f"Live layer {dataset.name}: no starting positions ({err})")
         return []
 
@@ -129,7 +139,7 @@ class LiveLayer(QObject):
         self.fids: dict[str, int] = {}
         self.pending: dict[str, tuple[float, float, int, float]] = {}  # object_id -> lon, lat, seq, sent_at
         self.pending_events: list[tuple[int, float]] = []  # (seq, sent_at) of queued events
-        self.applied_seqs: set[int] = set()
+        self.applied_seqs = SeqWindow()  # the last events applied (a bounded window)
         self.latencies: list[float] = []  # seconds from sent_at to the edit applied (when keep_latencies)
         self.sent_times: list[float] = []  # sent_at of the events applied (when keep_latencies)
         self.keep_latencies = False
@@ -141,7 +151,8 @@ class LiveLayer(QObject):
         self._flush_timer.setSingleShot(True)
         self._flush_timer.timeout.connect(self.flush)
         self._starting: Any = None
-        self._session_attempts = 0
+        self._backoff = Backoff()  # new websocket sessions (after a failed request or authentication)
+        self.problems = ProblemLog(f"Live layer {dataset.name}")
         self._retry_timer = QTimer(self)
         self._retry_timer.setSingleShot(True)
         self._retry_timer.timeout.connect(self.start)
@@ -164,10 +175,11 @@ class LiveLayer(QObject):
         self._starting = None
         if self._stopped or sip.isdeleted(self):
             return
-        self._session_attempts = 0
-        self.session = info
+        self.session = info  # (the backoff is forgotten only once authenticated and stable)
         for row in info.snapshot:
-            self._queue(row, 0, 0.0)
+            found = position(row)
+            if found is not None:
+                self._queue(found, 0, 0.0)
         self.flush()
         if self.client is None:
             self.client = SocketIoClient(websocket_url(self.connection.url), NAMESPACE, self)
@@ -189,12 +201,18 @@ class LiveLayer(QObject):
             self.stop()
             return
         # A network failure: try again with backoff, as after a dropped socket.
-        delay = min(SESSION_RETRY_CAP, SESSION_RETRY_BASE * (2**self._session_attempts))
-        self._session_attempts += 1
-        if self._session_attempts == 1:
+        if self._backoff.attempts == 0:
             self.failed.emit(message)
+        self._retry_later()
+
+    def _retry_later(self) -> None:
+        """Start a new session after the backoff's next delay (once: a retry already planned stands)."""
+        if self._stopped or self._retry_timer.isActive() or self._starting is not None:
+            return
+        delay = self._backoff.next_delay()
+        log.info(f"Live layer {self.dataset.name}: new session in {delay:.1f} s (attempt {self._backoff.attempts})")
         self._set_state(ConnectionState.RECONNECTING.value)
-        self._retry_timer.start(int(delay * 1000))
+        self._retry_timer.start(round(delay * 1000))
 
     def stop(self) -> None:
         """Close the socket and stop applying events (the layer keeps its last positions)."""
@@ -218,11 +236,12 @@ class LiveLayer(QObject):
     def _authenticate(self) -> None:
         if self.client is None or self.session is None:
             return
+        dataset_id = self.dataset.dataset_id
         self.client.emit(
             "authenticate",
             {
                 "userid": self.session.userid,
-                "datasetid": int(self.dataset.dataset_id),
+                "datasetid": int(dataset_id) if str(dataset_id).isdecimal() else dataset_id,
                 "websocket_session": self.session.session,
             },
         )
@@ -232,33 +251,45 @@ class LiveLayer(QObject):
             self._set_state(state)
 
     def _on_event(self, name: str, payload: Any) -> None:
+        """An event from the socket (a slot: a malformed event is logged and skipped, never raised)."""
         if self._stopped:
             return
-        if name == "realtime" and isinstance(payload, dict):
-            if str(payload.get("dataset_id")) != str(self.dataset.dataset_id):
+        try:
+            self._handle_event(name, payload)
+        except MalformedFrameError as err:
+            self.problems.report(err.message, payload)
+        except Exception as err:  # whatever else a server's event does to us: skip it, keep listening
+            self.problems.report(f"an event that could not be applied ({type(err).__name__}: {err})", payload)
+
+    def _handle_event(self, name: str, payload: Any) -> None:
+        if name == "realtime":
+            event = parse_realtime(payload)
+            if event.dataset_id != str(self.dataset.dataset_id):
                 return
-            seq = int(payload.get("seq") or 0)
-            sent_at = float(payload.get("sent_at") or 0.0)
-            for row in payload.get("data") or []:
-                self._queue(row, seq, sent_at)
-            self.pending_events.append((seq, sent_at))
+            if event.skipped:
+                self.problems.report(f"{event.skipped} row(s) of event {event.seq} that are not positions")
+            for found in event.positions:
+                self._queue(found, event.seq, event.sent_at)
+            self.pending_events.append((event.seq, event.sent_at))
             if not self._flush_timer.isActive():
                 self._flush_timer.start(FLUSH_MS)
+        elif name == "authenticated":
+            self._backoff.healthy()
         elif name == "authentication_failed":
+            if self._retry_timer.isActive() or self._starting is not None:
+                return  # a new session is already on its way
             detail = payload.get("detail") if isinstance(payload, dict) else payload
-            log.warning(f"Live layer {self.dataset.name}: authentication failed ({detail}); new session")
-            self.start()  # a fresh websocket session; the socket stays open and re-authenticates
+            log.warning(f"Live layer {self.dataset.name}: authentication failed ({sample(detail)}); new session")
+            self._retry_later()  # a fresh websocket session; the socket stays open and re-authenticates
         elif name not in _INTERNAL_EVENTS:
             self.userEvent.emit(name, payload)
 
-    def _queue(self, row: Any, seq: int, sent_at: float) -> None:
-        if not isinstance(row, dict) or row.get("object_id") is None:
+    def _queue(self, found: Position, seq: int, sent_at: float) -> None:
+        oid = found.object_id
+        if len(self.fids) + len(self.pending) >= MAX_OBJECTS and oid not in self.fids and oid not in self.pending:
+            self.problems.report(f"a new object beyond {MAX_OBJECTS} objects", oid)
             return
-        try:
-            lon, lat = float(row["longitude"]), float(row["latitude"])
-        except (KeyError, TypeError, ValueError):
-            return
-        self.pending[str(row["object_id"])] = (lon, lat, seq, sent_at)
+        self.pending[oid] = (found.longitude, found.latitude, seq, sent_at)
 
     # Applying ------------------------------------------------------------------------------------------
 

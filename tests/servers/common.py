@@ -1,10 +1,12 @@
 """Shared pieces of Geodock's local platform servers (aiohttp, run in ``.venv-servers``).
 
 Every server module (``koordinates.py``, ``geobox.py``, ``amigocloud.py``, ``httpbin.py``) is started as
-``python tests/servers/<module>.py --host 127.0.0.1 --port P --data-dir DIR [--tls-cert C --tls-key K]``
+``python tests/servers/<module>.py --host 127.0.0.1 --port P [--fd F] --data-dir DIR [--tls-cert C --tls-key K]``
 and builds an ``aiohttp.web.Application`` with :func:`make_app`, which adds:
 
 * ``GET /__health__`` -> ``200 {"ok": true}``: the launcher polls it until the server answers;
+* ``GET /__stats__`` -> ``{"dropped", "ranged"}``: connections cut by faults and ranges served, so a test can
+  check that the fault it queued really happened;
 * ``POST /__faults__`` with a JSON object (or a list of them) queues faults for the next matching
   requests, ``DELETE /__faults__`` clears them. A fault object has:
 
@@ -14,6 +16,8 @@ and builds an ``aiohttp.web.Application`` with :func:`make_app`, which adds:
   ``content_type`` content type of ``body`` (default ``text/html``)
   ``malformed``    true: answer 200 with a truncated JSON body
   ``delay``        seconds to wait before answering normally
+  ``hold``         a name: wait until ``POST /__release__/<name>`` before answering (a test decides when, no
+                   sleep); ``GET /__holds__`` tells how many requests each name holds now
   ``drop_after``   bytes: send the real response's headers and this many body bytes, then cut the connection
   ``path``         only requests whose path starts with this (default: any request but ``/__*``)
   ``times``        how many requests this fault applies to (default 1)
@@ -30,6 +34,7 @@ import hashlib
 import json
 import os
 import re
+import socket
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +58,7 @@ class Fault:
     content_type: str = "text/html"
     malformed: bool = False
     delay: float = 0.0
+    hold: str = ""
     drop_after: Optional[int] = None
     path: str = ""
     times: int = 1
@@ -87,6 +93,8 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
     fault = take_fault(request)
     if fault is None:
         return await handler(request)
+    if fault.hold:
+        await hold(request, fault.hold)
     if fault.delay:
         await asyncio.sleep(fault.delay)
     if fault.status is not None:
@@ -121,6 +129,7 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
 def cut_connection(request: web.Request) -> None:
     """Close the TCP connection under ``request`` at once (a dropped connection, for fault tests)."""
     request["dropped"] = True
+    request.app["stats"]["dropped"] += 1
     transport = request.transport
     if transport is not None:
         transport.close()
@@ -140,7 +149,36 @@ async def add_faults(request: web.Request) -> web.Response:
 
 async def clear_faults(request: web.Request) -> web.Response:
     request.app["faults"].clear()
+    for event in request.app["holds"].values():  # nothing stays held after its test
+        event.set()
+    request.app["holds"].clear()
     return web.json_response({"queued": 0})
+
+
+async def hold(request: web.Request, name: str) -> None:
+    """Wait until the test releases ``name``; meanwhile ``GET /__holds__`` counts this request as held."""
+    held = request.app["held"]
+    held[name] = held.get(name, 0) + 1
+    try:
+        await request.app["holds"].setdefault(name, asyncio.Event()).wait()
+    finally:
+        held[name] -= 1
+
+
+async def holds(request: web.Request) -> web.Response:
+    """``{name: requests held now}``: a test waits for a request to be held before it goes on."""
+    return web.json_response(request.app["held"])
+
+
+async def stats(request: web.Request) -> web.Response:
+    """``{"dropped": connections cut by faults, "ranged": 206 answers to Range requests}`` since the start."""
+    return web.json_response(request.app["stats"])
+
+
+async def release_hold(request: web.Request) -> web.Response:
+    """Let the answers held under a name go (see the ``hold`` fault)."""
+    request.app["holds"].setdefault(request.match_info["name"], asyncio.Event()).set()
+    return web.json_response({"released": request.match_info["name"]})
 
 
 def make_app(name: str, error_body: ErrorBody = _default_error, client_max_size: int = 4 * 1024**3) -> web.Application:
@@ -148,10 +186,16 @@ def make_app(name: str, error_body: ErrorBody = _default_error, client_max_size:
     app = web.Application(middlewares=[fault_middleware], client_max_size=client_max_size)
     app["name"] = name
     app["faults"] = []
+    app["holds"] = {}
+    app["held"] = {}
+    app["stats"] = {"dropped": 0, "ranged": 0}
     app["error_body"] = error_body
     app.router.add_get("/__health__", health)
     app.router.add_post("/__faults__", add_faults)
     app.router.add_delete("/__faults__", clear_faults)
+    app.router.add_post("/__release__/{name}", release_hold)
+    app.router.add_get("/__holds__", holds)
+    app.router.add_get("/__stats__", stats)
     return app
 
 
@@ -200,6 +244,7 @@ async def serve_file(
             return web.Response(status=416, headers={"Content-Range": f"bytes */{size}"})
         status = 206
         headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+        request.app["stats"]["ranged"] += 1
     response = web.StreamResponse(status=status, headers=headers)
     response.content_length = end - start + 1
     await response.prepare(request)
@@ -229,6 +274,7 @@ def arg_parser(description: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--fd", type=int, help="serve on this listening socket (bound to --port by the launcher)")
     parser.add_argument("--data-dir", type=Path, required=True, help="work folder for generated data")
     parser.add_argument("--tls-cert", type=Path, help="serve HTTPS with this certificate (PEM)")
     parser.add_argument("--tls-key", type=Path, help="key of --tls-cert (PEM)")
@@ -243,6 +289,10 @@ def run(app: web.Application, args: argparse.Namespace) -> None:
     if args.tls_cert:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(str(args.tls_cert), str(args.tls_key))
+    if args.fd is not None:
+        listener = socket.socket(fileno=args.fd)
+        web.run_app(app, sock=listener, ssl_context=context, print=None, access_log=None, shutdown_timeout=1)
+        return
     web.run_app(
         app, host=args.host, port=args.port, ssl_context=context, print=None, access_log=None, shutdown_timeout=1
     )

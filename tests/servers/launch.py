@@ -1,9 +1,10 @@
 """Start, watch and stop Geodock's local platform servers (standard library only).
 
 Used by the pytest fixtures (``tests/conftest.py``), by ``make servers`` and by ``make run``. Each server is
-a process started as ``<venv>/bin/python tests/servers/<script>.py --host 127.0.0.1 --port P --data-dir D``
-in a session of its own (so that its children -- qgis_mapserver, flask -- stop with it), on a free port,
-and is ready when its health URL answers 200.
+a process started as ``<venv>/bin/python tests/servers/<script>.py --host 127.0.0.1 --port P --fd F --data-dir D``
+in a session of its own (so that its children -- qgis_mapserver, flask -- stop with it). F is a socket already
+listening on port P, which the system chose and nothing else can take: the server serves on it. A server is ready
+when its health URL answers 200.
 
 Command line::
 
@@ -103,6 +104,11 @@ SPECS: dict[str, Spec] = {
         # Test-only HTTP server with faults (not a platform; not in servers.json).
         Spec("httpbin", "", "HTTP test server", ".venv-servers", "httpbin.py", "/", "/__health__"),
         Spec("httpbin-tls", "", "HTTPS test server", ".venv-servers", "httpbin.py", "/", "/__health__", tls=True),
+        # Test-only hostile server: answers what a test scripts, records what it is sent (hostile.py).
+        Spec("hostile", "", "Hostile test server", ".venv-servers", "hostile.py", "/", "/__health__"),
+        Spec(
+            "hostile-tls", "", "Hostile HTTPS test server", ".venv-servers", "hostile.py", "/", "/__health__", tls=True
+        ),
     )
 }
 
@@ -128,9 +134,20 @@ def _detach_but_die_with_parent() -> None:
 
 
 def free_port() -> int:
+    """A port free now (it may be taken before it is used: servers get :func:`listening_socket` instead)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def listening_socket() -> socket.socket:
+    """A socket listening on a port the system chose: handed to a server as it is, so no other process can take
+    the port between choosing it and serving on it."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    return sock
 
 
 def make_certificate(folder: Path) -> tuple[Path, Path]:
@@ -207,6 +224,41 @@ class Server:
     def clear_faults(self) -> None:
         self._open(urllib.request.Request(self.root + "/__faults__", method="DELETE"))
 
+    def _send_json(self, method: str, path: str, payload: Any = None) -> Any:
+        data = None if payload is None else json.dumps(payload).encode()
+        request = urllib.request.Request(
+            self.root + path, data=data, method=method, headers={"Content-Type": "application/json"}
+        )
+        return json.loads(self._open(request) or b"null")
+
+    def script(self, *rules: dict[str, Any]) -> None:
+        """Hostile server: answer with these rules from now on (and forget earlier requests); see hostile.py."""
+        self._send_json("PUT", "/__script__", list(rules))
+
+    def add_rules(self, *rules: dict[str, Any]) -> None:
+        """Hostile server: add rules after the current ones."""
+        self._send_json("POST", "/__script__", list(rules))
+
+    def received(self) -> list[dict[str, Any]]:
+        """Hostile server: every request received since the last :meth:`script`, oldest first."""
+        return self._send_json("GET", "/__requests__")
+
+    def release(self, name: str) -> None:
+        """Let the answers held under ``name`` go (the ``hold`` fault, or a hostile rule's ``hold``)."""
+        self._send_json("POST", f"/__release__/{name}", {})
+
+    def stats(self) -> dict[str, int]:
+        """``{"dropped", "ranged"}``: connections the server cut for a fault, and 206 answers it sent."""
+        return dict(self._send_json("GET", "/__stats__"))
+
+    def held(self, name: str) -> int:
+        """How many requests the server holds under ``name`` now (see :meth:`release`)."""
+        return int(self._send_json("GET", "/__holds__").get(name, 0))
+
+    def other_origin(self) -> str:
+        """This server reached under another origin (``localhost`` instead of ``127.0.0.1``)."""
+        return self.root.replace("127.0.0.1", "localhost")
+
     def alive(self) -> bool:
         return self.process.poll() is None
 
@@ -246,7 +298,8 @@ def start(
         raise RuntimeError(f"{spec.venv} is missing: run `make deps` first")
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "logs").mkdir(exist_ok=True)
-    port = free_port()
+    listener = listening_socket()
+    port = int(listener.getsockname()[1])
     args = [
         str(python),
         str(HERE / spec.script),
@@ -254,6 +307,8 @@ def start(
         "127.0.0.1",
         "--port",
         str(port),
+        "--fd",
+        str(listener.fileno()),
         "--data-dir",
         str(workdir / "data" / name),
     ]
@@ -268,7 +323,7 @@ def start(
     child_env.pop("PYTHONPATH", None)
     child_env.pop("VIRTUAL_ENV", None)
     child_env.update(env or {})
-    with log.open("wb") as handle:
+    with log.open("wb") as handle, listener:
         process = subprocess.Popen(
             args,
             stdout=handle,
@@ -276,6 +331,7 @@ def start(
             cwd=str(HERE),
             env=child_env,
             preexec_fn=_detach_but_die_with_parent,
+            pass_fds=(listener.fileno(),),
         )
     server = Server(spec, port, process, log, ca_file)
     deadline = time.monotonic() + spec.startup_timeout
