@@ -4,8 +4,8 @@ VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
 PY = .venv/bin/python
 SERVERS_PY = .venv-servers/bin/python
 export QT_QPA_PLATFORM ?= offscreen
-# pytest-qgis keeps the test profile in .qgis-settings/$$PYTEST_XDIST_WORKER: one per concurrent run
-export PYTEST_XDIST_WORKER ?= make
+# pytest-qgis keeps the test profile in .qgis-settings/$$PYTEST_XDIST_WORKER: one per run (make test: run-<pid>)
+export PYTEST_XDIST_WORKER ?= make-$(shell echo $$PPID)
 PYTEST_QGIS = $(PY) -m pytest -p pytest_qgis
 LINT_PATHS = __init__.py plugin ui tests
 
@@ -14,15 +14,13 @@ LINT_PATHS = __init__.py plugin ui tests
 deps:  ## apt packages and the four venvs (idempotent)
 	@tests/tools/setup.sh
 
-test: deps  ## ruff, then the whole test suite offscreen (plugin tests and SDK fidelity tests)
+test: deps  ## ruff, then the whole test suite offscreen (SDK fidelity tests, plugin tests), then a summary line
 	.venv/bin/ruff check $(LINT_PATHS)
-	rm -rf .qgis-settings/$(PYTEST_XDIST_WORKER)
-	$(SERVERS_PY) -m pytest -p no:qgis tests/sdk -q
-	$(PYTEST_QGIS) tests --ignore=tests/sdk -q
+	tests/tools/run_tests.sh
 
 test-plugin: deps
 	rm -rf .qgis-settings/$(PYTEST_XDIST_WORKER)
-	$(PYTEST_QGIS) tests --ignore=tests/sdk -q $(ARGS)
+	$(PYTEST_QGIS) tests --ignore=tests/sdk -q $(ARGS); status=$$?; rm -rf .qgis-settings/$(PYTEST_XDIST_WORKER); exit $$status
 
 test-sdk: deps
 	$(SERVERS_PY) -m pytest -p no:qgis tests/sdk -q $(ARGS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import spin, wait_until
+from helpers import spin, wait_for_no_tasks, wait_until
 from qgis.core import Qgis, QgsProject
 from qgis.PyQt.QtWidgets import QLabel, QPushButton
 
@@ -111,11 +111,14 @@ def test_switching_connection_drops_stale_results(koordinates, geobox_server, co
     connections.import_json({"connections": [geobox_server.connection()]})
     assert dock.connection_combo.count() == before + 1  # the combo follows the connection store
     show_kind(dock, koordinates.connection()["name"], "layers")
-    koordinates.fault(delay=1.5, path="/services/api/v1/layers/")
+    koordinates.fault(hold="slow-layers", path="/services/api/v1/layers/")
     dock.reload()  # this slow reply must never show
     assert dock.model.loading
+    wait_until(lambda: koordinates.held("slow-layers") == 1, 30, "the request to reach the server")
     dock.select_connection(geobox_server.connection()["name"])  # the user switches before it arrives
-    spin(2.5)
+    koordinates.release("slow-layers")
+    wait_for_no_tasks()  # the slow reply has come and its task has handed its result over
+    settle(dock)
     assert dock.model.connection.kind == "geobox"
     assert all(r.api_url.find(koordinates.root) < 0 for r in resources(dock))
     assert not any(r.raw.get("url", "").startswith(koordinates.root) for r in resources(dock))
@@ -123,13 +126,15 @@ def test_switching_connection_drops_stale_results(koordinates, geobox_server, co
 
 def test_stale_search_reply_is_dropped(koordinates, dock):
     show_kind(dock, koordinates.connection()["name"], "layers")
-    koordinates.fault(delay=1.5, path="/services/api/v1/layers/")
+    koordinates.fault(hold="slow-search", path="/services/api/v1/layers/")
     dock.search.setText("zzz-no-match-slow")
-    dock.reload()
+    dock.reload()  # held by the server until after the second search has shown
+    wait_until(lambda: koordinates.held("slow-search") == 1, 30, "the request to reach the server")
     dock.search.setText("world")
     dock.reload()
     settle(dock)
-    spin(2.0)
+    koordinates.release("slow-search")
+    wait_for_no_tasks()  # the slow reply has come and its task has handed its result over
     titles = [r.title for r in resources(dock)]
     assert titles and all("world" in t.lower() for t in titles)
 
@@ -139,7 +144,7 @@ def test_stale_search_reply_is_dropped(koordinates, dock):
     [
         ({"status": 401}, "Authentication failed (401)"),
         ({"status": 500}, "Server error (500)"),
-        ({"malformed": True}, ""),
+        ({"malformed": True}, "could not be read"),
     ],
 )
 def test_failed_page_shows_error_row_message_and_retry(koordinates, dock, qgis_iface, fault, expected):

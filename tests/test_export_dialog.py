@@ -121,11 +121,12 @@ def test_an_empty_crop_layer_and_an_unwritable_folder_are_refused_in_words(kx, j
     dialog.close()
 
 
-def test_formats_that_cannot_be_loaded_say_so(kx, jobs, qgis_iface, connections, koordinates_server):
+def test_formats_that_cannot_be_loaded_say_so(kx, jobs, qgis_iface, connections, koordinates_server, refused_port):
     from geodock.ui.export_dialog import ExportDialog
 
+    dead_url = f"http://127.0.0.1:{refused_port}/api/v1/"
     (dead,) = connections.import_json(
-        {"connections": [dict(koordinates_server.connection(), name="Dead K", url="http://127.0.0.1:9/api/v1/")]}
+        {"connections": [dict(koordinates_server.connection(), name="Dead K", url=dead_url)]}
     )
     dialog = ExportDialog(qgis_iface, dead, [_resource(kx, 1, "World Countries")])
     assert dialog.status_label.text() == "Loading the export formats of Dead K…"

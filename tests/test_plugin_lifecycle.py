@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from helpers import run_task, spin, wait_until
+from helpers import run_task, wait_until
 from qgis.core import QgsApplication, QgsNetworkAccessManager
 from qgis.PyQt.QtWidgets import QAction, QToolBar
 
@@ -89,15 +89,15 @@ def test_unload_while_listing_and_watching_then_load_again_resumes(qgis_iface, k
         wait_until(lambda: manager().is_busy(job.id), 10, "the export to be watched")
         plugin.toggle_dock("catalog", True)
         dock = plugin.docks["catalog"]
-        koordinates_server.fault(path="/services/api/v1/layers/", delay=2.0)
+        koordinates_server.fault(path="/services/api/v1/layers/", hold="page")
         dock.refresh_connections()
         dock.select_connection(kx.name)
         dock.select_kind("layers")
         dock.reload()
-        wait_until(lambda: dock.model.loading, 5, "the listing to start")
+        wait_until(lambda: koordinates_server.held("page") == 1, 30, "the page request to reach the server")
 
         plugin.unload()  # the page and the watcher are on their way
-        spin(2.5)  # the held-back page arrives for a dock that is gone
+        koordinates_server.release("page")  # the held-back page arrives for a dock that is gone
         wait_until(lambda: not QgsApplication.taskManager().activeTasks(), 30, "every task to end")
         assert errors == []
         saved = json.loads(settings.value(settings.JOBS))

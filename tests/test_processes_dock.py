@@ -92,13 +92,11 @@ def test_wraptile_buffer_end_to_end(dock, connections, wraptile_server, manager)
     result = QgsVectorLayer(job.outputs[0], "r", "ogr")
     assert result.featureCount() == 2  # selected features only
     assert "result:" in dock.results.text.toPlainText()
-    added = [lyr for lyr in QgsProject.instance().mapLayers().values() if lyr.source().startswith(job.folder)]
     wait_until(
         lambda: any(lyr.source().startswith(job.folder) for lyr in QgsProject.instance().mapLayers().values()),
         10,
         "layer added",
     )
-    del added
     wait_until(lambda: dock.results.add_button.isEnabled(), 10, "Add to map offered in the results pane")
     before = len(QgsProject.instance().mapLayers())
     dock.results.add_button.click()  # once more, e.g. after removing them
@@ -169,8 +167,8 @@ def test_execute_sends_one_job_per_click_however_fast(dock, connections, wraptil
     dock.dismiss()
 
 
-def test_a_server_that_is_down_says_so_with_retry(dock, connections, wraptile_server, qgis_iface):
-    dead = dict(wraptile_server.connection(), name="Dead processes", url="http://127.0.0.1:9/")
+def test_a_server_that_is_down_says_so_with_retry(dock, connections, wraptile_server, qgis_iface, refused_port):
+    dead = dict(wraptile_server.connection(), name="Dead processes", url=f"http://127.0.0.1:{refused_port}/")
     connections.import_json({"connections": [dead]})
     wait_until(lambda: "Retry" in dock.server_label.text(), 30, "the error in the dock's header")
     assert "Could not connect" in dock.server_label.text() and "Loading" in dock.server_label.text()

@@ -11,14 +11,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-geobox = pytest.importorskip("geobox")
-
-from geobox import GeoboxClient  # noqa: E402
-from geobox.enums import FieldType, FileOutputFormat, LayerType, TaskStatus  # noqa: E402
-from geobox.exception import AuthenticationError, NotFoundError, ValidationError  # noqa: E402
-from osgeo import gdal, ogr  # noqa: E402
-from servers import data, launch  # noqa: E402
+from geobox import GeoboxClient
+from geobox.enums import FieldType, FileOutputFormat, LayerType, TaskStatus
+from geobox.exception import AuthenticationError, NotFoundError, ValidationError
+from osgeo import gdal, ogr
+from servers import data, launch
 
 
 @pytest.fixture

@@ -33,7 +33,8 @@ Export links (``/exports/{job}/{file}``) need no token. Faults (``/__faults__``)
 polling requests unless given a ``path``.
 
 Test-only endpoints (no token): ``POST /__realtime__`` ``{"rate": events_per_second, "seconds": s
-[, "dataset_id": d]}`` bursts ``realtime`` events; ``POST /__realtime__/drop`` disconnects every socket.
+[, "dataset_id": d]}`` bursts ``realtime`` events; ``POST /__realtime__/drop`` disconnects every socket;
+``GET /__realtime__/sockets`` -> ``{"sockets": n}`` counts the sockets open now (and changes nothing).
 Environment: ``AMIGOCLOUD_JOB_SECONDS`` (export job duration, default 2), ``AMIGOCLOUD_REALTIME_INTERVAL``
 (seconds between moves, default 1).
 """
@@ -517,6 +518,10 @@ async def realtime_drop(request: web.Request) -> web.Response:
     return web.json_response({"dropped": await state_of(request).realtime.drop()})
 
 
+async def realtime_sockets(request: web.Request) -> web.Response:
+    return web.json_response({"sockets": len(state_of(request).realtime.sio.eio.sockets)})
+
+
 # -- the application ----------------------------------------------------------------------------------------
 def make(args: Any) -> web.Application:
     """The application for ``args`` (the common command line)."""
@@ -553,6 +558,7 @@ def make(args: Any) -> web.Application:
     r.add_get("/exports/{job}/{name}", export_download)
     r.add_post("/__realtime__", realtime_burst)
     r.add_post("/__realtime__/drop", realtime_drop)
+    r.add_get("/__realtime__/sockets", realtime_sockets)
     state.realtime.attach(app)
 
     async def close_db(app: web.Application) -> None:

@@ -12,7 +12,8 @@ socketIO-client 0.7.2 and AmigoCloud's JS client speak. Everything happens in na
   and emits ``realtime`` ``{dataset_id, data: [{object_id, latitude, longitude}], sent_at, seq}``
   to ``dataset:{d}`` (``sent_at``: epoch seconds, ``seq``: a counter; both extras);
 * :meth:`Realtime.burst` (``POST /__realtime__``) emits ``rate`` events a second for ``seconds``;
-  :meth:`Realtime.drop` (``POST /__realtime__/drop``) disconnects every socket;
+  :meth:`Realtime.drop` (``POST /__realtime__/drop``) disconnects every socket; ``GET /__realtime__/sockets``
+  counts the open ones;
 * :meth:`Realtime.user_event` sends user events such as ``project:creation_succeeded``.
 """
 

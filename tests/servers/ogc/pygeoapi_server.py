@@ -90,6 +90,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5000)
+    parser.add_argument("--fd", type=int, help="serve on this listening socket (bound to --port by the launcher)")
     parser.add_argument("--data-dir", type=Path, default=Path("build/servers/data/pygeoapi"))
     args = parser.parse_args(argv)
 
@@ -112,7 +113,12 @@ def main(argv=None) -> int:
 
     from pygeoapi.flask_app import APP  # reads PYGEOAPI_CONFIG / PYGEOAPI_OPENAPI at import
 
-    APP.run(host=args.host, port=args.port, debug=False, use_reloader=False, use_debugger=False, threaded=True)
+    if args.fd is None:
+        APP.run(host=args.host, port=args.port, debug=False, use_reloader=False, use_debugger=False, threaded=True)
+    else:
+        from werkzeug.serving import make_server
+
+        make_server(args.host, args.port, APP, threaded=True, fd=args.fd).serve_forever()
     return 0
 
 

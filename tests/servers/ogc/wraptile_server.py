@@ -33,6 +33,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--fd", type=int, help="serve on this listening socket (bound to --port by the launcher)")
     parser.add_argument("--data-dir", type=Path, default=Path("build/servers/data/wraptile"))
     parser.add_argument("--service", default="demo", help="demo (default), testing, or module:service")
     parser.add_argument("--log-level", default="info")
@@ -66,7 +67,13 @@ def main(argv=None) -> int:
     ServiceProvider.set_instance(service)
     app.mount("/files", StaticFiles(directory=str(files_dir)), name="files")
     logging.getLogger("uvicorn.access").addFilter(LogMessageFilter("/jobs"))
-    uvicorn.run(app, host=args.host, port=args.port, reload=False, workers=1, log_level=args.log_level)
+    if args.fd is None:
+        uvicorn.run(app, host=args.host, port=args.port, reload=False, workers=1, log_level=args.log_level)
+    else:
+        import socket
+
+        config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level)
+        uvicorn.Server(config).run(sockets=[socket.socket(fileno=args.fd)])
     return 0
 
 
