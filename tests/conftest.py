@@ -185,6 +185,9 @@ def connections(qgis_app, auth_db):
     for connection in connection_store.all():
         connection_store.remove(connection)
     yield connection_store
+    from geodock.plugin.processing.execute_process import unwatch_connections
+
+    unwatch_connections()  # (else removing them would start describing the test's OGC connections again)
     for connection in connection_store.all():
         connection_store.remove(connection)
 
@@ -262,18 +265,20 @@ def _no_connection_watch_outlives_its_test(request):
 
 @pytest.fixture(autouse=True)
 def _no_task_outlives_its_test(request):
-    """Cancel and wait for every QgsTask a test left running, so none overlaps the next test's set-up.
+    """Fail a test that leaves a QgsTask running that nobody cancelled, naming the task; cancel every task and
+    wait until each has ended first, so that the next test starts with none of another test's tasks.
 
-    (A request being created on a worker while the GUI thread writes the auth database can deadlock inside
-    QGIS -- the auth manager's lock and Python's GIL taken in opposite orders -- so tests must not overlap.)
+    A task the test (or its fixtures) cancelled -- a job manager stopped in ``finally`` -- is not a leak: it
+    only has to end, and the test fails when it does not end within 30 s. (Besides hiding work whose outcome
+    the test never checked, a task that overlaps the next test's set-up can deadlock inside QGIS: a request
+    created on a worker while the GUI thread writes the auth database takes the auth manager's lock and
+    Python's GIL in opposite orders.)
     """
     yield
     if not request.config.pluginmanager.hasplugin("pytest_qgis"):
         return
-    from helpers import wait_until
-    from qgis.core import QgsApplication
+    from helpers import end_tasks_left_running
 
-    manager = QgsApplication.taskManager()
-    for task in manager.activeTasks():
-        task.cancel()
-    wait_until(lambda: not manager.activeTasks(), 30, "background tasks to end after the test")
+    leaked = end_tasks_left_running()
+    if leaked:
+        pytest.fail(f"the test left {len(leaked)} background task(s) running: {', '.join(leaked)}", pytrace=False)

@@ -38,6 +38,39 @@ def wait_for_no_tasks(timeout: float = 30.0) -> None:
     wait_until(lambda: not manager.activeTasks(), timeout, "every background task to end")
 
 
+def stop_job_manager(manager: Any, timeout: float = 30.0) -> None:
+    """``manager.stop()``, then wait until the watcher and downloads it cancelled have ended (they end soon
+    after; any other task still running is left for the test's leak check)."""
+    manager.stop()
+    names = ("Geodock: watching remote jobs", "Geodock: downloading ")
+    tasks = QgsApplication.taskManager()
+    wait_until(
+        lambda: not [t for t in tasks.activeTasks() if t.description().startswith(names)],
+        timeout,
+        "the job manager's tasks to end",
+    )
+
+
+def _cancelled(task: Any) -> bool:
+    """Whether ``task`` was asked to stop (QGIS's own C++ tasks do not expose it to Python: not cancelled)."""
+    try:
+        return bool(task.isCanceled())
+    except (AttributeError, RuntimeError, TypeError):
+        return False
+
+
+def end_tasks_left_running(timeout: float = 30.0) -> list[str]:
+    """Cancel every active QgsTask and wait until each has ended; return those nobody had cancelled (their
+    description and status). The leak check after every test (``tests/conftest.py``)."""
+    manager = QgsApplication.taskManager()
+    active = manager.activeTasks()
+    leaked = [f"{task.description()!r} (status {int(task.status())})" for task in active if not _cancelled(task)]
+    for task in active:
+        task.cancel()
+    wait_until(lambda: not manager.activeTasks(), timeout, "background tasks to end after the test")
+    return leaked
+
+
 class TaskRun:
     """A FunctionTask started in QGIS's task manager, with its outcome."""
 

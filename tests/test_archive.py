@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import stat
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
+from qgis.core import QgsFeedback
 
 from geodock.plugin.archive import ArchiveError, extract_zip
+from geodock.plugin.errors import CancelledError
 
 
 def _zip(path: Path, entries: list[tuple[str, bytes]], link: str = "") -> Path:
@@ -75,22 +78,70 @@ def test_total_size_cap(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_lying_header_is_caught_while_extracting(tmp_path):
-    # The directory says 10 bytes; the data inflates to far more: the byte count stops it.
-    archive = tmp_path / "liar.zip"
-    payload = b"\0" * (8 * 1024 * 1024)
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as handle:
+def _lying_zip(path: Path, payload: bytes, declared: int, crc_of_declared: bool = False) -> Path:
+    """A zip whose directory (local header and central directory) says ``declared`` bytes for ``payload``;
+    with ``crc_of_declared`` its CRC is that of the first ``declared`` bytes, so the lie passes the CRC check."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as handle:
         handle.writestr("x.bin", payload)
-    raw = bytearray(archive.read_bytes())
-    size = len(payload).to_bytes(4, "little")
-    # Patch the uncompressed size in the local header and the central directory to 10 bytes.
-    for offset in [i for i in range(len(raw) - 4) if raw[i : i + 4] == size]:
-        raw[offset : offset + 4] = (10).to_bytes(4, "little")
-    archive.write_bytes(bytes(raw))
-    with pytest.raises((ArchiveError, zipfile.BadZipFile)):
+    raw = bytearray(path.read_bytes())
+    central = raw.rindex(b"PK\x01\x02")
+    for offset in (22, central + 24):  # the uncompressed size
+        raw[offset : offset + 4] = declared.to_bytes(4, "little")
+    if crc_of_declared:
+        for offset in (14, central + 16):  # the CRC-32
+            raw[offset : offset + 4] = zlib.crc32(payload[:declared]).to_bytes(4, "little")
+    path.write_bytes(bytes(raw))
+    with zipfile.ZipFile(path) as check:
+        assert check.getinfo("x.bin").file_size == declared
+    return path
+
+
+# What guards against a header that lies about an entry's size (8 MiB of zeros declared as 10 bytes, which
+# the ratio check lets through): the declared sizes are what check_zip judges, and Python's zipfile never
+# returns more bytes of an entry than declared, then checks the CRC of what it returned. A count of the bytes
+# written could never go past the checked sizes, so archive.py keeps none (it had one, which no archive could
+# trip). These two tests pin that behaviour: they fail if zipfile ever returned more than the declared size.
+
+
+def test_a_size_lie_fails_the_crc_and_leaves_nothing(tmp_path):
+    archive = _lying_zip(tmp_path / "liar.zip", b"\0" * (8 * 1024 * 1024), 10)
+    before = _everything(tmp_path)
+    with pytest.raises(ArchiveError) as info:  # a typed error, not zipfile's BadZipFile
         extract_zip(archive, tmp_path / "out")
-    assert not (tmp_path / "out").exists()
-    assert not (tmp_path / "out.extracting").exists()
+    assert info.value.message == "liar.zip is not a readable zip archive (Bad CRC-32 for file 'x.bin')"
+    assert _everything(tmp_path) == before
+
+
+def test_a_size_lie_with_a_matching_crc_writes_only_the_declared_bytes(tmp_path):
+    archive = _lying_zip(tmp_path / "liar.zip", b"\0" * (8 * 1024 * 1024), 10, crc_of_declared=True)
+    progress: list[float] = []
+    feedback = QgsFeedback()
+    feedback.progressChanged.connect(progress.append)
+    [written] = extract_zip(archive, tmp_path / "out", feedback, max_total=10)
+    assert written.stat().st_size == 10  # cut at the size check_zip judged; the rest never read
+    assert progress == [100.0]
+
+
+def test_cancel_mid_extraction_leaves_nothing_half_written(tmp_path):
+    archive = tmp_path / "big.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as handle:
+        handle.writestr("a/first.bin", bytes(range(256)) * (12 * 1024))  # 3 MiB each: three chunks
+        handle.writestr("a/second.bin", bytes(range(256)) * (12 * 1024))
+    before = _everything(tmp_path)
+    staging = tmp_path / "out.extracting"
+    feedback = QgsFeedback()
+    seen: list[tuple[float, int]] = []
+
+    def cancel_after_the_first_chunk(progress: float) -> None:
+        part = staging / "a" / "first.bin"
+        seen.append((progress, part.stat().st_size if part.exists() else -1))
+        feedback.cancel()
+
+    feedback.progressChanged.connect(cancel_after_the_first_chunk)
+    with pytest.raises(CancelledError):
+        extract_zip(archive, tmp_path / "out", feedback)
+    assert seen == [(100.0 / 6, 1024 * 1024)]  # cancelled with one chunk of the first file on disk ...
+    assert _everything(tmp_path) == before  # ... which is gone, with its folder
 
 
 def test_not_a_zip(tmp_path):

@@ -3,6 +3,7 @@ dropped on the Geobox connection in the Browser panel, and on the Catalog dock's
 
 from __future__ import annotations
 
+import json
 import uuid as _uuid
 from pathlib import Path
 
@@ -165,7 +166,7 @@ def test_geopackage_file_dropped_on_the_vectors_item(geobox, gpkg_file, qgis_ifa
     assert {f["properties"]["name"] for f in features} == {"Alpha", "Beta", "Gamma"}
 
 
-def test_non_vector_and_refused_drops_say_why_in_one_line(geobox, project_layer, qgis_iface):
+def test_non_vector_and_refused_drops_say_why_in_one_line(geobox, geobox_server, project_layer, qgis_iface):
     qgis_iface.messageBar().clear_messages()
     _root, item = geobox_items(geobox)
     provider = GeoboxDropGuiProvider()
@@ -177,13 +178,14 @@ def test_non_vector_and_refused_drops_say_why_in_one_line(geobox, project_layer,
     assert provider.started == []
     [warning] = qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Warning)
     assert "relief" in warning and "\n" not in warning.strip()
-    # the same layer twice: the server refuses the second (same name) and its reason shows
-    provider.handleDrop(item, context_for(qgis_iface), layer_mime(project_layer), Qt.DropAction.CopyAction)
-    wait_tasks(provider.started)
+    # a layer the server refuses: its reason shows, in one line
+    refusal = json.dumps({"detail": "Storage quota exceeded for this user"})
+    geobox_server.fault(path="/v1/files", status=403, body=refusal, content_type="application/json")
     provider.handleDrop(item, context_for(qgis_iface), layer_mime(project_layer), Qt.DropAction.CopyAction)
     wait_tasks(provider.started)
     [critical] = qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Critical)
-    assert "already exists" in critical and "Traceback" not in critical
+    assert "Storage quota exceeded for this user" in critical and "Traceback" not in critical
+    assert "\n" not in critical.strip()
 
 
 @pytest.fixture

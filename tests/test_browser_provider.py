@@ -123,6 +123,7 @@ def test_layer_item_mime_uri_drops_as_a_valid_layer(koordinates, qgis_iface):
 
     [dialog] = [w for w in qgis_iface.mainWindow().findChildren(ExportDialog) if w.isVisible()]
     assert [r.title for r in dialog.resources] == ["World Countries"]
+    wait_until(lambda: dialog.formats, 30, "the export formats")  # (closing does not stop their loading)
     dialog.close()
 
 

@@ -262,6 +262,7 @@ def test_export_opens_the_dialog_for_the_selected_items(koordinates, dock, qgis_
     try:
         assert dialog is not None and dialog.connection.kind == "koordinates"
         assert sorted(r.title for r in dialog.resources) == ["Disputed Borders", "World Countries"]
+        wait_until(lambda: dialog.formats, 30, "the export formats")  # (closing does not stop their loading)
     finally:
         dialog.close()
     selection.clearSelection()

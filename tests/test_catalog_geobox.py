@@ -17,6 +17,48 @@ def adapter(geobox_server, connections):
     return adapter_for(connections.all()[0])
 
 
+@pytest.fixture(scope="module")
+def bare_count_server(tmp_path_factory):
+    """A Geobox server answering ``return_count=true`` with a bare integer (the contract allows both shapes)."""
+    from servers import launch
+
+    server = launch.start("geobox", tmp_path_factory.mktemp("geobox-bare-count"), env={"GEOBOX_COUNT_SHAPE": "integer"})
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize(("server_fixture", "shape"), [("geobox_server", dict), ("bare_count_server", int)])
+def test_counts_are_read_in_both_shapes(request, connections, tmp_path, server_fixture, shape):
+    """``{"count": N}`` and a bare ``N`` are read alike: the connection check, a list's total, and the total that
+    drives a feature fetch's progress."""
+    server = request.getfixturevalue(server_fixture)
+    connections.import_json({"connections": [server.connection()]})
+    adapter = adapter_for(connections.all()[0])
+
+    def get(params):
+        return lambda fb: adapter.client.get_json(
+            adapter.url("vectorLayers/"), params=params, auth=adapter.authenticated(fb), feedback=fb
+        )
+
+    assert type(run_task(get({"return_count": "true"}))) is shape  # the server really answers in this shape
+    listed = run_task(get({"f": "json", "limit": 1000}))
+    assert len(listed) >= 3
+    assert run_task(lambda fb: adapter.check(fb)) == f"Geobox answered: {len(listed)} vector layers visible"
+    page = run_task(lambda fb: adapter.list_page("vectors", ListQuery(page_size=2), None, None, fb))
+    assert page.total == len(listed) and page.next == 2
+    found = run_task(lambda fb: adapter.list_page("vectors", ListQuery(search="countries"), None, None, fb))
+    assert found.total == 1
+    countries = run_task(lambda fb: adapter.get_details(found.items[0], fb))
+    progress: list[float] = []
+
+    def fetch(fb):
+        fb.progressChanged.connect(progress.append)
+        return adapter.fetch_features(countries, str(tmp_path / "countries.gpkg"), (-180.0, -90.0, 180.0, 90.0), fb)
+
+    run_task(fetch)
+    assert 99.0 in progress  # every feature counted against the total the server gave (then 100 when done)
+
+
 def test_kinds_pages_search_and_details(adapter):
     assert [k.id for k in adapter.browse_kinds()] == ["vectors", "views", "rasters", "tilesets", "files"]
     first = run_task(lambda fb: adapter.list_page("vectors", ListQuery(page_size=2, sort="name"), None, None, fb))

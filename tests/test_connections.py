@@ -154,6 +154,27 @@ def test_reimporting_credentials_replaces_the_config_it_made(connections):
     assert own[0].authcfg == second.authcfg in set(QgsApplication.authManager().configIds())
 
 
+@pytest.mark.parametrize("reimport", ["with credentials", "without credentials"])
+def test_reimport_leaves_the_users_own_config_alone(connections, reimport):
+    """A config the user made (named as they like, not "Geodock: <name>") is theirs: re-importing the same
+    connection name replaces the connection's config, but never removes the user's."""
+    from geodock.plugin import auth
+
+    own = auth.create_basic_config("My Koordinates login", "me", "own-secret-9876")
+    try:
+        connections.save(Connection("K", "koordinates", "http://127.0.0.1:9/", authcfg=own))
+        entry = {"name": "K", "kind": "koordinates", "url": "http://127.0.0.1:9/"}
+        if reimport == "with credentials":
+            entry["credentials"] = {"token": "t-imported-1234"}
+        (again,) = connections.import_json({"connections": [entry]})
+        assert again.id == connections.get("K").id and again.authcfg != own  # the connection was replaced
+        assert own in set(QgsApplication.authManager().configIds())
+        kept = auth.read_credentials(own)
+        assert kept is not None and (kept.username, kept.password) == ("me", "own-secret-9876")
+    finally:
+        auth.remove_config(own)
+
+
 def test_malformed_file(connections, tmp_path):
     path = tmp_path / "bad.json"
     path.write_text("{not json")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -76,12 +75,6 @@ def select(dialog: ConnectionsDialog, name: str) -> None:
     item = dialog.tree.findItems(name, Qt.MatchFlag.MatchExactly, NAME)[0]
     QTest.mouseClick(dialog.tree.viewport(), Qt.MouseButton.LeftButton, pos=dialog.tree.visualItemRect(item).center())
     assert dialog.selected_connection().name == name
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # Add, edit, remove ---------------------------------------------------------------------------------------
@@ -305,8 +298,8 @@ def test_connection_test_against_a_real_server(dialog, connections, wraptile_ser
     assert stall < 1000, f"the GUI thread stalled {stall:.0f} ms"
 
 
-def test_connection_test_to_a_closed_port_fails_clearly(dialog, connections):
-    connections.save(Connection("Nobody home", "ogcapi-processes", f"http://127.0.0.1:{free_port()}/"))
+def test_connection_test_to_a_closed_port_fails_clearly(dialog, connections, refused_port):
+    connections.save(Connection("Nobody home", "ogcapi-processes", f"http://127.0.0.1:{refused_port}/"))
     text, level = run_test(dialog, "Nobody home")
     assert level == Qgis.MessageLevel.Critical
     assert text.startswith("Connection failed Nobody home:")
@@ -362,34 +355,36 @@ def test_closing_while_a_test_runs_is_safe(connections, slow_server, how):
         logged.append(message)
 
     QgsApplication.messageLog().messageReceived.connect(record)
-    dialog = ConnectionsDialog(connections, QgsMessageBar())
-    dialog.show()
-    connections.save(Connection("Slow", "ogcapi-processes", slow_server.url))
-    select(dialog, "Slow")
-    task = dialog.test_connection()
-    assert task is not None and dialog.testing
-    # Wait until the request is out: the cancel then has a reply to abort.
-    wait_until(slow_server.hit.is_set, 10, "the request to reach the server")
-    finished = []
-    task.taskCompleted.connect(lambda: finished.append("completed"))
-    task.taskTerminated.connect(lambda: finished.append("terminated"))
+    try:
+        dialog = ConnectionsDialog(connections, QgsMessageBar())
+        dialog.show()
+        connections.save(Connection("Slow", "ogcapi-processes", slow_server.url))
+        select(dialog, "Slow")
+        task = dialog.test_connection()
+        assert task is not None and dialog.testing
+        # Wait until the request is out: the cancel then has a reply to abort.
+        wait_until(slow_server.hit.is_set, 10, "the request to reach the server")
+        finished = []
+        task.taskCompleted.connect(lambda: finished.append("completed"))
+        task.taskTerminated.connect(lambda: finished.append("terminated"))
 
-    if how == "close":
-        closed_at = time.monotonic()
-        dialog.close()
-        assert not dialog.testing  # cancelled at once: the dialog does not wait for the network
-        wait_until(lambda: finished, 15, "the cancelled task to end")
-        assert finished == ["terminated"]
-        assert time.monotonic() - closed_at < SlowHandler.delay  # the request was aborted, not waited for
-        QgsApplication.processEvents()
-        assert dialog.message_bar.items() == []  # no result pushed after the dialog was closed
-        dialog.deleteLater()
-    else:
-        dialog.deleteLater()
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-        assert sip.isdeleted(dialog)
-        wait_until(lambda: finished, 15, "the task to deliver its late result")
-        assert finished == ["completed"]
-        QgsApplication.processEvents()
-    QgsApplication.messageLog().messageReceived.disconnect(record)
+        if how == "close":
+            closed_at = time.monotonic()
+            dialog.close()
+            assert not dialog.testing  # cancelled at once: the dialog does not wait for the network
+            wait_until(lambda: finished, 15, "the cancelled task to end")
+            assert finished == ["terminated"]
+            assert time.monotonic() - closed_at < SlowHandler.delay  # the request was aborted, not waited for
+            QgsApplication.processEvents()
+            assert dialog.message_bar.items() == []  # no result pushed after the dialog was closed
+            dialog.deleteLater()
+        else:
+            dialog.deleteLater()
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+            assert sip.isdeleted(dialog)
+            wait_until(lambda: finished, 15, "the task to deliver its late result")
+            assert finished == ["completed"]
+            QgsApplication.processEvents()
+    finally:
+        QgsApplication.messageLog().messageReceived.disconnect(record)
     assert not [m for m in logged if "callback failed" in m or "Traceback" in m]

@@ -118,6 +118,7 @@ def test_an_empty_crop_layer_and_an_unwritable_folder_are_refused_in_words(kx, j
         dialog.submit()
         assert "Cannot use the folder" in dialog.status_label.text() or "Cannot write" in dialog.status_label.text()
         assert dialog.submitted is None
+    wait_until(lambda: dialog.formats, 30, "the export formats")  # (closing does not stop their loading)
     dialog.close()
 
 

@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from helpers import headless_profile, qgis_process, run_task, wait_until
+from helpers import headless_profile, qgis_process, run_task, stop_job_manager, wait_until
 from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsVectorLayer
 
 
@@ -26,10 +26,12 @@ def jobs(qgis_app, kx):
     manager = JobManager()
     manager.start(None, resume_delay=3600)
     QgsProject.instance().clear()
-    yield manager
-    manager.stop()
-    settings.remove(settings.JOBS)
-    QgsProject.instance().clear()
+    try:
+        yield manager
+    finally:
+        stop_job_manager(manager)
+        settings.remove(settings.JOBS)
+        QgsProject.instance().clear()
 
 
 def test_formats_with_display_names(api):
@@ -65,14 +67,20 @@ def test_validate_invalid_reasons_in_words(api):
     assert ok.is_valid and ok.problems() == [] and ok.size_estimate_zipped > 0
 
 
-def _submit(api, jobs, kx, tmp_path, body, seconds=1.0, add=True):
-    export = run_task(lambda fb: api.create(body, fb, export_seconds=seconds))
+def _submit(api, jobs, kx, tmp_path, body, server, seconds=1.0, add=True):
+    """Create the export on the local ``server`` (taking ``seconds`` there; None: held there until the test
+    releases it) and hand it to ``jobs``."""
+    if seconds is None:
+        server.hold_exports()
+    else:
+        server.export_timing(seconds)
+    export = run_task(lambda fb: api.create(body, fb))
     job = export.to_job(kx, str(tmp_path / "out"), add)
     jobs.submit(job)
     return job
 
 
-def test_export_watch_download_and_add_cropped(api, jobs, kx, tmp_path):
+def test_export_watch_download_and_add_cropped(api, jobs, kx, tmp_path, koordinates_server):
     from geodock.plugin.job_model import JobState
     from geodock.plugin.platforms.koordinates_exports import export_body
 
@@ -93,7 +101,7 @@ def test_export_watch_download_and_add_cropped(api, jobs, kx, tmp_path):
             progress.append(job.progress)
 
     jobs.job_changed.connect(changed)
-    job = _submit(api, jobs, kx, tmp_path, body, seconds=2.5)
+    job = _submit(api, jobs, kx, tmp_path, body, koordinates_server, seconds=2.5)
     wait_until(lambda: job.result.get("geodock_download") == "done", 60, "export downloaded")
     assert job.state == JobState.SUCCEEDED
     assert len(progress) >= 2 and progress == sorted(progress) and progress[-1] == 100.0
@@ -112,11 +120,11 @@ def test_export_watch_download_and_add_cropped(api, jobs, kx, tmp_path):
     assert vectors
 
 
-def test_export_uncropped_feature_count(api, jobs, kx, tmp_path):
+def test_export_uncropped_feature_count(api, jobs, kx, tmp_path, koordinates_server):
     from geodock.plugin.platforms.koordinates_exports import export_body
 
     body = export_body([api.item_url(1)], "EPSG:4326", {"vector": "application/x-zipped-shp"}, name="World shp")
-    job = _submit(api, jobs, kx, tmp_path, body, seconds=0.5)
+    job = _submit(api, jobs, kx, tmp_path, body, koordinates_server, seconds=0.5)
     wait_until(lambda: job.result.get("geodock_download") == "done", 60, "export downloaded")
     group = QgsProject.instance().layerTreeRoot().findGroup("World shp")
     (layer,) = [node.layer() for node in group.findLayers()]
@@ -124,12 +132,12 @@ def test_export_uncropped_feature_count(api, jobs, kx, tmp_path):
     assert layer.crs().authid() == "EPSG:4326"
 
 
-def test_cancel_while_processing(api, jobs, kx, tmp_path):
+def test_cancel_while_processing(api, jobs, kx, tmp_path, koordinates_server):
     from geodock.plugin.job_model import JobState
     from geodock.plugin.platforms.koordinates_exports import export_body
 
     body = export_body([api.item_url(1)], "EPSG:4326", {"vector": "application/x-ogc-gpkg"}, name="To cancel")
-    job = _submit(api, jobs, kx, tmp_path, body, seconds=30)
+    job = _submit(api, jobs, kx, tmp_path, body, koordinates_server, seconds=None)  # held: still processing
     wait_until(lambda: (job.progress or 0) > 0, 20, "progress")
     jobs.cancel(job.id)
     wait_until(lambda: job.state == JobState.CANCELLED, 20, "cancelled")
@@ -140,12 +148,12 @@ def test_cancel_while_processing(api, jobs, kx, tmp_path):
     wait_until(lambda: "Already finished" in job.message, 20, "409 answer")
 
 
-def test_export_that_fails(api, jobs, kx, tmp_path):
+def test_export_that_fails(api, jobs, kx, tmp_path, koordinates_server):
     from geodock.plugin.job_model import JobState
     from geodock.plugin.platforms.koordinates_exports import export_body
 
     body = export_body([api.item_url(1)], "EPSG:999999", {"vector": "application/x-ogc-gpkg"}, name="bad crs")
-    job = _submit(api, jobs, kx, tmp_path, body, seconds=0.2)
+    job = _submit(api, jobs, kx, tmp_path, body, koordinates_server, seconds=0.2)
     wait_until(lambda: job.state.final, 30, "final state")
     assert job.state == JobState.FAILED
     assert "failed on the server" in job.message
@@ -157,7 +165,8 @@ def test_download_resumes_after_a_drop(api, kx, tmp_path, koordinates_server):
     from geodock.plugin.platforms.koordinates_exports import export_body
 
     body = export_body([api.item_url(1)], "EPSG:4326", {"vector": "application/x-ogc-gpkg"}, name="resume me")
-    export = run_task(lambda fb: api.create(body, fb, export_seconds=0.2))
+    koordinates_server.export_timing(0.2)
+    export = run_task(lambda fb: api.create(body, fb))
     wait_until(lambda: run_task(lambda fb: api.get(export.id, fb)).state == "complete", 30, "complete")
     export = run_task(lambda fb: api.get(export.id, fb))
     assert export.size > 100_000
@@ -251,3 +260,25 @@ def test_export_through_headless_qgis_process(koordinates_server, tmp_path):
     layer = QgsVectorLayer(str(gpkgs[0]), "exported", "ogr")
     assert layer.isValid() and layer.featureCount() == 46 and layer.crs().authid() == "EPSG:3857"
     assert koordinates_server.credentials["token"] not in run.stdout + run.stderr
+
+
+def test_download_resumed_from_a_server_ignoring_range_is_byte_identical(api, kx, tmp_path, koordinates_server):
+    """A CDN answers the resume's Range with 200 and the whole file: the download starts again, not stitched."""
+    from geodock.plugin.platforms.koordinates_exports import export_body
+
+    body = export_body([api.item_url(1)], "EPSG:4326", {"vector": "application/x-ogc-gpkg"}, name="no ranges")
+    koordinates_server.export_timing(0.2)
+    export = run_task(lambda fb: api.create(body, fb))
+    wait_until(lambda: run_task(lambda fb: api.get(export.id, fb)).state == "complete", 30, "complete")
+    export = run_task(lambda fb: api.get(export.id, fb))
+    before = koordinates_server.stats()
+    koordinates_server.fault(drop_after=50_000, path="/services/api/v1/exports/")
+    koordinates_server.fault(ignore_range=True, path="/services/api/v1/exports/")
+    resumed = run_task(lambda fb: api.download(export, tmp_path / "a", fb))
+    after = koordinates_server.stats()
+    assert after["dropped"] == before["dropped"] + 1  # cut mid-body ...
+    assert after["ranged"] == before["ranged"]  # ... and the resume got the whole file, not a range
+    clean = run_task(lambda fb: api.download(export, tmp_path / "b", fb))
+    assert clean.stat().st_size == export.size == resumed.stat().st_size
+    assert hashlib.sha256(resumed.read_bytes()).hexdigest() == hashlib.sha256(clean.read_bytes()).hexdigest()
+    assert not list((tmp_path / "a").glob("*.part*"))

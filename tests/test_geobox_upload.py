@@ -1,8 +1,13 @@
 """Upload to Geobox against the local server: GeoPackage and memory layers published and read back, refusals
-with the server's reason, cancel mid-upload, empty remote layers, and ``geodock:geoboxupload``."""
+with the server's reason, cancel mid-upload, empty remote layers, and ``geodock:geoboxupload``.
+
+The Geobox server lives for the whole session: every remote layer a test makes has a name of its own
+(:func:`unique`), so a test never meets a layer an earlier test, or an earlier run of itself, left there.
+"""
 
 from __future__ import annotations
 
+import uuid as _uuid
 from pathlib import Path
 
 import pytest
@@ -13,6 +18,11 @@ from geodock.plugin.connections import Connection
 from geodock.plugin.errors import CancelledError, ResponseError, ValidationError
 from geodock.plugin.platforms.geobox import GeoboxAdapter
 from geodock.plugin.platforms.geobox_upload import FieldSpec, create_empty_layer, upload_file, upload_layer
+
+
+def unique(base: str) -> str:
+    """A remote layer name no other test (or run) uses: ``<base>_<8 hex digits>``."""
+    return f"{base}_{_uuid.uuid4().hex[:8]}"
 
 
 def geobox_connection(connections, server) -> Connection:
@@ -63,10 +73,10 @@ def by_name(features: list[dict]) -> dict[str, dict]:
 
 def test_memory_layer_is_published_and_reads_back(connections, geobox_server):
     connection = geobox_connection(connections, geobox_server)
-    layer = memory_layer()
-    uuid = run_task(lambda feedback: upload_layer(connection, layer, "towns_memory", feedback))
+    layer, name = memory_layer(), unique("towns_memory")
+    uuid = run_task(lambda feedback: upload_layer(connection, layer, name, feedback))
     assert uuid
-    assert "towns_memory" in remote_layer_names(connection)
+    assert name in remote_layer_names(connection)
     features = by_name(remote_features(connection, uuid))
     assert sorted(features) == ["Alpha", "Beta", "Gamma"]
     assert features["Beta"]["properties"]["population"] == 2000
@@ -99,7 +109,7 @@ def test_geopackage_file_is_sent_as_is(connections, geobox_server, tmp_path: Pat
 
     def work(feedback: QgsFeedback) -> str:
         feedback.progressChanged.connect(progress.append)
-        return upload_layer(connection, layer, "towns_gpkg", feedback)
+        return upload_layer(connection, layer, unique("towns_gpkg"), feedback)
 
     uuid = run_task(work)
     features = remote_features(connection, uuid)
@@ -121,13 +131,13 @@ def test_a_layer_whose_file_is_gone_is_not_published_empty(connections, geobox_s
     path.unlink()
     before = remote_layer_names(connection)
     with pytest.raises(UploadError, match=r"ghost cannot be read: its file ghost\.gpkg is no longer there"):
-        run_task(lambda feedback: upload_layer(connection, layer, "ghost_remote", feedback))
+        run_task(lambda feedback: upload_layer(connection, layer, unique("ghost_remote"), feedback))
     assert remote_layer_names(connection) == before
 
 
 def test_a_very_long_name_makes_a_short_local_file(connections, geobox_server):
     connection = geobox_connection(connections, geobox_server)
-    name = "towns_" + "x" * 300  # more than a file name may hold (255 bytes)
+    name = unique("towns") + "_" + "x" * 300  # more than a file name may hold (255 bytes)
     uuid = run_task(lambda feedback: upload_layer(connection, memory_layer(), name, feedback))
     assert len(remote_features(connection, uuid)) == 3
 
@@ -163,11 +173,17 @@ def test_cancel_mid_upload(connections, geobox_server, tmp_path: Path):
     with path.open("wb") as handle:
         handle.truncate(400 * 1024 * 1024)
     seen: list[float] = []
+    # The server holds the upload, reading none of its body, until the test releases it: the upload is still
+    # under way when it is cancelled, however fast the machine (no race with 400 MiB going through).
+    geobox_server.fault(hold="upload", path="/v1/files/")
     run = TaskRun(lambda feedback: _upload_watching(connection, path, feedback, seen))
-    wait_until(lambda: len(seen) > 0 or run.done, 60, "upload progress")
-    assert not run.done
-    run.task.cancel()
-    run.wait(30)
+    try:
+        wait_until(lambda: geobox_server.held("upload") == 1 and len(seen) > 0, 60, "the upload held, under way")
+        assert not run.done
+        run.task.cancel()
+        run.wait(30)
+    finally:
+        geobox_server.release("upload")
     assert isinstance(run.error, CancelledError)
     assert 0 < max(seen) < 100
 
@@ -180,7 +196,8 @@ def _upload_watching(connection: Connection, path: Path, feedback: QgsFeedback, 
 def test_create_empty_layer(connections, geobox_server):
     connection = geobox_connection(connections, geobox_server)
     fields = [FieldSpec("label", "String", 40), FieldSpec("count", "Integer")]
-    uuid = run_task(lambda feedback: create_empty_layer(connection, "empty_points", "Point", fields, feedback))
+    name = unique("empty_points")
+    uuid = run_task(lambda feedback: create_empty_layer(connection, name, "Point", fields, feedback))
 
     def work(feedback: QgsFeedback) -> tuple[dict, list]:
         adapter = GeoboxAdapter(connection)
@@ -190,26 +207,33 @@ def test_create_empty_layer(connections, geobox_server):
         return layer, fields
 
     layer, remote_fields = run_task(work)
-    assert layer["name"] == "empty_points"
+    assert layer["name"] == name
     assert layer["layer_type"] == "Point"
     assert {"label", "count"} <= {f["name"] for f in remote_fields}
 
 
-def test_duplicate_name_is_refused_with_the_reason(connections, geobox_server):
+def test_a_name_used_twice_gives_each_upload_its_own_layer(connections, geobox_server):
+    """Geobox names need not be unique (the contract and the SDK know no such rule; a layer is its uuid): the
+    second upload under a name is published, and Geodock answers its new layer, not the older namesake."""
     connection = geobox_connection(connections, geobox_server)
-    run_task(lambda feedback: upload_layer(connection, memory_layer(), "towns_twice", feedback))
-    with pytest.raises(Exception) as raised:
-        run_task(lambda feedback: upload_layer(connection, memory_layer(), "towns_twice", feedback))
-    assert "already exists" in str(raised.value)
+    name = unique("towns_twice")
+    first = run_task(lambda feedback: upload_layer(connection, memory_layer(), name, feedback))
+    fewer = memory_layer()
+    fewer.dataProvider().deleteFeatures([next(fewer.getFeatures()).id()])  # Alpha gone: Beta and Gamma
+    second = run_task(lambda feedback: upload_layer(connection, fewer, name, feedback))
+    assert first != second
+    assert remote_layer_names(connection).count(name) == 2
+    assert sorted(by_name(remote_features(connection, first))) == ["Alpha", "Beta", "Gamma"]
+    assert sorted(by_name(remote_features(connection, second))) == ["Beta", "Gamma"]
 
 
 def test_processing_algorithm(connections, geobox_server, geodock_provider):
-    import processing
+    from qgis import processing
 
     connection = geobox_connection(connections, geobox_server)
     layer = memory_layer()
     result = processing.run(
-        "geodock:geoboxupload", {"CONNECTION": connection.name, "INPUT": layer, "NAME": "towns_processing"}
+        "geodock:geoboxupload", {"CONNECTION": connection.name, "INPUT": layer, "NAME": unique("towns_processing")}
     )
     uuid = result["LAYER_UUID"]
     assert len(remote_features(connection, uuid)) == 3
@@ -227,7 +251,7 @@ def test_upload_dialog_publishes_the_chosen_layer(connections, geobox_server):
     try:
         assert dialog.name_edit.text() == "dialog_towns"
         assert "EPSG:4326" in dialog.crs_label.text()
-        dialog.name_edit.setText("towns_from_dialog")
+        dialog.name_edit.setText(unique("towns_from_dialog"))
         dialog.upload_button.click()
         assert not dialog.upload_button.isEnabled() and dialog.cancel_button.isEnabled()
         wait_until(lambda: dialog.task is None, 60, "the upload task to end")
@@ -253,7 +277,7 @@ def test_create_empty_layer_dialog_takes_fields_from_a_layer(connections, geobox
         dialog.copy_from_layer()
         assert [(f.name, f.datatype) for f in dialog.fields()] == [("name", "String"), ("population", "Integer")]
         assert dialog.geometry_combo.currentText() == "Point"
-        dialog.name_edit.setText("empty_from_dialog")
+        dialog.name_edit.setText(unique("empty_from_dialog"))
         dialog.buttons.accepted.emit()
         wait_until(
             lambda: dialog.created_uuid is not None or (bool(dialog.status.text()) and dialog.buttons.isEnabled()),
@@ -285,7 +309,7 @@ def test_upload_dialog_replaces_the_local_layer_with_the_remote_one(connections,
     qgis_iface.messageBar().clear_messages()
     dialog = UploadDialog(qgis_iface, local, connection)
     try:
-        dialog.name_edit.setText("towns_replaced")
+        dialog.name_edit.setText(unique("towns_replaced"))
         dialog.replace_check.setChecked(True)
         dialog.upload_button.click()
         wait_until(lambda: dialog.task is None, 60, "the upload task to end")
@@ -325,7 +349,7 @@ def test_finished_publish_task_adds_its_new_layer(connections, geobox_server, tm
         request = HttpRequest(
             adapter.url(f"files/{uploaded.uuid}/publish/"),
             "POST",
-            form={"publish_as": "vector", "layer_name": "towns_task"},
+            form={"publish_as": "vector", "layer_name": unique("towns_task")},
             auth=adapter.authenticated(feedback),
         )
         return adapter.client.send(request, feedback).json()["task_id"]

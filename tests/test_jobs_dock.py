@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import run_task, wait_until
+from helpers import run_task, stop_job_manager, wait_until
 from qgis.core import QgsProject
 from qgis.PyQt.QtWidgets import QPushButton
 
@@ -17,27 +17,34 @@ def jobs(qgis_app, qgis_iface):
     QgsProject.instance().clear()
     manager = JobManager()
     manager.start(qgis_iface, resume_delay=3600)
-    yield manager
-    manager.stop()
-    settings.remove(settings.JOBS)
-    QgsProject.instance().clear()
+    try:
+        yield manager
+    finally:
+        stop_job_manager(manager)
+        settings.remove(settings.JOBS)
+        QgsProject.instance().clear()
 
 
-def _export(kx, name, seconds):
+def _export(kx, server, name, seconds=None):
+    """An export on the local ``server``, taking ``seconds`` there (None: held there until the test is over)."""
     from geodock.plugin.platforms.koordinates_exports import KoordinatesExports, export_body
 
+    if seconds is None:
+        server.hold_exports()
+    else:
+        server.export_timing(seconds)
     api = KoordinatesExports(kx)
     body = export_body([api.item_url(3)], "EPSG:4326", {"vector": "application/x-ogc-gpkg"}, name=name)
-    return run_task(lambda fb: api.create(body, fb, export_seconds=seconds))
+    return run_task(lambda fb: api.create(body, fb))
 
 
-def test_dock_rows_progress_cancel_remove(kx, jobs, qgis_iface, tmp_path):
+def test_dock_rows_progress_cancel_remove(kx, jobs, qgis_iface, tmp_path, koordinates_server):
     from geodock.plugin.job_model import JobState
     from geodock.ui.jobs_dock import PROGRESS_COLUMN, JobsDock
 
     dock = JobsDock(qgis_iface, None, jobs=jobs)
     dock.show()
-    job = _export(kx, "Dock export", 20).to_job(kx, str(tmp_path))
+    job = _export(kx, koordinates_server, "Dock export").to_job(kx, str(tmp_path))  # held: cancelled running
     jobs.submit(job)
     model = dock.model
     assert model.rowCount() == 1
@@ -56,12 +63,12 @@ def test_dock_rows_progress_cancel_remove(kx, jobs, qgis_iface, tmp_path):
     dock.deleteLater()
 
 
-def test_server_exports_listed_and_followed(kx, jobs, qgis_iface, tmp_path):
+def test_server_exports_listed_and_followed(kx, jobs, qgis_iface, tmp_path, koordinates_server):
     from geodock.plugin.job_model import JobState
     from geodock.plugin.platforms.koordinates_exports import KoordinatesExports
     from geodock.ui.jobs_dock import JobsDock
 
-    export = _export(kx, "Made elsewhere", 0.2)
+    export = _export(kx, koordinates_server, "Made elsewhere", 0.2)
     dock = JobsDock(qgis_iface, None, jobs=jobs)
     dock._fill_connections()
     dock.connection_combo.setCurrentIndex(dock.connection_combo.findData(kx.name))
@@ -83,11 +90,11 @@ def test_server_exports_listed_and_followed(kx, jobs, qgis_iface, tmp_path):
     dock.deleteLater()
 
 
-def test_notification_has_add_to_map(kx, jobs, qgis_iface, tmp_path):
+def test_notification_has_add_to_map(kx, jobs, qgis_iface, tmp_path, koordinates_server):
     pushed = []
     bar = qgis_iface.messageBar()
     bar.widgetAdded.connect(pushed.append)
-    job = _export(kx, "Notify me", 0.2).to_job(kx, str(tmp_path), add_to_project=False)
+    job = _export(kx, koordinates_server, "Notify me", 0.2).to_job(kx, str(tmp_path), add_to_project=False)
     jobs.submit(job)
     wait_until(lambda: job.result.get("geodock_download") == "done", 60, "downloaded")
     wait_until(lambda: pushed, 5, "message bar item")
@@ -132,11 +139,11 @@ def test_a_job_that_failed_before_it_was_handed_over_is_told(kx, jobs, qgis_ifac
     assert not jobs.is_busy(job.id)  # nothing to watch
 
 
-def test_removing_a_running_job_asks_first(kx, jobs, qgis_iface, tmp_path):
+def test_removing_a_running_job_asks_first(kx, jobs, qgis_iface, tmp_path, koordinates_server):
     from geodock.ui.jobs_dock import JobsDock
 
     dock = JobsDock(qgis_iface, None, jobs=jobs)
-    job = _export(kx, "Still running", 30).to_job(kx, str(tmp_path))
+    job = _export(kx, koordinates_server, "Still running").to_job(kx, str(tmp_path))  # held: running
     jobs.submit(job)
     dock.table.selectRow(0)
     asked = []

@@ -1,12 +1,17 @@
-"""The job manager: saved jobs survive a restart and are watched again; polling adapts; no secret is saved."""
+"""The job manager: saved jobs survive a restart and are watched again; polling adapts; no secret is saved.
+
+A job's timing is the server's: each test sets it (``export_timing``), or holds its exports on the server until it
+releases them (``hold_exports``), so nothing depends on how fast this machine is.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import time
 
 import pytest
-from helpers import run_task, spin, wait_until
+from helpers import run_task, stop_job_manager, wait_until
 from qgis.core import QgsApplication, QgsProject
 
 
@@ -21,22 +26,52 @@ def clean_jobs(qgis_app):
     QgsProject.instance().clear()
 
 
-def _create(kx, name, seconds):
-    from geodock.plugin.platforms.koordinates_exports import KoordinatesExports, export_body
-
-    api = KoordinatesExports(kx)
-    body = export_body([api.item_url(3)], "EPSG:4326", {"vector": "application/x-ogc-gpkg"}, name=name)
-    return api, run_task(lambda fb: api.create(body, fb, export_seconds=seconds))
-
-
-def test_restart_resumes_watching_and_downloads(kx, clean_jobs, tmp_path, koordinates_server):
-    from geodock.plugin import settings
-    from geodock.plugin.job_model import JobState
+@pytest.fixture
+def managers(clean_jobs):
+    """``managers(resume_delay)`` starts a JobManager; every one is stopped at the end, whatever happened
+    (before ``clean_jobs`` forgets the saved jobs)."""
     from geodock.plugin.jobs import JobManager
 
-    first = JobManager()
-    first.start(None, resume_delay=3600)
-    _api, export = _create(kx, "Survives restart", 4)
+    made = []
+
+    def start(resume_delay: float = 3600) -> JobManager:
+        manager = JobManager()
+        made.append(manager)
+        manager.start(None, resume_delay=resume_delay)
+        return manager
+
+    yield start
+    for manager in made:
+        stop_job_manager(manager)
+
+
+def _create(kx, server, name, seconds=None):
+    """An export of layer 3 on the local server: taking ``seconds``, or held there until the test releases it."""
+    from geodock.plugin.platforms.koordinates_exports import KoordinatesExports, export_body
+
+    if seconds is None:
+        server.hold_exports()
+    else:
+        server.export_timing(seconds)
+    api = KoordinatesExports(kx)
+    body = export_body([api.item_url(3)], "EPSG:4326", {"vector": "application/x-ogc-gpkg"}, name=name)
+    return api, run_task(lambda fb: api.create(body, fb))
+
+
+def _saved(job_id):
+    """The job ``job_id`` as saved in the settings (None when not saved)."""
+    from geodock.plugin import settings
+
+    raw = settings.value(settings.JOBS)
+    return next((entry for entry in json.loads(raw) if entry["id"] == job_id), None) if raw else None
+
+
+def test_restart_resumes_watching_and_downloads(kx, clean_jobs, managers, tmp_path, koordinates_server):
+    from geodock.plugin import settings
+    from geodock.plugin.job_model import JobState
+
+    first = managers()
+    _api, export = _create(kx, koordinates_server, "Survives restart")  # held: still running when QGIS closes
     job = export.to_job(kx, str(tmp_path / "out"))
     first.submit(job)
     wait_until(lambda: (job.progress or 0) > 0, 20, "first poll")
@@ -49,61 +84,54 @@ def test_restart_resumes_watching_and_downloads(kx, clean_jobs, tmp_path, koordi
     raw = settings.value(settings.JOBS)
     assert "demo-koordinates-token" not in raw and "key " not in raw
 
-    second = JobManager()  # the next QGIS session
-    second.start(None, resume_delay=0.5)
+    second = managers(resume_delay=0.5)  # the next QGIS session
     again = second.get(job.id)
     assert again is not None and again.state == JobState.RUNNING
     assert not second.is_busy(job.id)  # no network at start-up...
-    wait_until(lambda: second.is_busy(job.id) or again.state.final, 5, "resumed")  # ...a moment later
+    wait_until(lambda: second.is_busy(job.id), 5, "resumed")  # ...a moment later
+    assert koordinates_server.release_exports() == [export.id]  # the export ends only now
     wait_until(lambda: again.result.get("geodock_download") == "done", 60, "downloaded after restart")
     assert again.state == JobState.SUCCEEDED
     group = QgsProject.instance().layerTreeRoot().findGroup("Survives restart")
     assert group is not None and group.findLayers()
-    second.stop()
 
 
-def test_interrupted_download_resumes_after_restart(kx, clean_jobs, tmp_path, koordinates_server):
+def test_interrupted_download_resumes_after_restart(kx, clean_jobs, managers, tmp_path, koordinates_server):
     from geodock.plugin import settings
     from geodock.plugin.job_model import JobState
-    from geodock.plugin.jobs import DOWNLOAD, JobManager
+    from geodock.plugin.jobs import DOWNLOAD
 
-    api, export = _create(kx, "Finished earlier", 0.2)
+    api, export = _create(kx, koordinates_server, "Finished earlier", 0.2)
     wait_until(lambda: run_task(lambda fb: api.get(export.id, fb)).state == "complete", 30, "complete")
     export = run_task(lambda fb: api.get(export.id, fb))
     job = export.to_job(kx, str(tmp_path / "later"), add_to_project=False)
     assert job.state == JobState.SUCCEEDED
     job.result[DOWNLOAD] = "running"  # QGIS was closed during the download
     settings.set_value(settings.JOBS, json.dumps([job.to_json()]))
-    manager = JobManager()
-    manager.start(None, resume_delay=0.2)
+    manager = managers(resume_delay=0.2)
     restored = manager.get(job.id)
     wait_until(lambda: restored.result.get(DOWNLOAD) == "done", 60, "download finished")
     assert restored.outputs and all(p.endswith(".gpkg") for p in restored.outputs)
     assert QgsProject.instance().mapLayers() == {}  # not asked to add
     manager.add_to_map(job.id)
     assert QgsProject.instance().layerTreeRoot().findGroup("Finished earlier") is not None
-    manager.stop()
 
 
-def test_remove_and_signals(kx, clean_jobs, tmp_path):
+def test_remove_and_signals(kx, clean_jobs, managers, tmp_path, koordinates_server):
     from geodock.plugin import settings
-    from geodock.plugin.jobs import JobManager
 
-    manager = JobManager()
-    manager.start(None, resume_delay=3600)
+    manager = managers()
     added, removed = [], []
     manager.job_added.connect(added.append)
     manager.job_removed.connect(removed.append)
-    _api, export = _create(kx, "Removed", 30)
+    _api, export = _create(kx, koordinates_server, "Removed")  # held: running while it is removed
     job = export.to_job(kx, str(tmp_path))
     manager.submit(job)
     assert added == [job.id] and manager.is_busy(job.id)
+    wait_until(lambda: _saved(job.id) is not None, 5, "the job saved")  # saves are batched
     manager.remove(job.id)
     assert removed == [job.id] and manager.get(job.id) is None and not manager.is_busy(job.id)
-    wait_until(lambda: settings.value(settings.JOBS) is not None, 5, "jobs saved")  # saves are batched
-    assert json.loads(settings.value(settings.JOBS)) == []
-    spin(0.3)
-    manager.stop()
+    wait_until(lambda: json.loads(settings.value(settings.JOBS)) == [], 5, "saved without it")
 
 
 def test_poll_delay_is_adaptive():
@@ -133,13 +161,11 @@ def test_poll_schedule_starts_again_when_a_queued_job_starts_running():
     assert schedule.observe(JobStatus(JobState.RUNNING, progress=10.0), now=35.0) == FIRST_POLLS
 
 
-def test_poll_errors_keep_watching(kx, clean_jobs, tmp_path, koordinates_server):
+def test_poll_errors_keep_watching(kx, clean_jobs, managers, tmp_path, koordinates_server):
     from geodock.plugin.job_model import JobState
-    from geodock.plugin.jobs import JobManager
 
-    manager = JobManager()
-    manager.start(None, resume_delay=3600)
-    _api, export = _create(kx, "Flaky", 2)
+    manager = managers()
+    _api, export = _create(kx, koordinates_server, "Flaky", 2)
     koordinates_server.fault(status=503, retry_after=1, path=f"/services/api/v1/exports/{export.id}/", times=6)
     job = export.to_job(kx, "", add_to_project=False)
     job.result.pop("geodock_download", None)
@@ -150,20 +176,14 @@ def test_poll_errors_keep_watching(kx, clean_jobs, tmp_path, koordinates_server)
     assert job.state == JobState.SUCCEEDED
     assert any("The server does not answer (Service unavailable (503)" in message for message in seen), seen
     assert "does not answer" not in job.message  # it answered again
-    manager.stop()
 
 
-def test_many_jobs_share_one_watcher_and_leave_threads_free(kx, clean_jobs, tmp_path, koordinates_server):
+def test_many_jobs_share_one_watcher_and_leave_threads_free(kx, clean_jobs, managers, tmp_path, koordinates_server):
     """Watching N jobs takes one worker thread, not N: other tasks still run meanwhile."""
-    from helpers import run_task
-
-    from geodock.plugin.jobs import JobManager
-
-    manager = JobManager()
-    manager.start(None, resume_delay=3600)
+    manager = managers()
     jobs = []
     for index in range(4):
-        _api, export = _create(kx, f"Parallel {index}", 4)
+        _api, export = _create(kx, koordinates_server, f"Parallel {index}")  # held: all four run at once
         job = export.to_job(kx, str(tmp_path / f"out{index}"))
         job.add_to_project = False
         manager.submit(job)
@@ -174,9 +194,10 @@ def test_many_jobs_share_one_watcher_and_leave_threads_free(kx, clean_jobs, tmp_
     ]
     assert len(watchers) == 1
     assert run_task(lambda feedback: "other work ran", timeout=5) == "other work ran"
-    wait_until(lambda: all(j.state.final for j in jobs), 60, "all finished")
+    assert all(not j.state.final for j in jobs)  # still running: the single watcher watched all four
+    assert len(koordinates_server.release_exports()) == 4
+    wait_until(lambda: all(j.result.get("geodock_download") == "done" for j in jobs), 60, "all downloaded")
     assert all(j.state.value == "succeeded" for j in jobs)
-    manager.stop()
 
 
 def test_manager_first_asked_for_from_a_worker_belongs_to_the_gui_thread(qgis_app):
@@ -196,21 +217,93 @@ def test_manager_first_asked_for_from_a_worker_belongs_to_the_gui_thread(qgis_ap
 
 
 def test_a_job_waiting_for_its_connection_is_followed_once_it_is_added_again(
-    kx, clean_jobs, tmp_path, koordinates_server, connections
+    kx, clean_jobs, managers, tmp_path, koordinates_server, connections
 ):
     from geodock.plugin.job_model import JobState
-    from geodock.plugin.jobs import JobManager
 
-    _api, export = _create(kx, "Waits for its connection", 0.5)
+    _api, export = _create(kx, koordinates_server, "Waits for its connection", 0.5)
     job = export.to_job(kx, str(tmp_path / "out"), add_to_project=False)
     connections.remove(kx)  # removed while its Export dialog was open
-    manager = JobManager()
-    manager.start(None, resume_delay=0)
-    try:
-        manager.submit(job)
-        assert not manager.is_busy(job.id) and "add it again" in job.message
-        connections.import_json({"connections": [koordinates_server.connection()]})
-        wait_until(lambda: job.result.get("geodock_download") == "done", 60, "followed and downloaded")
-        assert job.state == JobState.SUCCEEDED and job.outputs
-    finally:
-        manager.stop()
+    manager = managers(resume_delay=0)
+    manager.submit(job)
+    assert not manager.is_busy(job.id) and "add it again" in job.message
+    connections.import_json({"connections": [koordinates_server.connection()]})
+    wait_until(lambda: job.result.get("geodock_download") == "done", 60, "followed and downloaded")
+    assert job.state == JobState.SUCCEEDED and job.outputs
+
+
+def test_a_job_gone_from_the_server_ends_failed_and_says_so(kx, clean_jobs, managers, tmp_path, koordinates_server):
+    """The export is deleted on the server (expired, removed by someone) while it is watched: a 404."""
+    from geodock.plugin.job_model import JobState
+    from geodock.plugin.jobs import DOWNLOAD
+
+    manager = managers()
+    _api, export = _create(kx, koordinates_server, "Gone")  # held: running until it is gone
+    job = export.to_job(kx, str(tmp_path / "out"), add_to_project=False)
+    finished: list[str] = []
+    manager.job_finished.connect(finished.append)
+    manager.submit(job)
+    wait_until(lambda: (job.progress or 0) > 0, 20, "first poll")
+    koordinates_server.forget_export(export.id)
+    wait_until(lambda: job.state.final, 20, "the job to end")
+    assert job.state == JobState.FAILED
+    assert job.message == "The job is gone from the server (Not found (404): Not found.)"
+    assert finished == [job.id] and not manager.is_busy(job.id)  # told once, no longer polled
+    assert job.result[DOWNLOAD] == "pending" and job.outputs == []  # nothing was downloaded
+    wait_until(lambda: (_saved(job.id) or {}).get("state") == "failed", 5, "the failed job saved")
+    assert _saved(job.id)["message"] == job.message
+
+
+REFUSED = "Permission denied (403): Injected fault 403"
+
+
+def test_a_failed_download_is_saved_and_can_be_fetched_again(kx, clean_jobs, managers, tmp_path, koordinates_server):
+    """The export succeeded but its download is refused (an expired link): the download is marked failed and
+    saved so; asked again, the results come. (The refusal is held back until the earlier state is saved, so
+    that only the failure's own save can record it: saves are batched.)"""
+    from geodock.plugin.job_model import JobState
+    from geodock.plugin.jobs import DOWNLOAD, DOWNLOAD_ERROR
+
+    manager = managers()
+    _api, export = _create(kx, koordinates_server, "Download refused", 0.2)
+    koordinates_server.fault(status=403, hold="download", path=f"/services/api/v1/exports/{export.id}/download/")
+    job = export.to_job(kx, str(tmp_path / "out"), add_to_project=False)
+    manager.submit(job)
+    wait_until(lambda: koordinates_server.held("download") == 1, 60, "the download request")
+    wait_until(lambda: (_saved(job.id) or {}).get("result", {}).get(DOWNLOAD) == "running", 5, "saved as running")
+    koordinates_server.release("download")  # refused (an expired link), once everything before was saved
+    wait_until(lambda: job.result.get(DOWNLOAD) == "failed", 60, "the download to fail")
+    assert job.state == JobState.SUCCEEDED  # the export itself is fine
+    assert job.message == f"Download failed: {REFUSED}", job.message
+    assert job.outputs == [] and job.result[DOWNLOAD_ERROR] == REFUSED
+    assert not manager.is_busy(job.id)
+    wait_until(lambda: (_saved(job.id) or {}).get("result", {}).get(DOWNLOAD) == "failed", 5, "saved as failed")
+    assert _saved(job.id)["result"][DOWNLOAD_ERROR] == REFUSED
+
+    manager.fetch_results(job.id)  # the Jobs dock's "Download again"
+    assert manager.is_busy(job.id)
+    wait_until(lambda: job.result.get(DOWNLOAD) == "done", 60, "downloaded the second time")
+    assert DOWNLOAD_ERROR not in job.result
+    assert len(job.outputs) == 1 and job.outputs[0].endswith(".gpkg") and os.path.exists(job.outputs[0])
+    wait_until(lambda: (_saved(job.id) or {}).get("result", {}).get(DOWNLOAD) == "done", 5, "saved as done")
+    assert _saved(job.id)["outputs"] == job.outputs
+
+
+def test_wait_for_job_gives_up_after_its_timeout(kx, koordinates_server):
+    """Processing algorithms wait for a job with a time limit: past it, a one-line Geodock error, not a hang."""
+    from geodock.plugin.errors import CancelledError, GeodockError, NetworkError, ResponseError
+    from geodock.plugin.job_model import JobState
+    from geodock.plugin.jobs import wait_for_job
+    from geodock.plugin.platforms.koordinates_exports import KoordinatesExportBackend
+
+    _api, export = _create(kx, koordinates_server, "Never ends")  # held until the test is over
+    job = export.to_job(kx, "", add_to_project=False)
+    backend = KoordinatesExportBackend(kx)
+    started = time.monotonic()
+    with pytest.raises(GeodockError) as info:
+        run_task(lambda feedback: wait_for_job(backend, job, feedback, timeout=1.0), timeout=30)
+    assert time.monotonic() - started < 20
+    assert not isinstance(info.value, (NetworkError, ResponseError, CancelledError))
+    assert info.value.message == "Never ends did not finish within 1 s"
+    assert job.state == JobState.RUNNING and (job.progress or 0) > 0  # it was polled, and is still running:
+    assert koordinates_server.held_exports() == [export.id]  # the limit ended the wait, not the export

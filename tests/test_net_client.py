@@ -6,6 +6,7 @@ import gc
 import hashlib
 import json
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,12 @@ MiB = 1024 * 1024
 @pytest.fixture
 def client():
     return HttpClient()
+
+
+def flaky_url(httpbin, name: str) -> str:
+    """A ``/flaky/{key}`` URL whose retry counter is this test's alone (the server keeps counters per key for the
+    whole session: a fixed key would start from an earlier test's, or an earlier run's, count)."""
+    return f"{httpbin.root}/flaky/{name}-{uuid.uuid4().hex}"
 
 
 def send(client, request):
@@ -94,29 +101,28 @@ def test_500_is_reported_then_next_request_succeeds(client, httpbin):
 
 
 def test_503_is_retried_with_backoff_until_success(client, httpbin):
-    response = send(client, HttpRequest(f"{httpbin.root}/flaky/retry503", params={"fail": 2, "status": 503}))
+    response = send(client, HttpRequest(flaky_url(httpbin, "retry503"), params={"fail": 2, "status": 503}))
     assert response.json()["attempts"] == 3
 
 
 def test_429_retry_after_is_honoured(client, httpbin):
     start = time.monotonic()
     response = send(
-        client, HttpRequest(f"{httpbin.root}/flaky/ratelimit", params={"fail": 1, "status": 429, "retry_after": 2})
+        client, HttpRequest(flaky_url(httpbin, "ratelimit"), params={"fail": 1, "status": 429, "retry_after": 2})
     )
     assert response.json()["attempts"] == 2
     assert time.monotonic() - start >= 1.9
 
 
 def test_retries_are_bounded_and_post_is_not_retried(client, httpbin):
+    always429 = flaky_url(httpbin, "always429")
     with pytest.raises(errors.RateLimitedError) as caught:
         send(
             client,
-            HttpRequest(
-                f"{httpbin.root}/flaky/always429", params={"fail": 99, "status": 429, "retry_after": 0}, retries=2
-            ),
+            HttpRequest(always429, params={"fail": 99, "status": 429, "retry_after": 0}, retries=2),
         )
     assert caught.value.retry_after == 0
-    attempts = send(client, HttpRequest(f"{httpbin.root}/flaky/always429", params={"fail": 0})).json()["attempts"]
+    attempts = send(client, HttpRequest(always429, params={"fail": 0})).json()["attempts"]
     assert attempts == 4  # 3 failed (1 + 2 retries) + this one
     httpbin.fault(status=503, path="/method")
     with pytest.raises(errors.ServerError):
@@ -281,7 +287,10 @@ def _live_attempts():
     return [
         obj
         for obj in gc.get_objects()
-        if isinstance(obj, _Attempt) and not sip.isdeleted(obj) and obj._reply is not None and not sip.isdeleted(obj._reply)
+        if isinstance(obj, _Attempt)
+        and not sip.isdeleted(obj)
+        and obj._reply is not None
+        and not sip.isdeleted(obj._reply)
     ]
 
 

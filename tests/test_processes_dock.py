@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import wait_until
+from helpers import wait_for_no_tasks, wait_until
 from qgis.core import Qgis, QgsFeature, QgsGeometry, QgsPointXY, QgsProject, QgsVectorLayer
 from qgis.gui import QgsDoubleSpinBox, QgsMapLayerComboBox, QgsSpinBox
 from qgis.PyQt.QtCore import Qt
@@ -194,3 +194,4 @@ def test_a_removed_job_and_another_connection_leave_the_results_pane(dock, conne
     connections.import_json({"connections": [dict(wraptile_server.connection(), name="Another")]})
     dock.connection_combo.setCurrentIndex(dock.connection_combo.findText("Another"))
     assert dock.results.status.text() == "" and dock.results.text.toPlainText() == ""
+    wait_for_no_tasks()  # the new connection's processes described, its list loaded

@@ -3,7 +3,7 @@ through the cursor, a confirmed (and a declined) write, an error placed at its l
 
 from __future__ import annotations
 
-from helpers import spin, wait_until
+from helpers import wait_for_no_tasks, wait_until
 from qgis.core import QgsProject
 from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import QApplication, QMessageBox
@@ -124,14 +124,16 @@ def test_error_shows_message_at_its_line(connections, amigocloud_server):
 def test_stop_is_not_an_error(connections, amigocloud_server):
     console = open_console(connections, amigocloud_server)
     try:
-        amigocloud_server.fault(delay=3.0, path="/api/v1/projects/1/sql")
+        amigocloud_server.fault(hold="sql", path="/api/v1/projects/1/sql")
         console.editor.setText("SELECT name FROM dataset_1")
         console.run_button.click()
-        wait_until(lambda: console.stop_button.isEnabled(), 5, "the query to start")
+        wait_until(lambda: amigocloud_server.held("sql") == 1, 30, "the query to reach the server")
         console.stop_button.click()
-        wait_until(lambda: console.run_button.isEnabled() and console.current is None, 10, "the stop")
-        spin(0.5)  # the cancelled task reports back
+        assert console.run_button.isEnabled() and console.current is None  # stopped at once
         assert console.status.text() == "Stopped"
+        wait_for_no_tasks(10)  # the aborted query reports back later (its CancelledError) ...
+        assert console.status.text() == "Stopped"  # ... and that is no error either
         assert console.status.styleSheet() == ""  # not shown as an error
     finally:
+        amigocloud_server.release("sql")
         console.close()

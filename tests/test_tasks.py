@@ -4,11 +4,12 @@ collection, which may come only after QGIS has shut down -- deleting a layer the
 from __future__ import annotations
 
 import gc
+import threading
 import weakref
 
 import pytest
 from helpers import wait_until
-from qgis.core import QgsApplication
+from qgis.core import QgsApplication, QgsTask
 
 from geodock.plugin.tasks import FunctionTask
 
@@ -42,3 +43,29 @@ def test_a_file_system_error_is_told_in_words_and_a_bug_as_a_bug(qgis_app, tmp_p
     assert "Traceback" in caught.value.details
     with pytest.raises(GeodockError, match="Unexpected error: KeyError"):
         run_task(lambda feedback: {}["x"])
+
+
+def test_the_leak_check_names_a_task_nobody_cancelled_and_ends_every_task(qgis_app):
+    """What the autouse fixture of tests/conftest.py runs after each test: a task left running fails the test
+    (named), a task the test cancelled only has to end; either way none is left for the next test."""
+    from helpers import end_tasks_left_running
+
+    release = threading.Event()
+
+    def work(feedback) -> None:
+        while not feedback.isCanceled() and not release.wait(0.01):
+            pass
+
+    left = FunctionTask("geodock test: left running", work)
+    stopped = FunctionTask("geodock test: cancelled by its test", work)
+    manager = QgsApplication.taskManager()
+    try:
+        for task in (left, stopped):
+            manager.addTask(task)
+        running = QgsTask.TaskStatus.Running
+        wait_until(lambda: left.status() == running and stopped.status() == running, 30, "both tasks to run")
+        stopped.cancel()
+        assert end_tasks_left_running(10) == ["'geodock test: left running' (status 2)"]
+        assert manager.activeTasks() == []  # (both ended: QGIS has deleted them)
+    finally:
+        release.set()

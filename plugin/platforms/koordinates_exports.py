@@ -298,12 +298,9 @@ class KoordinatesExports:
         )
         return Validation.from_json(doc or {})
 
-    def create(
-        self, body: dict[str, Any], feedback: Optional[QgsFeedback] = None, export_seconds: Optional[float] = None
-    ) -> Export:
-        params = {"export_seconds": export_seconds} if export_seconds is not None else None
+    def create(self, body: dict[str, Any], feedback: Optional[QgsFeedback] = None) -> Export:
         url = self.adapter.url("exports/")
-        doc = self.client.send(HttpRequest(url, "POST", params=params, json=body, auth=self.auth), feedback).json()
+        doc = self.client.send(HttpRequest(url, "POST", json=body, auth=self.auth), feedback).json()
         return Export.from_json(doc, url)
 
     def get(self, export_id: Union[int, str], feedback: Optional[QgsFeedback] = None) -> Export:

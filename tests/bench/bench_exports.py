@@ -83,7 +83,8 @@ def run(bench) -> None:
         connection = bench.connection(server)
         api = KoordinatesExports(connection)
         body = export_body([api.item_url(3)], "EPSG:4326", {"vector": "application/x-ogc-gpkg"}, name="bench-1gib")
-        export = run_task(lambda fb: api.create(body, fb, export_seconds=0.1))
+        server.export_timing(0.1)
+        export = run_task(lambda fb: api.create(body, fb))
         wait_until(lambda: run_task(lambda fb: api.get(export.id, fb)).state == "complete", 60, "bench export")
         export = run_task(lambda fb: api.get(export.id, fb))
         assert export.size == SIZE, export.size
@@ -147,14 +148,14 @@ def run(bench) -> None:
         bench.report("export_1gib_peak_rss_growth", max(growth), "MiB", "<=", 64)
         bench.report("export_1gib_gui_longest_stall", stall, "ms", "<=", 50)
 
-        _polling(bench, connection, api)
+        _polling(bench, server, connection, api)
     finally:
         if server is not None:
             server.stop()
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _polling(bench, connection, api) -> None:
+def _polling(bench, server, connection, api) -> None:
     from geodock.plugin import settings
     from geodock.plugin.jobs import JobManager
     from geodock.plugin.platforms.koordinates_exports import export_body
@@ -164,7 +165,8 @@ def _polling(bench, connection, api) -> None:
     manager = JobManager()
     manager.start(None, resume_delay=3600)
     body = export_body([api.item_url(3)], "EPSG:4326", {"vector": "application/x-ogc-gpkg"}, name="polled")
-    export = run_task(lambda fb: api.create(body, fb, export_seconds=seconds))
+    server.export_timing(seconds)
+    export = run_task(lambda fb: api.create(body, fb))
     job = export.to_job(connection, "", add_to_project=False)
     job.result.pop("geodock_download", None)
     told = []

@@ -9,8 +9,10 @@ import subprocess
 import uuid
 import zipfile
 from pathlib import Path
+from typing import Iterator
 
 import pytest
+import requests
 from geobox import GeoboxClient
 from geobox.enums import FieldType, FileOutputFormat, LayerType, TaskStatus
 from geobox.exception import AuthenticationError, NotFoundError, ValidationError
@@ -161,6 +163,40 @@ def test_views(client: GeoboxClient) -> None:
     assert names and all(name.startswith("A") for name in names)
     assert view.get_features(return_count=True) == len(names)
     assert client.get_view(view.uuid).name == "countries_a"
+
+
+def test_a_name_may_be_used_twice(client: GeoboxClient) -> None:
+    """Neither the contract nor the SDK has a unique-name rule (a layer is its uuid): no invented 409."""
+    name = unique("twice")
+    first = client.create_vector(name, LayerType.Point)
+    second = client.create_vector(name, LayerType.Point)
+    assert first.uuid != second.uuid
+    assert sorted(layer.uuid for layer in client.get_vectors(q=f"name = '{name}'")) == sorted([first.uuid, second.uuid])
+
+
+@pytest.fixture(scope="module")
+def bare_count_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[launch.Server]:
+    """A server answering ``return_count=true`` with a bare integer (``GEOBOX_COUNT_SHAPE=integer``)."""
+    server = launch.start("geobox", tmp_path_factory.mktemp("geobox-bare-count"), env={"GEOBOX_COUNT_SHAPE": "integer"})
+    yield server
+    server.stop()
+
+
+def test_bare_integer_counts_are_read_by_the_sdk(bare_count_server: launch.Server) -> None:
+    """The contract allows ``{"count": N}`` or a bare ``N``; the SDK reads both (``Base._get_count``)."""
+    reply = requests.get(
+        bare_count_server.url + "vectorLayers/",
+        params={"apikey": launch.GEOBOX_APIKEY, "return_count": "true"},
+        timeout=10,
+    )
+    assert reply.status_code == 200 and type(reply.json()) is int
+    bare = GeoboxClient(host=bare_count_server.root, apikey=launch.GEOBOX_APIKEY)
+    assert bare.get_vectors(return_count=True) == len(bare.get_vectors(limit=1000)) == reply.json()
+    countries = bare.get_vectors(search="countries")[0]
+    assert countries.get_features(return_count=True) == 240
+    assert countries.get_features(q="NAME LIKE 'B%'", return_count=True) == len(
+        countries.get_features(q="NAME LIKE 'B%'", limit=100)
+    )
 
 
 def test_create_layer_and_edit_features(client: GeoboxClient) -> None:

@@ -165,12 +165,13 @@ def test_task_status_rises(geobox_server: launch.Server) -> None:
 
 @pytest.fixture(scope="module")
 def big_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[launch.Server]:
-    """A second instance: 10,000 extra catalog layers, a 20,000-point layer, a 1 MB upload limit, quick tasks."""
+    """A second instance: 10,000 extra catalog layers, a 20,000-point layer, a 1 MB upload limit, quick tasks,
+    counts as ``{"count": N}`` whatever the environment says."""
     server = launch.start(
         "geobox",
         tmp_path_factory.mktemp("geobox-big"),
         extra_args=("--catalog-size", "10000", "--big-layer", "20000"),
-        env={"GEOBOX_MAX_UPLOAD_MB": "1", "GEOBOX_TASK_SECONDS": "0.2"},
+        env={"GEOBOX_MAX_UPLOAD_MB": "1", "GEOBOX_TASK_SECONDS": "0.2", "GEOBOX_COUNT_SHAPE": "object"},
     )
     yield server
     server.stop()

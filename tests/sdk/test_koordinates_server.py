@@ -43,7 +43,8 @@ def finished_export(server, api, name="smoke", layer=1, **extra) -> dict:
         "items": [{"item": f"{server.url}layers/{layer}/"}],
         **extra,
     }
-    reply = api.post(server.url + "exports/?export_seconds=0.2", json=body, timeout=30)
+    server.export_timing(0.2)
+    reply = api.post(server.url + "exports/", json=body, timeout=30)
     assert reply.status_code == 201, reply.text
     assert reply.headers["Location"] == reply.json()["url"]
     url = reply.headers["Location"]
@@ -114,8 +115,9 @@ def test_cancel_finished_is_409(koordinates_server, api):
     export = finished_export(koordinates_server, api, name="done")
     reply = api.delete(export["url"], timeout=10)
     assert reply.status_code == 409 and reply.json() == {"errors": ["Can't cancel"]}
+    koordinates_server.hold_exports()  # still processing when the DELETE comes, however slow the machine
     pending = api.post(
-        koordinates_server.url + "exports/?export_seconds=30",
+        koordinates_server.url + "exports/",
         timeout=10,
         json={
             "crs": "EPSG:4326",
@@ -123,6 +125,7 @@ def test_cancel_finished_is_409(koordinates_server, api):
             "items": [{"item": koordinates_server.url + "layers/3/"}],
         },
     )
+    assert koordinates_server.held_exports() == [pending.json()["id"]]
     reply = api.delete(pending.json()["url"], timeout=10)
     assert reply.status_code == 202 and reply.json()["state"] == "cancelled"
     assert api.get(pending.json()["url"] + "download/", timeout=10).status_code == 404
@@ -131,6 +134,42 @@ def test_cancel_finished_is_409(koordinates_server, api):
 def test_error_export_reports_state_error(koordinates_server, api):
     export = finished_export(koordinates_server, api, name="fail-on-purpose")
     assert export["state"] == "error" and export["download_url"] is None and "fail" in export["error"]
+
+
+def test_test_only_export_control(koordinates_server, api):
+    """Tests hold exports on the server (``/__exports__/...``, no token): processing until released, or gone."""
+    server = koordinates_server
+    body = {"crs": "EPSG:4326", "formats": {"vector": "text/csv"}, "items": [{"item": server.url + "layers/3/"}]}
+
+    def create() -> str:
+        reply = api.post(server.url + "exports/", json=body, timeout=30)
+        assert reply.status_code == 201, reply.text
+        return reply.json()["url"]
+
+    def finished(url: str) -> dict:
+        deadline = time.monotonic() + 60
+        while (export := api.get(url, timeout=10).json())["state"] == "processing":
+            assert time.monotonic() < deadline, "export did not finish"
+            time.sleep(0.05)
+        return export
+
+    server.export_timing(0)
+    server.hold_exports()
+    first, second = create(), create()
+    ids = [int(url.rstrip("/").rsplit("/", 1)[1]) for url in (first, second)]
+    assert server.held_exports() == ids
+    assert api.get(first, timeout=10).json()["state"] == "processing"
+    assert server.release_exports(ids[0]) == [ids[0]]
+    assert finished(first)["state"] == "complete"
+    assert server.held_exports() == [ids[1]] and api.get(second, timeout=10).json()["state"] == "processing"
+    server.forget_export(ids[1])  # gone from the platform
+    reply = api.get(second, timeout=10)
+    assert reply.status_code == 404 and reply.json() == {"error": "Not found."}
+    assert api.get(second + "download/", timeout=10).status_code == 404
+    third = create()  # still held ...
+    assert server.held_exports() == [int(third.rstrip("/").rsplit("/", 1)[1])]
+    server.clear_faults()  # ... until a test's clean-up, which lets everything go
+    assert server.held_exports() == [] and finished(third)["state"] == "complete"
 
 
 def _wfs_urls(server) -> list[tuple[str, dict]]:

@@ -12,6 +12,8 @@ and builds an ``aiohttp.web.Application`` with :func:`make_app`, which adds:
 
   ``status``       answer this HTTP status instead (with the platform's error body when ``body`` is absent)
   ``retry_after``  seconds, sent as ``Retry-After`` (with ``status`` 429/503)
+  ``retry_after_date`` true: send ``Retry-After`` as an HTTP date that many seconds ahead, as many
+                   deployments do, instead of whole seconds
   ``body``         raw text body to send with ``status`` (e.g. an HTML error page)
   ``content_type`` content type of ``body`` (default ``text/html``)
   ``malformed``    true: answer 200 with a truncated JSON body
@@ -19,6 +21,7 @@ and builds an ``aiohttp.web.Application`` with :func:`make_app`, which adds:
   ``hold``         a name: wait until ``POST /__release__/<name>`` before answering (a test decides when, no
                    sleep); ``GET /__holds__`` tells how many requests each name holds now
   ``drop_after``   bytes: send the real response's headers and this many body bytes, then cut the connection
+  ``ignore_range`` true: a file answers ``200`` with the whole file whatever ``Range`` asks (many CDNs do)
   ``path``         only requests whose path starts with this (default: any request but ``/__*``)
   ``times``        how many requests this fault applies to (default 1)
 
@@ -30,12 +33,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import email.utils
 import hashlib
 import json
 import os
 import re
 import socket
 import ssl
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Awaitable, Callable, Optional
@@ -60,6 +65,8 @@ class Fault:
     delay: float = 0.0
     hold: str = ""
     drop_after: Optional[int] = None
+    ignore_range: bool = False
+    retry_after_date: bool = False
     path: str = ""
     times: int = 1
 
@@ -99,7 +106,9 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
         await asyncio.sleep(fault.delay)
     if fault.status is not None:
         headers = {}
-        if fault.retry_after is not None:
+        if fault.retry_after is not None and fault.retry_after_date:
+            headers["Retry-After"] = email.utils.formatdate(time.time() + fault.retry_after, usegmt=True)
+        elif fault.retry_after is not None:
             headers["Retry-After"] = str(
                 int(fault.retry_after) if float(fault.retry_after).is_integer() else fault.retry_after
             )
@@ -110,6 +119,8 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
         return response
     if fault.malformed:
         return web.Response(status=200, text='{"results": [{"id": 1, "name": "trunc', content_type="application/json")
+    if fault.ignore_range:
+        request["ignore_range"] = True
     if fault.drop_after is not None:
         request["drop_after"] = fault.drop_after
         response = await handler(request)
@@ -215,7 +226,8 @@ async def serve_file(
     """Stream ``path`` with ``Accept-Ranges``/``Range`` support and ``Content-Disposition``.
 
     A single ``bytes=a-b`` range gets ``206`` with ``Content-Range``; an unsatisfiable one ``416``.
-    A queued ``drop_after`` fault cuts the connection after that many body bytes.
+    A queued ``drop_after`` fault cuts the connection after that many body bytes; an ``ignore_range`` fault
+    answers ``200`` with the whole file (no ``Accept-Ranges`` either), like a CDN that does not do ranges.
     """
     size = path.stat().st_size
     stat = path.stat()
@@ -228,7 +240,9 @@ async def serve_file(
         "Content-Type": content_type,
         "Content-Disposition": content_disposition(filename or path.name),
     }
-    wanted = request.headers.get("Range")
+    wanted = None if request.get("ignore_range") else request.headers.get("Range")
+    if request.get("ignore_range"):
+        del headers["Accept-Ranges"]
     if_range = request.headers.get("If-Range")
     if wanted and (not if_range or if_range == etag):
         match = _RANGE.match(wanted.strip())

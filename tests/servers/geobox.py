@@ -8,7 +8,11 @@ then ``Authorization: Bearer``; or ``?apikey=demo-geobox-apikey`` on any call. E
 ``{"detail": ...}``.
 
 Environment: ``GEOBOX_TASK_SECONDS`` (how long a task stays in PROGRESS, default 2),
-``GEOBOX_MAX_UPLOAD_MB`` (upload size limit, default 1024).
+``GEOBOX_MAX_UPLOAD_MB`` (upload size limit, default 1024), ``GEOBOX_COUNT_SHAPE`` (a ``return_count=true``
+answer: ``object`` ``{"count": N}``, the default, or ``integer``, a bare number; the contract allows both).
+
+Names are not unique: like the platform (the contract and the SDK know no such rule), two layers may share a
+name; a layer is its uuid.
 
 Modules: records, list filters and feature queries ``geobox_store.py``; uploads, publish, export and the raster
 ``geobox_files.py``; tiles ``geobox_tiles.py``; the in-memory catalog ``geobox_state.py``; tasks ``geobox_tasks.py``.
@@ -180,8 +184,6 @@ async def create_layer(request: web.Request) -> web.Response:
                 }
             ],
         )
-    if any(layer.name == name for layer in st.layers.values()):
-        raise ApiError(409, f"A layer named {name!r} already exists")
     fields = body.get("fields") or []
     for item in fields:
         if item.get("datatype", "String") not in store.OGR_FIELD_TYPES or not item.get("name"):
@@ -544,8 +546,6 @@ async def publish_file(request: web.Request) -> web.Response:
     name = form.get("layer_name")
     if not name:
         raise ApiError(422, [{"loc": ["body", "layer_name"], "msg": "field required", "type": "value_error.missing"}])
-    if any(layer.name == name for layer in st.layers.values()):
-        raise ApiError(409, f"A layer named {name!r} already exists")
     srid = store.as_int(form.get("input_srid"), 3857, "input_srid")
     uuid = str(_uuid.uuid4())
     dest = st.store / f"{uuid}.gpkg"
@@ -663,6 +663,7 @@ def build_app(folder: Path, catalog_size: int = 0, big_layer: int = 0) -> web.Ap
     app = common.make_app("geobox", error_body)
     app.middlewares.append(error_middleware)
     app.middlewares.append(auth_middleware)
+    store.count_answer(0)  # a wrong GEOBOX_COUNT_SHAPE stops the start, not a later request
     app["state"] = State(folder, catalog_size, big_layer)
     router = app.router
 

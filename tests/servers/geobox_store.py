@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import re
 import uuid as _uuid
 from dataclasses import dataclass, field
@@ -387,9 +388,22 @@ def _clause(name: str, op: str, raw: str) -> Callable[[dict], bool]:
     return compare
 
 
+#: ``GEOBOX_COUNT_SHAPE``: how a ``return_count=true`` answer looks. The contract allows both ``{"count": N}``
+#: (``object``, the default) and a bare integer (``integer``); the SDK reads both (``Base._get_count``).
+COUNT_SHAPES = ("object", "integer")
+
+
+def count_answer(count: int) -> Any:
+    """The body of a ``return_count=true`` answer, in the shape ``GEOBOX_COUNT_SHAPE`` names."""
+    shape = os.environ.get("GEOBOX_COUNT_SHAPE") or "object"
+    if shape not in COUNT_SHAPES:
+        raise ValueError(f"GEOBOX_COUNT_SHAPE must be one of {', '.join(COUNT_SHAPES)}, not {shape!r}")
+    return count if shape == "integer" else {"count": count}
+
+
 def filter_items(items: Iterable[dict], params: dict[str, str], default_limit: int = 10) -> Any:
     """Apply the Geobox list params (``q``, ``search``, ``search_fields``, ``order_by``, ``skip``, ``limit``,
-    ``return_count``) to ``items``; returns a list, or ``{"count": N}``."""
+    ``return_count``) to ``items``; returns a list, or the count (:func:`count_answer`)."""
     result = list(items)
     q = params.get("q")
     if q:
@@ -404,7 +418,7 @@ def filter_items(items: Iterable[dict], params: dict[str, str], default_limit: i
         ]
         result = [item for item in result if any(needle in str(item.get(f) or "").lower() for f in fields)]
     if as_bool(params.get("return_count")):
-        return {"count": len(result)}
+        return count_answer(len(result))
     order_by = params.get("order_by")
     if order_by:
         for part in reversed([p.strip() for p in order_by.split(",") if p.strip()]):
@@ -596,11 +610,11 @@ def validate_filters(layer: Layer, params: dict) -> None:
 
 
 def query_features(layer: Layer, params: dict) -> dict:
-    """The GeoJSON FeatureCollection (or ``{"count": N}``) for ``vectorLayers/{uuid}/features/``."""
+    """The GeoJSON FeatureCollection (or the count, :func:`count_answer`) for ``vectorLayers/{uuid}/features/``."""
     ds, lyr = open_layer(layer)
     where = apply_filters(layer, lyr, params)
     if as_bool(params.get("return_count")):
-        return {"count": lyr.GetFeatureCount()}
+        return count_answer(lyr.GetFeatureCount())
     sorted_layer = _ordered(ds, lyr, where, params.get("order_by"))
     if sorted_layer is not None:
         try:

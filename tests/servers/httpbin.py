@@ -12,7 +12,7 @@ Routes:
   GET  /bytes/{n}[?name=F][&ranges=0]  -> n bytes of a fixed file, Range support (unless ranges=0),
                                      Content-Disposition F (default bytes-n.bin)
   GET  /bytes/{n}/sha256          -> {"sha256", "size"}
-  *    /redirect?to=URL&status=C  -> a redirect (301, 302, 303, 307)
+  *    /redirect?to=URL&status=C  -> a redirect (301, 302, 303, 307, 308)
   POST /upload                    -> multipart streamed to disk: {"fields": {...}, "files": {field: {filename, size, sha256}}}
   *    /method                    -> {"method", "body", "content_type"}
 """
@@ -160,6 +160,7 @@ REDIRECTS = {
     "302": web.HTTPFound,
     "303": web.HTTPSeeOther,
     "307": web.HTTPTemporaryRedirect,
+    "308": web.HTTPPermanentRedirect,
 }
 
 

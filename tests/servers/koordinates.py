@@ -5,9 +5,11 @@ Started by ``launch.py`` as ``python tests/servers/koordinates.py --host 127.0.0
 demo token ``demo-koordinates-token`` (header ``Authorization: key TOKEN`` on every API call).
 
 Modules: ``koordinates_data.py`` (items, catalog, crop layers), ``koordinates_exports.py`` (formats, validation,
-zip builds), ``koordinates_ows.py`` (WFS and XYZ tiles through ``qgis_mapserver``).
+zip builds), ``koordinates_ows.py`` (WFS and XYZ tiles through ``qgis_mapserver``), ``koordinates_control.py``
+(test-only routes ``/__exports__/...``: an export's timing, holding exports until released, an export gone).
 
-Environment: ``KOORDINATES_EXPORT_SECONDS`` (default 3) -- how long an export stays ``processing``;
+Environment: ``KOORDINATES_EXPORT_SECONDS`` (default 3) -- how long an export stays ``processing`` (a test
+sets it through ``POST /__exports__/timing``, never through the API);
 ``KOORDINATES_PAGE_SIZE`` (default 100) -- the default page size of lists (``page_size`` query wins, max 1000).
 """
 
@@ -29,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common
 import data
+import koordinates_control
 import koordinates_exports as kexports
 import koordinates_ows as kows
 from koordinates_data import API, Item, build_crop_layers, build_items, iso
@@ -252,8 +255,12 @@ class Exports:
         body: dict[str, Any],
         crop: Optional[dict[str, Any]],
         seconds: float,
+        gate: Optional[asyncio.Event] = None,
     ) -> None:
-        """Build in a worker thread while ``progress`` rises; ends ``complete`` or ``error``."""
+        """Build in a worker thread while ``progress`` rises; ends ``complete`` or ``error``.
+
+        It stays ``processing`` at least ``seconds``, and until ``gate`` is set (a test holding the export).
+        """
         loop = asyncio.get_running_loop()
         out = self.folder / f"export-{record['id']}.zip"
         build = loop.run_in_executor(None, kexports.build_zip, items, body, crop, out)
@@ -262,7 +269,7 @@ class Exports:
             while True:
                 elapsed = loop.time() - started
                 record["progress"] = round(min(0.95, elapsed / seconds if seconds > 0 else 0.95), 3)
-                if elapsed >= seconds and build.done():
+                if elapsed >= seconds and build.done() and (gate is None or gate.is_set()):
                     break
                 await asyncio.sleep(min(0.1, max(0.01, seconds / 20)))
             await build
@@ -386,8 +393,12 @@ async def exports_create(request: web.Request) -> web.Response:
         "finished_at": None,
     }
     store.records[export_id] = record
-    seconds = float(request.query.get("export_seconds", EXPORT_SECONDS))
-    store.tasks[export_id] = asyncio.create_task(store.run(record, [i for i in items if i], body, crop, seconds))
+    control: koordinates_control.ExportControl = request.app["export_control"]
+    seconds, gate = control.new_export(export_id)
+    task = store.tasks[export_id] = asyncio.create_task(
+        store.run(record, [i for i in items if i], body, crop, seconds, gate)
+    )
+    task.add_done_callback(lambda _task: control.ended(export_id))
     doc = store.render(request, record)
     return web.json_response(doc, status=201, headers={"Location": doc["url"]})
 
@@ -523,6 +534,7 @@ def build_app(data_dir: Path, catalog_size: int = 0, big_layer: int = 0, with_ow
     app["rendered"] = {}  # (base URL, full) -> {id: JSON text}, filled as pages are asked for
     app["croplayers"] = build_crop_layers(dataset.world)
     app["exports"] = Exports(data_dir / "exports")
+    koordinates_control.install(app, EXPORT_SECONDS)
     app["thumbnail"] = make_thumbnail(dataset, data_dir)
 
     async def stop_builds(app: web.Application) -> None:

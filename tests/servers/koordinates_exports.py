@@ -4,7 +4,8 @@ An export is built with GDAL's command line tools (``ogr2ogr`` for vector layers
 ``gdal_translate`` for rasters), reprojected to the export's ``crs`` and cropped to its ``extent`` (GeoJSON
 geometry in EPSG:4326, or a crop feature URL). The build runs in a worker thread; the export's ``state`` goes
 ``processing`` -> ``complete`` (or ``error``/``cancelled``) with ``progress`` rising over
-``KOORDINATES_EXPORT_SECONDS`` seconds (default 3; a query parameter ``?export_seconds=S`` on the POST wins).
+``KOORDINATES_EXPORT_SECONDS`` seconds (default 3; a test sets it, or holds exports, through the test-only
+routes of ``koordinates_control.py``, never through the API).
 
 How to make an export fail (state ``error``): name it with ``fail`` in it (e.g. ``"name": "please-fail"``), or ask for
 a CRS GDAL does not know (e.g. ``"crs": "EPSG:999999"``); both are accepted by ``POST /exports/`` and end in ``error``.

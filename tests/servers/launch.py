@@ -255,6 +255,26 @@ class Server:
         """How many requests the server holds under ``name`` now (see :meth:`release`)."""
         return int(self._send_json("GET", "/__holds__").get(name, 0))
 
+    def export_timing(self, seconds: float) -> None:
+        """Koordinates server: exports created from now on take ``seconds`` (see koordinates_control.py)."""
+        self._send_json("POST", "/__exports__/timing", {"seconds": seconds})
+
+    def hold_exports(self) -> None:
+        """Koordinates server: exports created from now on stay ``processing`` until :meth:`release_exports`."""
+        self._send_json("POST", "/__exports__/hold", {})
+
+    def release_exports(self, *ids: int) -> list[int]:
+        """Koordinates server: let the held exports ``ids`` (default: all, and hold no new one) finish."""
+        return list(self._send_json("POST", "/__exports__/release", {"ids": list(ids)} if ids else {})["released"])
+
+    def held_exports(self) -> list[int]:
+        """Koordinates server: the ids of the exports held now."""
+        return list(self._send_json("GET", "/__exports__/held")["held"])
+
+    def forget_export(self, export_id: int) -> None:
+        """Koordinates server: the export is gone (expired, deleted): its URLs answer 404 from now on."""
+        self._send_json("DELETE", f"/__exports__/{export_id}")
+
     def other_origin(self) -> str:
         """This server reached under another origin (``localhost`` instead of ``127.0.0.1``)."""
         return self.root.replace("127.0.0.1", "localhost")
