@@ -22,7 +22,6 @@ import asyncio
 import json
 import os
 import re
-import socket
 import subprocess
 import time
 import urllib.request
@@ -37,10 +36,7 @@ QGIS_PYTHON = "/usr/bin/python3"
 EARTH = 20037508.342789244
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+_LISTENING = re.compile(rb"listening on http://127\.0\.0\.1:(\d+)")
 
 
 def _die_with_parent() -> None:
@@ -82,11 +78,12 @@ class MapServer:
             env=env,
             timeout=timeout,
         )
-        self.port = _free_port()
         env["QGIS_SERVER_LOG_LEVEL"] = "2"
-        log = (self.folder / "qgis_mapserver.log").open("wb")
+        log_path = self.folder / "qgis_mapserver.log"
+        log = log_path.open("wb")
+        # Port 0: qgis_mapserver takes a free port itself and says which (no port chosen here and reused later).
         self.process = subprocess.Popen(
-            ["qgis_mapserver", "-p", str(project), f"127.0.0.1:{self.port}"],
+            ["qgis_mapserver", "-p", str(project), "127.0.0.1:0"],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,
@@ -96,6 +93,12 @@ class MapServer:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"qgis_mapserver exited with {self.process.returncode}")
+            if not self.port:
+                found = _LISTENING.search(log_path.read_bytes())
+                if found is None:
+                    time.sleep(0.1)
+                    continue
+                self.port = int(found.group(1))
             try:
                 with urllib.request.urlopen(self.url + "?SERVICE=WFS&REQUEST=GetCapabilities", timeout=2) as reply:
                     reply.read()
