@@ -145,10 +145,10 @@ def backend_for(job: Job, connection: Connection) -> JobBackend:
         from importlib import import_module
 
         module = {
-            "koordinates": "koordinates_exports",
-            "geobox": "geobox_jobs",
-            "amigocloud": "amigocloud_jobs",
-            "ogcapi-processes": "ogcapi_jobs",
+            "koordinates": "koordinates.exports",
+            "geobox": "geobox.jobs",
+            "amigocloud": "amigocloud.jobs",
+            "ogcapi-processes": "ogcapi.jobs",
         }.get(job.platform)
         if module:
             try:

@@ -185,7 +185,7 @@ def connections(qgis_app, auth_db):
     for connection in connection_store.all():
         connection_store.remove(connection)
     yield connection_store
-    from geodock.plugin.processing.execute_process import unwatch_connections
+    from geodock.plugin.platforms.ogcapi.process_algorithms import unwatch_connections
 
     unwatch_connections()  # (else removing them would start describing the test's OGC connections again)
     for connection in connection_store.all():
@@ -258,7 +258,7 @@ def _no_connection_watch_outlives_its_test(request):
     unloads; no later test may inherit that (its connections would be described behind its back)."""
     yield
     if request.config.pluginmanager.hasplugin("pytest_qgis"):
-        from geodock.plugin.processing.execute_process import unwatch_connections
+        from geodock.plugin.platforms.ogcapi.process_algorithms import unwatch_connections
 
         unwatch_connections()
 

@@ -10,7 +10,7 @@ from helpers import run_task
 from qgis.core import QgsVectorLayer, QgsWkbTypes
 
 from geodock.plugin.connections import Connection
-from geodock.plugin.platforms.amigocloud_sql import (
+from geodock.plugin.platforms.amigocloud.sql import (
     SqlError,
     execute_write,
     is_write,

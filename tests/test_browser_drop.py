@@ -88,7 +88,7 @@ def listed_uuid(connection: Connection, name: str) -> str:
     """The uuid of the server's vector layer ``name`` (fails when it is not listed)."""
     from helpers import run_task
 
-    from geodock.plugin.platforms.geobox import GeoboxAdapter
+    from geodock.plugin.platforms.geobox.adapter import GeoboxAdapter
 
     def work(feedback) -> list[dict]:
         adapter = GeoboxAdapter(connection)

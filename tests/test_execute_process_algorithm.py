@@ -154,7 +154,7 @@ def test_invalid_inputs_are_refused_before_sending(connections, wraptile_server,
 
 
 def test_cancel_dismisses_the_job_on_the_server(connections, wraptile_server, provider, tmp_path):
-    from geodock.plugin.platforms.ogcapi import OgcProcessesAdapter
+    from geodock.plugin.platforms.ogcapi.adapter import OgcProcessesAdapter
 
     connection = ogc_connection(connections, wraptile_server)
     feedback = QgsProcessingFeedback()
@@ -178,7 +178,7 @@ def test_cancel_dismisses_the_job_on_the_server(connections, wraptile_server, pr
 def test_dynamic_algorithm_per_process(connections, wraptile_server, provider, tmp_path):
     from helpers import run_task
 
-    from geodock.plugin.processing.execute_process import cache_path, refresh_cache
+    from geodock.plugin.platforms.ogcapi.process_algorithms import cache_path, refresh_cache
 
     connection = ogc_connection(connections, wraptile_server)
     count = run_task(lambda feedback: refresh_cache(None, feedback))

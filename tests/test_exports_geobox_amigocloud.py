@@ -45,7 +45,7 @@ def _countries_uuid(api) -> str:
 
 def test_geobox_export_filtered_into_project(gb, jobs, tmp_path):
     from geodock.plugin.job_model import JobState
-    from geodock.plugin.platforms.geobox_jobs import GeoboxTasks
+    from geodock.plugin.platforms.geobox.jobs import GeoboxTasks
 
     api = GeoboxTasks(gb)
     uuid = _countries_uuid(api)
@@ -89,7 +89,7 @@ def slow_gb(connections, tmp_path):
 
 def test_geobox_abort_and_running_list(slow_gb, jobs, tmp_path, monkeypatch):
     from geodock.plugin.job_model import JobState
-    from geodock.plugin.platforms.geobox_jobs import GeoboxTasks
+    from geodock.plugin.platforms.geobox.jobs import GeoboxTasks
 
     gb = slow_gb
     api = GeoboxTasks(gb)
@@ -107,7 +107,7 @@ def test_geobox_abort_and_running_list(slow_gb, jobs, tmp_path, monkeypatch):
 
 def test_geobox_bad_cql_is_refused_in_words(gb):
     from geodock.plugin.errors import ValidationError
-    from geodock.plugin.platforms.geobox_jobs import GeoboxTasks
+    from geodock.plugin.platforms.geobox.jobs import GeoboxTasks
 
     api = GeoboxTasks(gb)
     uuid = _countries_uuid(api)
@@ -120,7 +120,7 @@ def test_geobox_bad_cql_is_refused_in_words(gb):
 
 def test_amigocloud_export_into_project(ac, jobs, tmp_path):
     from geodock.plugin.job_model import JobState
-    from geodock.plugin.platforms.amigocloud_jobs import AmigoCloudExports, new_job
+    from geodock.plugin.platforms.amigocloud.jobs import AmigoCloudExports, new_job
 
     api = AmigoCloudExports(ac)
     remote = run_task(lambda fb: api.export_dataset("1", "GPKG", fb))
@@ -136,7 +136,7 @@ def test_amigocloud_export_into_project(ac, jobs, tmp_path):
 
 def test_amigocloud_export_failure_reason(ac, jobs, tmp_path):
     from geodock.plugin.job_model import JobState
-    from geodock.plugin.platforms.amigocloud_jobs import AmigoCloudExports, new_job
+    from geodock.plugin.platforms.amigocloud.jobs import AmigoCloudExports, new_job
 
     api = AmigoCloudExports(ac)
     remote = run_task(lambda fb: api.export_dataset("1", "KML", fb, fail=True))
@@ -156,7 +156,7 @@ def test_geobox_algorithm_through_processing_run(gb, tmp_path, provider):
     import processing
     from qgis.core import QgsVectorLayer
 
-    from geodock.plugin.platforms.geobox_jobs import GeoboxTasks
+    from geodock.plugin.platforms.geobox.jobs import GeoboxTasks
 
     uuid = _countries_uuid(GeoboxTasks(gb))
     result = processing.run(

@@ -12,7 +12,7 @@ from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsVectorLayer
 
 @pytest.fixture
 def api(kx):
-    from geodock.plugin.platforms.koordinates_exports import KoordinatesExports
+    from geodock.plugin.platforms.koordinates.exports import KoordinatesExports
 
     return KoordinatesExports(kx)
 
@@ -43,7 +43,7 @@ def test_formats_with_display_names(api):
 
 
 def test_validate_invalid_reasons_in_words(api):
-    from geodock.plugin.platforms.koordinates_exports import bbox_polygon, export_body
+    from geodock.plugin.platforms.koordinates.exports import bbox_polygon, export_body
 
     body = export_body(
         [api.item_url(1), api.item_url("tables/5"), api.item_url(999)],
@@ -82,7 +82,7 @@ def _submit(api, jobs, kx, tmp_path, body, server, seconds=1.0, add=True):
 
 def test_export_watch_download_and_add_cropped(api, jobs, kx, tmp_path, koordinates_server):
     from geodock.plugin.job_model import JobState
-    from geodock.plugin.platforms.koordinates_exports import export_body
+    from geodock.plugin.platforms.koordinates.exports import export_body
 
     crop = run_task(lambda fb: api.crop_features(api.crop_layers(fb)[0], fb))  # Regions
     europe = next(f for f in crop if f.name == "Europe")
@@ -121,7 +121,7 @@ def test_export_watch_download_and_add_cropped(api, jobs, kx, tmp_path, koordina
 
 
 def test_export_uncropped_feature_count(api, jobs, kx, tmp_path, koordinates_server):
-    from geodock.plugin.platforms.koordinates_exports import export_body
+    from geodock.plugin.platforms.koordinates.exports import export_body
 
     body = export_body([api.item_url(1)], "EPSG:4326", {"vector": "application/x-zipped-shp"}, name="World shp")
     job = _submit(api, jobs, kx, tmp_path, body, koordinates_server, seconds=0.5)
@@ -134,7 +134,7 @@ def test_export_uncropped_feature_count(api, jobs, kx, tmp_path, koordinates_ser
 
 def test_cancel_while_processing(api, jobs, kx, tmp_path, koordinates_server):
     from geodock.plugin.job_model import JobState
-    from geodock.plugin.platforms.koordinates_exports import export_body
+    from geodock.plugin.platforms.koordinates.exports import export_body
 
     body = export_body([api.item_url(1)], "EPSG:4326", {"vector": "application/x-ogc-gpkg"}, name="To cancel")
     job = _submit(api, jobs, kx, tmp_path, body, koordinates_server, seconds=None)  # held: still processing
@@ -150,7 +150,7 @@ def test_cancel_while_processing(api, jobs, kx, tmp_path, koordinates_server):
 
 def test_export_that_fails(api, jobs, kx, tmp_path, koordinates_server):
     from geodock.plugin.job_model import JobState
-    from geodock.plugin.platforms.koordinates_exports import export_body
+    from geodock.plugin.platforms.koordinates.exports import export_body
 
     body = export_body([api.item_url(1)], "EPSG:999999", {"vector": "application/x-ogc-gpkg"}, name="bad crs")
     job = _submit(api, jobs, kx, tmp_path, body, koordinates_server, seconds=0.2)
@@ -162,7 +162,7 @@ def test_export_that_fails(api, jobs, kx, tmp_path, koordinates_server):
 
 
 def test_download_resumes_after_a_drop(api, kx, tmp_path, koordinates_server):
-    from geodock.plugin.platforms.koordinates_exports import export_body
+    from geodock.plugin.platforms.koordinates.exports import export_body
 
     body = export_body([api.item_url(1)], "EPSG:4326", {"vector": "application/x-ogc-gpkg"}, name="resume me")
     koordinates_server.export_timing(0.2)
@@ -264,7 +264,7 @@ def test_export_through_headless_qgis_process(koordinates_server, tmp_path):
 
 def test_download_resumed_from_a_server_ignoring_range_is_byte_identical(api, kx, tmp_path, koordinates_server):
     """A CDN answers the resume's Range with 200 and the whole file: the download starts again, not stitched."""
-    from geodock.plugin.platforms.koordinates_exports import export_body
+    from geodock.plugin.platforms.koordinates.exports import export_body
 
     body = export_body([api.item_url(1)], "EPSG:4326", {"vector": "application/x-ogc-gpkg"}, name="no ranges")
     koordinates_server.export_timing(0.2)

@@ -27,7 +27,7 @@ def jobs(qgis_app, qgis_iface):
 
 def _export(kx, server, name, seconds=None):
     """An export on the local ``server``, taking ``seconds`` there (None: held there until the test is over)."""
-    from geodock.plugin.platforms.koordinates_exports import KoordinatesExports, export_body
+    from geodock.plugin.platforms.koordinates.exports import KoordinatesExports, export_body
 
     if seconds is None:
         server.hold_exports()
@@ -65,7 +65,7 @@ def test_dock_rows_progress_cancel_remove(kx, jobs, qgis_iface, tmp_path, koordi
 
 def test_server_exports_listed_and_followed(kx, jobs, qgis_iface, tmp_path, koordinates_server):
     from geodock.plugin.job_model import JobState
-    from geodock.plugin.platforms.koordinates_exports import KoordinatesExports
+    from geodock.plugin.platforms.koordinates.exports import KoordinatesExports
     from geodock.ui.jobs_dock import JobsDock
 
     export = _export(kx, koordinates_server, "Made elsewhere", 0.2)

@@ -47,7 +47,7 @@ def managers(clean_jobs):
 
 def _create(kx, server, name, seconds=None):
     """An export of layer 3 on the local server: taking ``seconds``, or held there until the test releases it."""
-    from geodock.plugin.platforms.koordinates_exports import KoordinatesExports, export_body
+    from geodock.plugin.platforms.koordinates.exports import KoordinatesExports, export_body
 
     if seconds is None:
         server.hold_exports()
@@ -294,7 +294,7 @@ def test_wait_for_job_gives_up_after_its_timeout(kx, koordinates_server):
     from geodock.plugin.errors import CancelledError, GeodockError, NetworkError, ResponseError
     from geodock.plugin.job_model import JobState
     from geodock.plugin.jobs import wait_for_job
-    from geodock.plugin.platforms.koordinates_exports import KoordinatesExportBackend
+    from geodock.plugin.platforms.koordinates.exports import KoordinatesExportBackend
 
     _api, export = _create(kx, koordinates_server, "Never ends")  # held until the test is over
     job = export.to_job(kx, "", add_to_project=False)

@@ -8,7 +8,7 @@ from helpers import run_task
 from geodock.plugin.errors import NotFoundError, ValidationError
 from geodock.plugin.platforms import adapter_for
 from geodock.plugin.platforms.base import ListQuery
-from geodock.plugin.process_description import InputKind
+from geodock.plugin.platforms.ogcapi.process_description import InputKind
 
 
 def adapter(connections, server):

@@ -76,7 +76,7 @@ def test_unload_while_listing_and_watching_then_load_again_resumes(qgis_iface, k
     from geodock.plugin import settings
     from geodock.plugin.job_model import JobState
     from geodock.plugin.jobs import DOWNLOAD, manager
-    from geodock.plugin.platforms.koordinates_exports import KoordinatesExports, export_body
+    from geodock.plugin.platforms.koordinates.exports import KoordinatesExports, export_body
 
     settings.remove(settings.JOBS)
     errors: list = []

@@ -19,11 +19,11 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QComboBox
 
 from geodock.plugin.job_model import JobState
-from geodock.plugin.platforms.ogcapi import OgcProcessesAdapter
-from geodock.plugin.platforms.ogcapi_jobs import KIND, PLATFORM
-from geodock.plugin.process_description import execute_request
-from geodock.ui.process_form import ProcessForm, encode_layer_inputs
-from geodock.ui.processes_dock import ProcessesDock
+from geodock.plugin.platforms.ogcapi.adapter import OgcProcessesAdapter
+from geodock.plugin.platforms.ogcapi.jobs import KIND, PLATFORM
+from geodock.plugin.platforms.ogcapi.process_description import execute_request
+from geodock.ui.platforms.ogcapi.process_form import ProcessForm, encode_layer_inputs
+from geodock.ui.platforms.ogcapi.processes_dock import ProcessesDock
 
 
 @pytest.fixture

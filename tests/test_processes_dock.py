@@ -9,8 +9,8 @@ from qgis.gui import QgsDoubleSpinBox, QgsMapLayerComboBox, QgsSpinBox
 from qgis.PyQt.QtCore import Qt
 
 from geodock.plugin.job_model import JobState
-from geodock.plugin.platforms.ogcapi import OgcProcessesAdapter
-from geodock.ui.processes_dock import ProcessesDock
+from geodock.plugin.platforms.ogcapi.adapter import OgcProcessesAdapter
+from geodock.ui.platforms.ogcapi.processes_dock import ProcessesDock
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from helpers import wait_until
 from qgis.core import QgsProject
 from qgis.PyQt.QtNetwork import QAbstractSocket
 
-from geodock.plugin.realtime import live_layer
-from geodock.plugin.realtime.live_layer import DatasetRef, add_live_layer, stop_all
-from geodock.plugin.realtime.socketio import decode_packet, encode_event, websocket_url
+from geodock.plugin.platforms.amigocloud.realtime import live_layer
+from geodock.plugin.platforms.amigocloud.realtime.live_layer import DatasetRef, add_live_layer, stop_all
+from geodock.plugin.platforms.amigocloud.realtime.socketio import decode_packet, encode_event, websocket_url
 
 VEHICLES = DatasetRef(project_id="2", dataset_id="5", name="vehicles")
 
@@ -149,7 +149,7 @@ def test_user_events_reach_the_signal(connections, tmp_path):
 
 def test_dataset_ref_from_a_catalog_resource():
     from geodock.plugin.platforms.base import Resource
-    from geodock.ui.realtime_actions import dataset_ref, describe_user_event
+    from geodock.ui.platforms.amigocloud.live_layer_dialog import dataset_ref, describe_user_event
 
     resource = Resource("5", "dataset", "vehicles", api_url="http://h/api/v1/users/1/projects/2/datasets/5")
     ref = dataset_ref(resource)

@@ -117,7 +117,7 @@ def test_every_slot_the_widgets_connect_is_guarded():
     import geodock.ui
 
     unguarded = []
-    for path in sorted(Path(geodock.ui.__file__).parent.glob("*.py")):
+    for path in sorted(Path(geodock.ui.__file__).parent.rglob("*.py")):
         tree = ast.parse(path.read_text())
         connected = _connected_methods(tree)
         for node in ast.walk(tree):

@@ -9,7 +9,7 @@ from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import QApplication, QMessageBox
 
 from geodock.plugin import settings
-from geodock.ui.sql_console import SqlConsole, load_history
+from geodock.ui.platforms.amigocloud.sql_console import SqlConsole, load_history
 
 
 class MessageBoxAnswerer:

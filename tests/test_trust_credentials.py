@@ -79,7 +79,7 @@ KX_API = "/services/api/v1/"
 
 def test_koordinates_links_items_and_export_downloads_on_another_origin(hostile, connections, tmp_path):
     from geodock.plugin.platforms.base import ListQuery
-    from geodock.plugin.platforms.koordinates_exports import KoordinatesExports
+    from geodock.plugin.platforms.koordinates.exports import KoordinatesExports
 
     connection = _connect(connections, hostile, "koordinates", KX_API, {"token": SECRET})
     layer = {"id": 1, "title": "Roads", "kind": "vector", "url": "{other}/services/api/v1/layers/1/"}
@@ -297,7 +297,7 @@ def _png() -> str:
 
 
 def _xyz_layer(url: str, name: str) -> QgsRasterLayer:
-    from geodock.plugin.platforms.geobox import xyz_uri
+    from geodock.plugin.platforms.geobox.adapter import xyz_uri
 
     layer = QgsRasterLayer(xyz_uri(url, 2), name, "wms")
     assert layer.isValid(), layer.error().summary()

@@ -213,7 +213,7 @@ def test_a_geobox_publish_result_never_replaces_a_file_in_the_job_folder(geobox_
     """A finished publish task's layer is copied into the job folder under a new name: the user's file of the
     same name stays as it was."""
     from geodock.plugin.job_model import Job
-    from geodock.plugin.platforms.geobox_jobs import GeoboxTaskBackend, GeoboxTasks
+    from geodock.plugin.platforms.geobox.jobs import GeoboxTaskBackend, GeoboxTasks
 
     (connection,) = connections.import_json({"connections": [geobox_server.connection()]})
     api = GeoboxTasks(connection)
@@ -243,7 +243,7 @@ def test_a_geobox_publish_result_never_replaces_a_file_in_the_job_folder(geobox_
 
 def test_ogc_geojson_results_never_replace_a_file_in_the_job_folder(tmp_path):
     """Inline GeoJSON outputs become new files; a file of the same name already in the folder stays."""
-    from geodock.plugin.platforms.ogcapi_jobs import write_results
+    from geodock.plugin.platforms.ogcapi.jobs import write_results
 
     (tmp_path / "area.geojson").write_text("the user's own")
     collection = {"type": "FeatureCollection", "features": []}

@@ -243,8 +243,8 @@ def test_init_gui_starts_with_a_saved_jobs_list_of_the_wrong_shape(clean_jobs, q
 
 
 def test_one_unreadable_entry_does_not_hide_the_others_in_job_lists(hostile, clean_jobs, qgis_app):
-    from geodock.plugin.platforms.geobox_jobs import GeoboxTasks
-    from geodock.plugin.platforms.koordinates_exports import KoordinatesExports
+    from geodock.plugin.platforms.geobox.jobs import GeoboxTasks
+    from geodock.plugin.platforms.koordinates.exports import KoordinatesExports
 
     hostile.script(
         {

@@ -14,8 +14,8 @@ import pytest
 from helpers import wait_until
 from qgis.core import QgsApplication, QgsProject
 
-from geodock.plugin.realtime.live_layer import DatasetRef, add_live_layer, stop_all
-from geodock.plugin.realtime.socketio import SocketIoClient, websocket_url
+from geodock.plugin.platforms.amigocloud.realtime.live_layer import DatasetRef, add_live_layer, stop_all
+from geodock.plugin.platforms.amigocloud.realtime.socketio import SocketIoClient, websocket_url
 
 NAMESPACE = "/amigosocket"
 DATASET = DatasetRef(project_id="2", dataset_id="5", name="hostile vehicles")

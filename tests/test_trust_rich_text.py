@@ -232,7 +232,7 @@ def _live_labels(widget) -> list[str]:
 
 def _hostile_process(hostile, connections, image: str):
     """The hostile server as an OGC API - Processes connection whose process ``evil`` has markup everywhere."""
-    from geodock.plugin.platforms.ogcapi import OgcProcessesAdapter
+    from geodock.plugin.platforms.ogcapi.adapter import OgcProcessesAdapter
 
     process = {"id": "evil", "title": f"Evil {image}", "description": f"Does {SMB_LINK}", "version": "1"}
     description = {
@@ -257,8 +257,8 @@ def _hostile_process(hostile, connections, image: str):
 
 
 def test_process_titles_and_descriptions_are_shown_literally(hostile, connections, qgis_iface, wide_png):
-    from geodock.ui.process_form import ProcessForm
-    from geodock.ui.processes_dock import ProcessesDock
+    from geodock.ui.platforms.ogcapi.process_form import ProcessForm
+    from geodock.ui.platforms.ogcapi.processes_dock import ProcessesDock
 
     image = f'<img src="{wide_png}">'
     form = ProcessForm(_hostile_process(hostile, connections, image))
@@ -292,7 +292,7 @@ def test_process_titles_and_descriptions_are_shown_literally(hostile, connection
 
 def test_processing_algorithm_of_a_process_holds_no_server_markup(hostile, connections, wide_png):
     """QGIS's Processing dialog shows parameter names in labels that guess rich text, and the help as HTML."""
-    from geodock.plugin.processing.execute_process import RemoteProcessAlgorithm
+    from geodock.plugin.platforms.ogcapi.process_algorithms import RemoteProcessAlgorithm
 
     algorithm = RemoteProcessAlgorithm("Hostile OGC", _hostile_process(hostile, connections, f'<img src="{wide_png}">'))
     algorithm.initAlgorithm()

@@ -19,9 +19,9 @@ from test_sql_console import MessageBoxAnswerer
 
 from geodock.plugin.errors import UnreadableResponseError
 from geodock.plugin.platforms import adapter_for
-from geodock.plugin.platforms.amigocloud_sql import is_write
+from geodock.plugin.platforms.amigocloud.realtime.live_layer import DatasetRef, _snapshot
+from geodock.plugin.platforms.amigocloud.sql import is_write
 from geodock.plugin.platforms.base import Resource
-from geodock.plugin.realtime.live_layer import DatasetRef, _snapshot
 
 HOSTILE_KEY = 'id"; DROP TABLE x; --'
 HOSTILE_TABLE = 'dataset_7"; DROP TABLE y; --'
@@ -126,7 +126,7 @@ def _queries_sent(hostile) -> list[str]:
 
 
 def test_quoting_of_names_and_values():
-    from geodock.plugin.platforms.postgres_sql import quote_identifier, quote_literal
+    from geodock.plugin.platforms.amigocloud.postgres_sql import quote_identifier, quote_literal
 
     assert quote_identifier(HOSTILE_KEY) == '"id""; DROP TABLE x; --"'
     assert quote_literal("it's \\ fine") == "E'it''s \\\\ fine'"
@@ -191,7 +191,7 @@ def test_the_algorithm_refuses_a_disguised_write_without_sending_it(connections,
 
 
 def test_the_console_asks_before_a_disguised_write(connections, hostile):
-    from geodock.ui.sql_console import SqlConsole
+    from geodock.ui.platforms.amigocloud.sql_console import SqlConsole
 
     _hostile_amigocloud(connections, hostile, _dataset())
     hostile.add_rules(
@@ -215,7 +215,7 @@ def test_the_console_asks_before_a_disguised_write(connections, hostile):
 def test_the_console_shows_server_names_as_text_and_types_them_quoted(connections, hostile):
     from qgis.PyQt.QtCore import Qt
 
-    from geodock.ui.sql_console import SqlConsole
+    from geodock.ui.platforms.amigocloud.sql_console import SqlConsole
 
     _hostile_amigocloud(connections, hostile, _dataset())
     dataset = {"id": 7, "name": '<img src="/dev/zero">', "url": "{root}" + DATASET}

@@ -20,7 +20,7 @@ from ..plugin.browser.items import refresh_after_upload, upload_target
 from ..plugin.connections import Connection
 from ..plugin.errors import CancelledError, GeodockError
 from ..plugin.gui_hooks import push_message
-from ..plugin.platforms.geobox_upload import upload_layer
+from ..plugin.platforms.geobox.upload import upload_layer
 from ..plugin.tasks import FunctionTask, run_in_background
 
 

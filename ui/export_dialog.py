@@ -246,9 +246,9 @@ class ExportDialog(QDialog):
 
     def _platform_formats(self) -> dict[str, str]:
         if self.kind == "geobox":
-            from ..plugin.platforms.geobox_jobs import EXPORT_FORMATS
+            from ..plugin.platforms.geobox.jobs import EXPORT_FORMATS
         else:
-            from ..plugin.platforms.amigocloud_jobs import EXPORT_FORMATS
+            from ..plugin.platforms.amigocloud.jobs import EXPORT_FORMATS
         return EXPORT_FORMATS
 
     def _default_crs(self) -> QgsCoordinateReferenceSystem:
@@ -323,7 +323,7 @@ class ExportDialog(QDialog):
     def _load_server_choices(self) -> None:
         if self.kind != "koordinates":
             return
-        from ..plugin.platforms.koordinates_exports import KoordinatesExports
+        from ..plugin.platforms.koordinates.exports import KoordinatesExports
 
         api = KoordinatesExports(self.connection)
 
@@ -410,7 +410,7 @@ class ExportDialog(QDialog):
     def koordinates_body(self) -> dict[str, Any]:
         import json
 
-        from ..plugin.platforms.koordinates_exports import export_body
+        from ..plugin.platforms.koordinates.exports import export_body
 
         extent: Any = None
         if self.crop_mode.currentData() == CROP_SERVER:
@@ -426,7 +426,7 @@ class ExportDialog(QDialog):
         crs = self.crs_widget.crs().authid()
         if not crs:
             raise GeodockError(tr("Choose a CRS with an authority id (EPSG:…)"))
-        from ..plugin.platforms.koordinates_exports import KoordinatesExports
+        from ..plugin.platforms.koordinates.exports import KoordinatesExports
 
         api = KoordinatesExports(self.connection)
         items = [api.item_url(ref) for ref in self.item_refs()]
@@ -456,7 +456,7 @@ class ExportDialog(QDialog):
     @guarded
     def validate(self) -> None:
         """Ask the server whether the export can be made; show every reason, the licences and the size."""
-        from ..plugin.platforms.koordinates_exports import KoordinatesExports
+        from ..plugin.platforms.koordinates.exports import KoordinatesExports
 
         try:
             body = self.koordinates_body()
@@ -477,7 +477,7 @@ class ExportDialog(QDialog):
             self.items_list.item(i).data(Qt.ItemDataRole.UserRole): self.items_list.item(i).text()
             for i in range(self.items_list.count())
         }
-        from ..plugin.platforms.koordinates_exports import KoordinatesExports
+        from ..plugin.platforms.koordinates.exports import KoordinatesExports
 
         api = KoordinatesExports(self.connection)
         names = {api.item_url(ref): text for ref, text in names.items()}
@@ -522,7 +522,7 @@ class ExportDialog(QDialog):
     def _creation(self, name: str, folder: str, add: bool) -> Any:
         connection = self.connection
         if self.kind == "koordinates":
-            from ..plugin.platforms.koordinates_exports import KoordinatesExports
+            from ..plugin.platforms.koordinates.exports import KoordinatesExports
 
             body = self.validated_body or self.koordinates_body()
             body["name"] = name
@@ -539,7 +539,7 @@ class ExportDialog(QDialog):
             raise GeodockError(tr("Choose what to export"))
         fmt = self.format_combos["vector"].currentData()
         if self.kind == "geobox":
-            from ..plugin.platforms.geobox_jobs import GeoboxTasks
+            from ..plugin.platforms.geobox.jobs import GeoboxTasks
 
             crs = self.crs_widget.crs()
             srid = int(crs.authid().split(":")[1]) if crs.authid().upper().startswith("EPSG:") else None
@@ -565,7 +565,7 @@ class ExportDialog(QDialog):
                 return job
 
             return work
-        from ..plugin.platforms.amigocloud_jobs import AmigoCloudExports, new_job
+        from ..plugin.platforms.amigocloud.jobs import AmigoCloudExports, new_job
 
         api = AmigoCloudExports(connection)
         dataset: Any = self.resources[0] if self.resources and self.resources[0].id == refs[0] else refs[0]

@@ -414,11 +414,11 @@ def list_server_jobs(connection: Connection, feedback: Any) -> list[Job]:
 
     jobs: list[Job] = []
     if connection.kind == "koordinates":
-        from ..plugin.platforms.koordinates_exports import KoordinatesExports
+        from ..plugin.platforms.koordinates.exports import KoordinatesExports
 
         jobs = [e.to_job(connection) for e in KoordinatesExports(connection).list(feedback)]
     elif connection.kind == "geobox":
-        from ..plugin.platforms.geobox_jobs import GeoboxTasks
+        from ..plugin.platforms.geobox.jobs import GeoboxTasks
 
         jobs = [t.to_job(connection) for t in GeoboxTasks(connection).tasks(feedback=feedback)]
     for job in jobs:

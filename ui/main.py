@@ -19,7 +19,7 @@ from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMainWindow, QToolBar, QWi
 from ..plugin import gui_hooks, log
 from ..plugin.connections import store
 from ..plugin.net.client import install_user_agent, uninstall_user_agent
-from ..plugin.processing.execute_process import unwatch_connections
+from ..plugin.platforms.ogcapi.process_algorithms import unwatch_connections
 from ..plugin.processing.provider import GeodockProvider
 from ..plugin.project_auth import ProjectAuth
 from ..plugin.provider_auth import ProviderAuth
@@ -33,7 +33,13 @@ TOOLBAR_NAME = "GeodockToolbar"
 DOCKS = {
     "catalog": ("catalog_dock", "CatalogDock", "GeodockCatalogAction", "Catalog", "catalog.svg"),
     "jobs": ("jobs_dock", "JobsDock", "GeodockJobsAction", "Jobs", "jobs.svg"),
-    "processes": ("processes_dock", "ProcessesDock", "GeodockProcessesAction", "Processes", "processes.svg"),
+    "processes": (
+        "platforms.ogcapi.processes_dock",
+        "ProcessesDock",
+        "GeodockProcessesAction",
+        "Processes",
+        "processes.svg",
+    ),
 }
 
 
@@ -297,7 +303,8 @@ class GeodockPlugin:
             self.write_actions.append(action)
 
     def _remove_write_actions(self) -> None:
-        live_layers = sys.modules.get(f"{__package__.rpartition('.')[0]}.plugin.realtime.live_layer")
+        realtime = f"{__package__.rpartition('.')[0]}.plugin.platforms.amigocloud.realtime"
+        live_layers = sys.modules.get(f"{realtime}.live_layer")
         if live_layers is not None:  # only when live layers were used: unloading imports nothing new
             live_layers.stop_all()
         for action in self.write_actions:
@@ -330,7 +337,7 @@ class GeodockPlugin:
     def open_upload(self, layer: Any = None) -> None:
         from qgis.core import QgsVectorLayer
 
-        from .upload_dialog import UploadDialog
+        from .platforms.geobox.upload_dialog import UploadDialog
 
         layer = layer or self.iface.activeLayer()
         self._show_dialog(
@@ -341,17 +348,17 @@ class GeodockPlugin:
         )
 
     def open_create_remote_layer(self) -> None:
-        from .upload_dialog import CreateEmptyLayerDialog
+        from .platforms.geobox.upload_dialog import CreateEmptyLayerDialog
 
         self._show_dialog("create", CreateEmptyLayerDialog(self.iface, None, self.iface.mainWindow()))
 
     def open_sql_console(self, connection: Any = None, project_id: Optional[str] = None) -> None:
-        from .sql_console import SqlConsole
+        from .platforms.amigocloud.sql_console import SqlConsole
 
         self._show_dialog("sql", SqlConsole(self.iface, connection, project_id, self.iface.mainWindow()))
 
     def open_live_layer_dialog(self) -> None:
-        from .realtime_actions import LiveLayerDialog
+        from .platforms.amigocloud.live_layer_dialog import LiveLayerDialog
 
         self._show_dialog("live", LiveLayerDialog(self.iface, self.iface.mainWindow()))
 

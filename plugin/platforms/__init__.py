@@ -17,10 +17,10 @@ EXPORTABLE_KINDS: dict[str, tuple[str, ...]] = {
 }
 
 _MODULES = {
-    "koordinates": ("koordinates", "KoordinatesAdapter"),
-    "geobox": ("geobox", "GeoboxAdapter"),
-    "amigocloud": ("amigocloud", "AmigoCloudAdapter"),
-    "ogcapi-processes": ("ogcapi", "OgcProcessesAdapter"),
+    "koordinates": ("koordinates.adapter", "KoordinatesAdapter"),
+    "geobox": ("geobox.adapter", "GeoboxAdapter"),
+    "amigocloud": ("amigocloud.adapter", "AmigoCloudAdapter"),
+    "ogcapi-processes": ("ogcapi.adapter", "OgcProcessesAdapter"),
 }
 
 

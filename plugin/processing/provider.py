@@ -8,19 +8,18 @@ from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
-from .. import log
 from ..version import PLUGIN_DIR
 
 # module (in this package) -> algorithm classes. A module may also define ``dynamic_algorithms()``
 # returning more instances (e.g. one algorithm per remote OGC process).
 ALGORITHM_MODULES = {
-    "import_connections": ("ImportConnectionsAlgorithm",),
-    "fetch_layer": ("FetchLayerAlgorithm",),
-    "koordinates_export": ("KoordinatesExportAlgorithm",),
-    "geobox_export": ("GeoboxExportAlgorithm",),
-    "geobox_upload": ("GeoboxUploadAlgorithm",),
-    "amigocloud_sql": ("AmigoCloudSqlAlgorithm",),
-    "execute_process": ("ExecuteProcessAlgorithm",),
+    ".import_connections": ("ImportConnectionsAlgorithm",),
+    ".fetch_layer": ("FetchLayerAlgorithm",),
+    "..platforms.koordinates.export_algorithm": ("KoordinatesExportAlgorithm",),
+    "..platforms.geobox.export_algorithm": ("GeoboxExportAlgorithm",),
+    "..platforms.geobox.upload_algorithm": ("GeoboxUploadAlgorithm",),
+    "..platforms.amigocloud.sql_algorithm": ("AmigoCloudSqlAlgorithm",),
+    "..platforms.ogcapi.process_algorithms": ("ExecuteProcessAlgorithm",),
 }
 
 
@@ -39,12 +38,7 @@ class GeodockProvider(QgsProcessingProvider):
 
     def loadAlgorithms(self) -> None:
         for module_name, class_names in ALGORITHM_MODULES.items():
-            try:
-                module = import_module(f"{__package__}.{module_name}")
-            except ModuleNotFoundError as err:
-                if err.name != f"{__package__}.{module_name}":
-                    log.error(f"Processing algorithms of {module_name} could not load: {err}")
-                continue
+            module = import_module(module_name, __package__)
             for class_name in class_names:
                 self.addAlgorithm(getattr(module, class_name)())
             dynamic = getattr(module, "dynamic_algorithms", None)

@@ -73,7 +73,7 @@ def _finished_at(export) -> float:
 
 
 def run(bench) -> None:
-    from geodock.plugin.platforms.koordinates_exports import KoordinatesExports, export_body
+    from geodock.plugin.platforms.koordinates.exports import KoordinatesExports, export_body
 
     folder = Path(tempfile.mkdtemp(prefix="geodock-bench-exports-"))
     server = None
@@ -158,7 +158,7 @@ def run(bench) -> None:
 def _polling(bench, server, connection, api) -> None:
     from geodock.plugin import settings
     from geodock.plugin.jobs import JobManager
-    from geodock.plugin.platforms.koordinates_exports import export_body
+    from geodock.plugin.platforms.koordinates.exports import export_body
 
     seconds = 60.0
     settings.remove(settings.JOBS)

@@ -47,8 +47,8 @@ def run(bench) -> None:
     from geodock.plugin import settings
     from geodock.plugin.job_model import Job
     from geodock.plugin.jobs import manager as job_manager
-    from geodock.plugin.platforms.ogcapi import OgcProcessesAdapter
-    from geodock.plugin.platforms.ogcapi_jobs import KIND, PLATFORM
+    from geodock.plugin.platforms.ogcapi.adapter import OgcProcessesAdapter
+    from geodock.plugin.platforms.ogcapi.jobs import KIND, PLATFORM
 
     server = bench.server("wraptile")
     connection = bench.connection(server)

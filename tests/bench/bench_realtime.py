@@ -12,7 +12,7 @@ import urllib.request
 
 from helpers import StallProbe, wait_until
 
-from geodock.plugin.realtime.live_layer import DatasetRef, add_live_layer, stop_all
+from geodock.plugin.platforms.amigocloud.realtime.live_layer import DatasetRef, add_live_layer, stop_all
 
 RATE, SECONDS = 1000, 10
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from measure import PeakRss, interleaved
 from servers.launch import GEOBOX_APIKEY
 
-from geodock.plugin.platforms.geobox_upload import upload_file
+from geodock.plugin.platforms.geobox.upload import upload_file
 
 SIZE_MIB = 256
 ROUNDS = 5

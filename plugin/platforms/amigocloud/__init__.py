@@ -1,0 +1,1 @@
+"""amigocloud: one platform's own part of Geodock."""

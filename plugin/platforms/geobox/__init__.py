@@ -1,0 +1,1 @@
+"""geobox: one platform's own part of Geodock."""

@@ -1,0 +1,394 @@
+"""Geobox write-back: upload a QGIS layer (or a file) to ``files/``, publish it as a vector layer, and create
+empty remote layers.
+
+Everything here blocks (network calls, GeoPackage writing): run it in a QgsTask or a Processing algorithm.
+The flow of :func:`upload_layer`: a layer that is not already a GeoPackage file is written to a temporary
+GeoPackage; the file is streamed as ``multipart/form-data`` to ``files/`` (progress through the feedback,
+cancel aborts the request); ``files/{uuid}/publish/`` starts a task, which is polled until it ends; the
+task's ``result.layer_uuid`` is the new remote layer.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Optional, Union
+
+from qgis.core import (
+    QgsApplication,
+    QgsCoordinateTransformContext,
+    QgsFeedback,
+    QgsField,
+    QgsProviderRegistry,
+    QgsVectorFileWriter,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QObject, Qt, QVariant, pyqtSignal
+
+from ... import log
+from ...connections import Connection
+from ...errors import CancelledError, GeodockError
+from ...net.client import HttpRequest, wait
+from ...net.upload import multipart_factory
+from .adapter import GeoboxAdapter
+
+#: Share of the progress bar given to the upload itself; publishing takes the rest.
+UPLOAD_SHARE = 80.0
+FINAL_STATES = ("SUCCESS", "FAILURE", "ABORTED")
+#: Geobox layer types by QGIS geometry type (the server's ``LAYER_TYPES``).
+#: The ignores: these are QGIS 3.22's names; qgis-stubs describe newer QGIS (Qgis.GeometryType.Point, ...).
+LAYER_TYPES = {
+    QgsWkbTypes.GeometryType.PointGeometry: "Point",  # type: ignore[attr-defined]
+    QgsWkbTypes.GeometryType.LineGeometry: "Polyline",  # type: ignore[attr-defined]
+    QgsWkbTypes.GeometryType.PolygonGeometry: "Polygon",  # type: ignore[attr-defined]
+}
+#: Geobox field datatypes by QVariant type.
+FIELD_TYPES = {
+    QVariant.Type.Int: "Integer",
+    QVariant.Type.UInt: "Integer",
+    QVariant.Type.LongLong: "Integer64",
+    QVariant.Type.ULongLong: "Integer64",
+    QVariant.Type.Double: "Float",
+    QVariant.Type.String: "String",
+    QVariant.Type.Date: "Date",
+    QVariant.Type.DateTime: "DateTime",
+    QVariant.Type.Time: "Time",
+}
+
+
+class UploadError(GeodockError):
+    """The upload, or the publishing task after it, failed."""
+
+
+@dataclass
+class FieldSpec:
+    """A field of a new remote layer."""
+
+    name: str
+    datatype: str = "String"  # Geobox names: String, Integer, Integer64, Float, Date, DateTime, Time
+    width: Optional[int] = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"name": self.name, "datatype": self.datatype}
+        if self.width:
+            data["width"] = self.width
+        return data
+
+
+@dataclass
+class UploadedFile:
+    """A file record of ``files/``."""
+
+    uuid: str
+    name: str
+    layers: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> UploadedFile:
+        layers = data.get("layers") or {}
+        items = layers.get("layers", []) if isinstance(layers, dict) else layers
+        return cls(str(data.get("uuid", "")), str(data.get("name", "")), list(items or []))
+
+
+def geopackage_path_of(layer: QgsVectorLayer) -> Optional[tuple[Path, Optional[str]]]:
+    """``(file, table)`` when ``layer`` is a whole GeoPackage table that can be sent as it is (``table`` None:
+    the file's only table)."""
+    if layer.providerType() != "ogr" or layer.subsetString():
+        return None
+    parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
+    path = Path(parts.get("path") or "")
+    if path.suffix.lower() != ".gpkg" or not path.is_file():
+        return None
+    if layer.isEditable() and layer.isModified():
+        return None
+    return path, (str(parts["layerName"]) if parts.get("layerName") else None)
+
+
+def missing_source_file(layer: QgsVectorLayer) -> Optional[Path]:
+    """The file a file-based ``layer`` was loaded from, when that file is gone (None otherwise)."""
+    if layer.providerType() != "ogr":
+        return None
+    path = QgsProviderRegistry.instance().decodeUri("ogr", layer.source()).get("path") or ""
+    return Path(path) if path and not Path(path).exists() else None
+
+
+def safe_layer_name(name: str) -> str:
+    """A table (and file) name GeoPackage and Geobox both accept, of at most 60 characters."""
+    cleaned = re.sub(r"[^\w.-]+", "_", name.strip()).strip("_.")
+    return cleaned[:60].rstrip("_.") or "layer"
+
+
+def write_geopackage(layer: QgsVectorLayer, folder: Path, name: str, feedback: Optional[QgsFeedback]) -> Path:
+    """Write ``layer`` (all features, its own CRS) to ``folder/<name>.gpkg``; returns the file."""
+    target = folder / f"{safe_layer_name(name)}.gpkg"
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = safe_layer_name(name)
+    options.fileEncoding = "UTF-8"
+    if feedback is not None:
+        options.feedback = feedback
+    result = QgsVectorFileWriter.writeAsVectorFormatV3(layer, str(target), QgsCoordinateTransformContext(), options)
+    code, message = result[0], result[1]
+    if feedback is not None and feedback.isCanceled():
+        raise CancelledError()
+    if code != QgsVectorFileWriter.WriterError.NoError:
+        raise UploadError(f"Could not write {layer.name()} to a GeoPackage: {message}")
+    expected = layer.featureCount()
+    written = QgsVectorLayer(f"{target}|layername={options.layerName}", "written", "ogr").featureCount()
+    if expected > 0 and written == 0:  # e.g. its file was deleted after it was loaded: never publish it empty
+        raise UploadError(f"Could not read the features of {layer.name()}: is its data source still there?")
+    return target
+
+
+def upload_file(
+    connection: Connection,
+    path: Union[str, Path],
+    feedback: Optional[QgsFeedback] = None,
+    progress_share: float = 100.0,
+) -> UploadedFile:
+    """Stream ``path`` to Geobox ``files/`` (multipart field ``file``); returns the new file record.
+
+    A refused type or size comes back at once with the server's reason (a :class:`ValidationError` or a 413
+    :class:`ResponseError`), usually before the body is sent.
+    """
+    path = Path(path)
+    adapter = GeoboxAdapter(connection)
+    applier = adapter.authenticated(feedback)
+    total = max(path.stat().st_size, 1)
+
+    def progress(done: int, size: int) -> None:
+        if feedback is not None:
+            feedback.setProgress(min(progress_share, progress_share * done / (size if size > 0 else total)))
+
+    request = HttpRequest(
+        adapter.url("files/"),
+        "POST",
+        multipart=multipart_factory({}, "file", path),
+        auth=applier,
+        retries=0,
+        timeout=120,
+        on_upload_progress=progress,
+    )
+    started = time.monotonic()
+    data = adapter.client.send(request, feedback).json()
+    log.info(f"Uploaded {path.name} ({path.stat().st_size / 1e6:.1f} MB) in {time.monotonic() - started:.1f} s")
+    if not isinstance(data, dict) or not data.get("uuid"):
+        raise UploadError(f"Geobox accepted {path.name} but did not say under which id")
+    return UploadedFile.from_json(data)
+
+
+def wait_for_task(
+    connection: Connection,
+    task_id: str,
+    feedback: Optional[QgsFeedback] = None,
+    progress_from: float = 0.0,
+    interval: float = 0.5,
+) -> dict[str, Any]:
+    """Poll ``tasks/{task_id}/`` until it is final; returns its ``result``, or raises with its message.
+
+    Cancelling the feedback aborts the remote task too.
+    """
+    adapter = GeoboxAdapter(connection)
+    applier = adapter.authenticated(feedback)
+    while True:
+        try:
+            task = adapter.client.get_json(adapter.url(f"tasks/{task_id}/"), auth=applier, feedback=feedback)
+        except CancelledError:
+            _abort_task(adapter, applier, task_id)
+            raise
+        state = str(task.get("state", ""))
+        if state in FINAL_STATES:
+            result = task.get("result") or {}
+            if state == "SUCCESS":
+                if feedback is not None:
+                    feedback.setProgress(100.0)
+                return result
+            detail = result.get("detail") if isinstance(result, dict) else None
+            reason = (detail or {}).get("msg") if isinstance(detail, dict) else None
+            reason = reason or "; ".join(str(e) for e in (result.get("errors") or [])) or state.lower()
+            raise UploadError(f"Geobox task {task.get('name') or task_id} ended in {state}: {reason}")
+        if feedback is not None and task.get("total"):
+            share = 100.0 - progress_from
+            feedback.setProgress(progress_from + share * float(task.get("current") or 0) / float(task["total"]))
+        try:
+            wait(interval, feedback)
+        except CancelledError:
+            _abort_task(adapter, applier, task_id)
+            raise
+
+
+def _abort_task(adapter: GeoboxAdapter, applier: Any, task_id: str) -> None:
+    try:
+        adapter.client.send(HttpRequest(adapter.url(f"tasks/{task_id}/abort/"), "POST", auth=applier, timeout=15))
+    except GeodockError as err:
+        log.warning(f"Could not abort Geobox task {task_id}: {err.message}")
+
+
+def publish_file(
+    connection: Connection,
+    file_uuid: str,
+    name: str,
+    feedback: Optional[QgsFeedback] = None,
+    publish_as: str = "vector",
+    input_layer: Optional[str] = None,
+    input_srid: Optional[int] = None,
+    progress_from: float = 0.0,
+) -> str:
+    """Publish an uploaded file; waits for the task and returns the new remote layer's uuid."""
+    adapter = GeoboxAdapter(connection)
+    applier = adapter.authenticated(feedback)
+    form: dict[str, Any] = {"publish_as": publish_as, "layer_name": name}
+    if input_layer:
+        form["input_layer"] = input_layer
+    if input_srid:
+        form["input_srid"] = int(input_srid)
+    answer = adapter.client.send(
+        HttpRequest(adapter.url(f"files/{file_uuid}/publish/"), "POST", form=form, auth=applier, timeout=60),
+        feedback,
+    ).json()
+    task_id = str((answer or {}).get("task_id") or "")
+    if not task_id:
+        raise UploadError("Geobox did not start a publishing task")
+    _follow_in_jobs(connection, task_id, f"Publish {name}")
+    result = wait_for_task(connection, task_id, feedback, progress_from)
+    uuid = result.get("layer_uuid") or result.get("raster_uuid") or result.get("table_uuid")
+    if not uuid:
+        raise UploadError("The publishing task succeeded without naming the new layer")
+    return str(uuid)
+
+
+class _GuiDispatcher(QObject):
+    """Runs callables on the GUI thread (the job manager's), whichever thread emits ``call``."""
+
+    call = pyqtSignal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.moveToThread(QgsApplication.instance().thread())
+        self.call.connect(self._run, Qt.ConnectionType.QueuedConnection)
+
+    def _run(self, function: Callable[[], None]) -> None:
+        try:
+            function()
+        except Exception as err:  # the Jobs dock is a nicety here: never fail an upload over it
+            log.warning(f"Could not show a Geobox task in the Jobs dock: {err}")
+
+
+_dispatcher: Optional[_GuiDispatcher] = None
+
+
+def _follow_in_jobs(connection: Connection, task_id: str, title: str) -> None:
+    """Show the task in the Jobs dock when the job manager runs (it is optional: another part of Geodock)."""
+    global _dispatcher
+    try:
+        from ...job_model import Job
+        from ...jobs import manager
+    except ImportError:
+        return
+    jobs = manager()
+    if not getattr(jobs, "_started", False):  # headless (Processing, tests): nobody shows jobs
+        return
+    if _dispatcher is None:
+        _dispatcher = _GuiDispatcher()
+    job = Job("geobox", connection.name, task_id, title, "task", add_to_project=False)
+    _dispatcher.call.emit(lambda: jobs.submit(job))
+
+
+def upload_layer(
+    connection: Connection,
+    source: Union[QgsVectorLayer, str, Path],
+    name: str,
+    feedback: Optional[QgsFeedback] = None,
+    publish_as: str = "vector",
+    input_srid: Optional[int] = None,
+) -> str:
+    """Upload ``source`` (a vector layer or a file) to Geobox and publish it as ``name``; returns the remote
+    layer's uuid. A layer that is not a GeoPackage table is written to a temporary GeoPackage first."""
+    name = name.strip()
+    if not name:
+        raise UploadError("The remote layer needs a name")
+    folder = Path(tempfile.mkdtemp(prefix="geodock-upload-"))
+    try:
+        input_layer: Optional[str] = None
+        if isinstance(source, QgsVectorLayer):
+            if not source.isValid():
+                raise UploadError(f"{source.name()} is not a valid layer")
+            missing = missing_source_file(source)
+            if missing is not None:
+                raise UploadError(f"{source.name()} cannot be read: its file {missing.name} is no longer there")
+            if input_srid is None and source.crs().isValid() and source.crs().postgisSrid():
+                input_srid = source.crs().postgisSrid()
+            found = geopackage_path_of(source)
+            if found is not None:
+                path, input_layer = found
+            else:
+                path = write_geopackage(source, folder, name, feedback)
+                input_layer = safe_layer_name(name)
+        else:
+            path = Path(source)
+            if not path.is_file():
+                raise UploadError(f"Cannot upload {path.name}: no such file")
+        if feedback is not None and feedback.isCanceled():
+            raise CancelledError()
+        uploaded = upload_file(connection, path, feedback, UPLOAD_SHARE)
+        return publish_file(
+            connection, uploaded.uuid, name, feedback, publish_as, input_layer, input_srid, UPLOAD_SHARE
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def geometry_layer_type(layer: QgsVectorLayer) -> str:
+    """The Geobox ``layer_type`` for ``layer``'s geometry (multi-points stay multi)."""
+    if QgsWkbTypes.flatType(layer.wkbType()) == QgsWkbTypes.Type.MultiPoint:
+        return "MultiPoint"
+    return LAYER_TYPES.get(layer.geometryType(), "Point")
+
+
+def fields_of(layer: QgsVectorLayer) -> list[FieldSpec]:
+    """The fields of ``layer`` as Geobox field specs (unknown types become strings; ``fid`` is skipped)."""
+    specs = []
+    for qfield in layer.fields():  # type: ignore[attr-defined]  # QgsFields is a sequence; stubs lack __iter__
+        if qfield.name().lower() == "fid":
+            continue
+        specs.append(field_spec(qfield))
+    return specs
+
+
+def field_spec(qfield: QgsField) -> FieldSpec:
+    datatype = FIELD_TYPES.get(qfield.type(), "String")
+    width = qfield.length() if datatype == "String" and qfield.length() > 0 else None
+    return FieldSpec(qfield.name(), datatype, width)
+
+
+def create_empty_layer(
+    connection: Connection,
+    name: str,
+    geometry_type: str,
+    fields: list[FieldSpec],
+    feedback: Optional[QgsFeedback] = None,
+) -> str:
+    """Create an empty remote vector layer (``POST vectorLayers/``); returns its uuid."""
+    if not name.strip():
+        raise UploadError("The remote layer needs a name")
+    adapter = GeoboxAdapter(connection)
+    applier = adapter.authenticated(feedback)
+    payload = {
+        "name": name.strip(),
+        "display_name": name.strip(),
+        "layer_type": geometry_type,
+        "has_z": False,
+        "temporary": False,
+        "fields": [spec.to_json() for spec in fields],
+    }
+    data = adapter.client.send(
+        HttpRequest(adapter.url("vectorLayers/"), "POST", json=payload, auth=applier, timeout=60), feedback
+    ).json()
+    if not isinstance(data, dict) or not data.get("uuid"):
+        raise UploadError("Geobox created the layer without saying under which id")
+    return str(data["uuid"])

@@ -1,0 +1,1 @@
+"""ogcapi: one platform's own part of Geodock."""

@@ -1,0 +1,1 @@
+"""platforms: one platform's own part of Geodock."""

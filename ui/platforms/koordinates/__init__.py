@@ -1,0 +1,1 @@
+"""koordinates: one platform's own part of Geodock."""

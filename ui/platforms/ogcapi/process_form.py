@@ -1,0 +1,337 @@
+"""The execution form of a process, generated from its description (one row per input).
+
+Numbers get spin boxes with the schema's limits, booleans check boxes, enums combo boxes, bounding boxes a
+``QgsExtentWidget`` (with its CRS), GeoJSON inputs a ``QgsMapLayerComboBox`` + "selected features only", files
+a ``QgsFileWidget`` or a URL (by value / by link), arrays and objects a text field (comma-separated or JSON).
+Optional inputs have an "include" check box, off by default, so server defaults stay server-side. Invalid
+values are flagged on the row (red text under it) before anything is sent.
+
+:meth:`ProcessForm.collect` runs on the GUI thread and makes no network call: layer inputs are returned as
+:class:`LayerInput` (a feature source made on the GUI thread) and encoded later on a worker thread with
+:func:`encode_layer_inputs`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFeedback,
+    QgsMapLayerProxyModel,
+    QgsProject,
+    QgsVectorLayer,
+    QgsVectorLayerFeatureSource,
+)
+from qgis.gui import QgsDoubleSpinBox, QgsExtentWidget, QgsFileWidget, QgsMapLayerComboBox, QgsSpinBox
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ....plugin.platforms.ogcapi.process_description import (
+    InputKind,
+    ProcessDescription,
+    ProcessInput,
+    collection_from_source,
+    encode_bbox,
+    encode_file,
+    encode_link,
+    feature_request,
+    qgis_crs,
+    validate_value,
+)
+from ...plain_text import plain_label, plain_tooltip
+
+INT_LIMIT = 2**31 - 1
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("ProcessForm", text)
+
+
+@dataclass
+class LayerInput:
+    """A layer input to encode off the GUI thread (a feature source snapshot, never the layer itself)."""
+
+    spec: ProcessInput
+    source: QgsVectorLayerFeatureSource
+    source_crs: QgsCoordinateReferenceSystem
+    selected_ids: Optional[list[int]]
+    feature_count: int
+
+
+def encode_layer_inputs(values: dict[str, Any], feedback: Optional[QgsFeedback] = None) -> dict[str, Any]:
+    """``values`` with every :class:`LayerInput` turned into GeoJSON (blocking; for a worker thread)."""
+    out = {}
+    for name, value in values.items():
+        if isinstance(value, LayerInput):
+            collection = collection_from_source(
+                value.source.getFeatures(feature_request(value.selected_ids)),
+                value.source_crs,
+                qgis_crs(value.spec.expected_crs()),
+                QgsProject.instance().transformContext(),
+                feedback,
+                value.feature_count,
+            )
+            if value.spec.kind == InputKind.GEOMETRY:
+                features = collection["features"]
+                value = features[0]["geometry"] if features else None
+            else:
+                value = collection
+        out[name] = value
+    return out
+
+
+class InputRow(QWidget):
+    """The editor of one input, with its error label."""
+
+    def __init__(self, spec: ProcessInput, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        line = QHBoxLayout()
+        layout.addLayout(line)
+        self.include: Optional[QCheckBox] = None
+        if spec.optional:
+            self.include = QCheckBox()
+            self.include.setToolTip(tr("Send this input (otherwise the server's default applies)"))
+            line.addWidget(self.include)
+        self.editor = self._build_editor(spec)
+        line.addWidget(self.editor, 1)
+        self.error = plain_label()  # messages name the input by its (server-given) title
+        self.error.setStyleSheet("color: #c0392b")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        tip = f"{spec.description}\n{spec.type_label()}".strip()
+        self.editor.setToolTip(plain_tooltip(tip))
+        if self.include is not None:
+            self.include.toggled.connect(self.editor.setEnabled)
+            self.editor.setEnabled(False)
+
+    # Editors --------------------------------------------------------------------------------------------
+
+    def _build_editor(self, spec: ProcessInput) -> QWidget:
+        kind = spec.kind
+        placeholder = str(spec.ui.get("placeholder", "") or "")
+        if kind == InputKind.INTEGER:
+            box = QgsSpinBox()
+            box.setRange(
+                int(spec.minimum + (1 if spec.exclusive_minimum else 0)) if spec.minimum is not None else -INT_LIMIT,
+                int(spec.maximum - (1 if spec.exclusive_maximum else 0)) if spec.maximum is not None else INT_LIMIT,
+            )
+            if spec.has_default and isinstance(spec.default, (int, float)):
+                box.setValue(int(spec.default))
+                box.setClearValue(int(spec.default))
+            return box
+        if kind == InputKind.NUMBER:
+            box = QgsDoubleSpinBox()
+            box.setDecimals(int(spec.ui.get("decimals", 6)))
+            box.setRange(
+                spec.minimum if spec.minimum is not None else -1e15,
+                spec.maximum if spec.maximum is not None else 1e15,
+            )
+            if "step" in spec.ui:
+                box.setSingleStep(float(spec.ui["step"]))
+            if spec.has_default and isinstance(spec.default, (int, float)):
+                box.setValue(float(spec.default))
+                box.setClearValue(float(spec.default))
+            return box
+        if kind == InputKind.BOOLEAN:
+            box = QCheckBox(spec.title)
+            box.setChecked(bool(spec.default))
+            return box
+        if kind == InputKind.ENUM:
+            combo = QComboBox()
+            for value in spec.enum:
+                combo.addItem(str(value), value)
+            if spec.has_default and spec.default in spec.enum:
+                combo.setCurrentIndex(spec.enum.index(spec.default))
+            return combo
+        if kind == InputKind.BBOX:
+            extent = QgsExtentWidget()
+            extent.setOutputCrs(qgis_crs(spec.bbox_crs_options()[0]))
+            return extent
+        if kind in (InputKind.FEATURES, InputKind.GEOMETRY):
+            box = QWidget()
+            layout = QHBoxLayout(box)
+            layout.setContentsMargins(0, 0, 0, 0)
+            combo = QgsMapLayerComboBox()
+            combo.setFilters(QgsMapLayerProxyModel.Filter.VectorLayer)
+            combo.setObjectName("layer")
+            selected = QCheckBox(tr("Selected features only"))
+            selected.setObjectName("selected")
+            layout.addWidget(combo, 1)
+            layout.addWidget(selected)
+            self.layer_combo, self.selected_only = combo, selected
+            return box
+        if kind == InputKind.FILE:
+            box = QWidget()
+            layout = QHBoxLayout(box)
+            layout.setContentsMargins(0, 0, 0, 0)
+            self.by_value = QRadioButton(tr("File"))
+            self.by_link = QRadioButton(tr("Link"))
+            self.by_value.setChecked(True)
+            self.file_widget = QgsFileWidget()
+            self.url_edit = QLineEdit()
+            self.url_edit.setPlaceholderText("https://…")
+            self.url_edit.hide()
+            self.by_link.toggled.connect(self.url_edit.setVisible)
+            self.by_link.toggled.connect(lambda on: self.file_widget.setVisible(not on))
+            for widget in (self.by_value, self.by_link, self.file_widget, self.url_edit):
+                layout.addWidget(widget, 1 if widget in (self.file_widget, self.url_edit) else 0)
+            return box
+        if kind == InputKind.JSON or spec.ui.get("widget") == "textarea" or spec.ui.get("multiline"):
+            edit = QPlainTextEdit()
+            edit.setMaximumHeight(80)
+            if spec.has_default:
+                edit.setPlainText(json.dumps(spec.default) if not isinstance(spec.default, str) else spec.default)
+            edit.setPlaceholderText(placeholder or (tr("JSON object") if kind == InputKind.JSON else ""))
+            return edit
+        edit = QLineEdit()
+        if spec.has_default and spec.default is not None:
+            default = spec.default
+            edit.setText(", ".join(str(v) for v in default) if isinstance(default, list) else str(default))
+        if kind == InputKind.ARRAY:
+            edit.setPlaceholderText(placeholder or tr("values separated by commas, or a JSON list"))
+        else:
+            edit.setPlaceholderText(placeholder)
+        if spec.ui.get("password") or spec.ui.get("widget") == "password":
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        return edit
+
+    # Values ---------------------------------------------------------------------------------------------
+
+    @property
+    def included(self) -> bool:
+        return self.include is None or self.include.isChecked()
+
+    def value(self) -> Any:
+        """The request value (a :class:`LayerInput` for layers); raises ValueError with a message."""
+        spec, editor = self.spec, self.editor
+        kind = spec.kind
+        if kind == InputKind.INTEGER:
+            return editor.value()
+        if kind == InputKind.NUMBER:
+            return editor.value()
+        if kind == InputKind.BOOLEAN:
+            return editor.isChecked()
+        if kind == InputKind.ENUM:
+            return editor.currentData()
+        if kind == InputKind.BBOX:
+            if not editor.isValid() or editor.outputExtent().isNull():
+                raise ValueError(tr("{input}: choose an extent").format(input=spec.title))
+            return encode_bbox(
+                spec, editor.outputExtent(), editor.outputCrs(), QgsProject.instance().transformContext()
+            )
+        if kind in (InputKind.FEATURES, InputKind.GEOMETRY):
+            layer = self.layer_combo.currentLayer()
+            if not isinstance(layer, QgsVectorLayer):
+                raise ValueError(tr("{input}: choose a vector layer").format(input=spec.title))
+            selected = list(layer.selectedFeatureIds()) if self.selected_only.isChecked() else None
+            if selected is not None and not selected:
+                raise ValueError(tr("{input}: the layer has no selected features").format(input=spec.title))
+            count = len(selected) if selected is not None else layer.featureCount()
+            return LayerInput(spec, QgsVectorLayerFeatureSource(layer), layer.crs(), selected, count)
+        if kind == InputKind.FILE:
+            if self.by_link.isChecked():
+                url = self.url_edit.text().strip()
+                if not url.startswith(("http://", "https://")):
+                    raise ValueError(tr("{input}: enter an http(s) link").format(input=spec.title))
+                return encode_link(spec, url)
+            path = Path(self.file_widget.filePath())
+            if not path.is_file():
+                raise ValueError(tr("{input}: choose a file").format(input=spec.title))
+            return encode_file(spec, path)
+        text = editor.toPlainText() if isinstance(editor, QPlainTextEdit) else editor.text()
+        if kind == InputKind.JSON:
+            try:
+                return json.loads(text) if text.strip() else None
+            except ValueError as err:
+                raise ValueError(tr("{input} is not valid JSON: {error}").format(input=spec.title, error=err)) from None
+        if kind == InputKind.ARRAY:
+            if text.strip().startswith("["):
+                try:
+                    return json.loads(text)
+                except ValueError as err:
+                    message = tr("{input} is not a valid list: {error}").format(input=spec.title, error=err)
+                    raise ValueError(message) from None
+            return [_scalar(spec.item, part.strip()) for part in text.split(",") if part.strip()]
+        if text == "" and spec.nullable:
+            return None
+        if text == "" and spec.required:  # as QGIS Processing: a mandatory text is not empty
+            raise ValueError(tr("{input} is required").format(input=spec.title))
+        return text
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+
+def _scalar(spec: Optional[ProcessInput], text: str) -> Any:
+    if spec is not None and spec.kind in (InputKind.NUMBER, InputKind.INTEGER):
+        try:
+            return int(text) if spec.kind == InputKind.INTEGER else float(text)
+        except ValueError:
+            return text
+    return text
+
+
+class ProcessForm(QWidget):
+    """The inputs of one process as a form."""
+
+    def __init__(self, description: ProcessDescription, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.description = description
+        self.rows: dict[str, InputRow] = {}
+        layout = QFormLayout(self)
+        hidden = [i for i in description.inputs if i.ui.get("hidden")]
+        ordered = sorted(
+            (i for i in description.inputs if i not in hidden), key=lambda i: float(i.ui.get("order", 0) or 0)
+        )
+        for spec in ordered:
+            row = InputRow(spec, self)
+            row.setObjectName(f"input_{spec.name}")
+            label = plain_label(spec.title + ("" if spec.optional else " *"))
+            label.setToolTip(plain_tooltip(spec.description))
+            layout.addRow(label, row)
+            self.rows[spec.name] = row
+
+    def collect(self) -> tuple[dict[str, Any], list[str]]:
+        """The inputs to send and the problems found (flagged on their rows). GUI thread, no network."""
+        values: dict[str, Any] = {}
+        problems: list[str] = []
+        for name, row in self.rows.items():
+            row.show_error("")
+            if not row.included:
+                continue
+            try:
+                value = row.value()
+            except ValueError as err:
+                row.show_error(str(err))
+                problems.append(str(err))
+                continue
+            if not isinstance(value, LayerInput):
+                problem = validate_value(row.spec, value)
+                if problem:
+                    row.show_error(problem)
+                    problems.append(problem)
+                    continue
+            values[name] = value
+        for spec in self.description.inputs:
+            if spec.required and spec.name not in values and spec.name not in self.rows:
+                problems.append(tr("{input} is required").format(input=spec.title))
+        return values, problems
