@@ -16,6 +16,7 @@ deps:  ## apt packages and the four venvs (idempotent)
 
 test: deps  ## ruff, then the whole test suite offscreen (SDK fidelity tests, plugin tests), then a summary line
 	.venv/bin/ruff check $(LINT_PATHS)
+	.venv/bin/pylint --disable=all --enable=too-many-lines --max-module-lines=400 plugin ui
 	tests/tools/run_tests.sh
 
 test-plugin: deps
@@ -28,6 +29,7 @@ test-sdk: deps
 lint: deps  ## ruff, flake8-qgis (QGIS's own rules) and mypy with qgis-stubs over plugin/
 	.venv/bin/ruff check $(LINT_PATHS)
 	.venv/bin/ruff format --check __init__.py plugin ui
+	.venv/bin/pylint --disable=all --enable=too-many-lines --max-module-lines=400 plugin ui
 	# QGS201/QGS202 are flake8-qgis's experimental guesses; QGS402 (QMetaType) would break QGIS 3.22, our minimum.
 	.venv/bin/flake8 --select=QGS --extend-ignore=QGS201,QGS202,QGS402 --exclude=.venv*,build,dist,.qgis-settings,tests .
 	.venv/bin/mypy plugin
@@ -54,3 +56,13 @@ servers-stop:
 
 clean:
 	rm -rf build dist .qgis-settings
+
+LANGS = fr
+.PHONY: translations
+# The .ts keeps no line numbers (sed), so it changes only when a message does (tests/test_translations.py checks it).
+translations:  ## i18n/geodock_<lang>.ts from every tr() in the code (pylupdate5), then the .qm QGIS loads (lrelease)
+	@for lang in $(LANGS); do \
+	  PYTHONWARNINGS=ignore pylupdate5 -noobsolete $$(find __init__.py plugin ui -name '*.py' | LC_ALL=C sort) -ts i18n/geodock_$$lang.ts && \
+	  sed -i '/^ *<location /d' i18n/geodock_$$lang.ts && \
+	  /usr/lib/qt5/bin/lrelease -silent i18n/geodock_$$lang.ts -qm i18n/geodock_$$lang.qm || exit 1; \
+	done

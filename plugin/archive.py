@@ -27,6 +27,7 @@ from typing import Optional
 from qgis.core import QgsFeedback
 
 from .errors import CancelledError, GeodockError
+from .i18n import tr
 
 MAX_TOTAL = 64 * 1024**3  # bytes extracted from one archive
 MAX_RATIO = 200.0  # uncompressed / compressed, per entry and in total (above 1 MiB)
@@ -43,12 +44,20 @@ def _check_name(name: str, archive: str) -> PurePosixPath:
     clean = name.replace("\\", "/")
     path = PurePosixPath(clean)
     if clean.startswith("/") or (len(clean) > 1 and clean[1] == ":"):
-        raise ArchiveError(f"{archive} was refused: entry {name!r} has an absolute path")
+        raise ArchiveError(
+            tr("{archive} was refused: entry {name!r} has an absolute path").format(archive=archive, name=name)
+        )
     # Windows drops trailing dots and spaces: ".. " and "..." are ".." there.
     if any(part == ".." or (part.rstrip(". ") == "" and part != ".") for part in path.parts):
-        raise ArchiveError(f"{archive} was refused: entry {name!r} points outside the folder (..)")
+        raise ArchiveError(
+            tr("{archive} was refused: entry {name!r} points outside the folder (..)").format(
+                archive=archive, name=name
+            )
+        )
     if "\x00" in clean or ":" in clean:
-        raise ArchiveError(f"{archive} was refused: entry {name!r} has a malformed name")
+        raise ArchiveError(
+            tr("{archive} was refused: entry {name!r} has a malformed name").format(archive=archive, name=name)
+        )
     return path
 
 
@@ -64,12 +73,18 @@ def _check_collisions(infos: list[zipfile.ZipInfo], archive: str) -> None:
         if info.is_dir():
             folders.add(key)
         elif key in files:
-            raise ArchiveError(f"{archive} was refused: entry {info.filename!r} is in it twice")
+            raise ArchiveError(
+                tr("{archive} was refused: entry {name!r} is in it twice").format(archive=archive, name=info.filename)
+            )
         else:
             files.add(key)
     both = files & folders
     if both:
-        raise ArchiveError(f"{archive} was refused: {sorted(both)[0]!r} is both a file and a folder")
+        raise ArchiveError(
+            tr("{archive} was refused: {name!r} is both a file and a folder").format(
+                archive=archive, name=sorted(both)[0]
+            )
+        )
 
 
 def _is_link_or_special(info: zipfile.ZipInfo) -> bool:
@@ -90,26 +105,85 @@ def check_zip(
     """Raise :class:`ArchiveError` when the archive's directory shows a hostile entry; return the total size."""
     infos = archive.infolist()
     if len(infos) > max_entries:
-        raise ArchiveError(f"{name} was refused: {len(infos)} entries (at most {max_entries})")
+        raise ArchiveError(
+            tr("{archive} was refused: {count} entries (at most {limit})").format(
+                archive=name, count=len(infos), limit=max_entries
+            )
+        )
     total = compressed = 0
     for info in infos:
         _check_name(info.filename, name)
     _check_collisions(infos, name)
     for info in infos:
         if _is_link_or_special(info):
-            raise ArchiveError(f"{name} was refused: entry {info.filename!r} is a symbolic link or special file")
+            raise ArchiveError(
+                tr("{archive} was refused: entry {name!r} is a symbolic link or special file").format(
+                    archive=name, name=info.filename
+                )
+            )
         total += info.file_size
         compressed += info.compress_size
         if info.file_size > RATIO_FLOOR and info.file_size > max_ratio * max(1, info.compress_size):
             raise ArchiveError(
-                f"{name} was refused: entry {info.filename!r} expands {info.file_size / max(1, info.compress_size):.0f}"
-                f" times (a zip bomb?)"
+                tr("{archive} was refused: entry {name!r} expands {ratio:.0f} times (a zip bomb?)").format(
+                    archive=name, name=info.filename, ratio=info.file_size / max(1, info.compress_size)
+                )
             )
     if total > max_total:
-        raise ArchiveError(f"{name} was refused: it would expand to {total} bytes (at most {max_total})")
+        raise ArchiveError(
+            tr("{archive} was refused: it would expand to {total} bytes (at most {limit})").format(
+                archive=name, total=total, limit=max_total
+            )
+        )
     if total > RATIO_FLOOR and total > max_ratio * max(1, compressed):
-        raise ArchiveError(f"{name} was refused: it expands {total / max(1, compressed):.0f} times (a zip bomb?)")
+        raise ArchiveError(
+            tr("{archive} was refused: it expands {ratio:.0f} times (a zip bomb?)").format(
+                archive=name, ratio=total / max(1, compressed)
+            )
+        )
     return total
+
+
+class _Progress:
+    """Cancellation and progress over the bytes of one archive."""
+
+    def __init__(self, feedback: Optional[QgsFeedback], expected: int) -> None:
+        self.feedback, self.expected, self.written = feedback, expected, 0
+
+    def add(self, size: int) -> None:
+        """Count ``size`` more bytes written; raise :class:`CancelledError` when the user cancelled."""
+        if self.feedback is None:
+            return
+        if self.feedback.isCanceled():
+            raise CancelledError()
+        self.written += size
+        if self.expected:
+            self.feedback.setProgress(100.0 * self.written / self.expected)
+
+
+def _extract_entry(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, root: Path, name: str, progress: _Progress
+) -> Optional[Path]:
+    """Write one checked entry under ``root``; return the file written (None for a folder)."""
+    relative = _check_name(info.filename, name)
+    destination = (root / relative).resolve()
+    if root != destination and root not in destination.parents:
+        raise ArchiveError(
+            tr("{archive} was refused: entry {name!r} points outside the folder").format(
+                archive=name, name=info.filename
+            )
+        )
+    if info.is_dir():
+        destination.mkdir(parents=True, exist_ok=True)
+        return None
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    # zipfile stops at info.file_size (checked above), then checks the CRC: a lie is BadZipFile.
+    with archive.open(info) as source, open(destination, "xb") as sink:
+        progress.add(0)
+        while chunk := source.read(CHUNK):
+            sink.write(chunk)
+            progress.add(len(chunk))
+    return destination
 
 
 def extract_zip(
@@ -127,7 +201,9 @@ def extract_zip(
     path, target = Path(path), Path(target)
     name = path.name
     if target.exists() and any(target.iterdir()):
-        raise ArchiveError(f"Cannot extract {name}: {target} exists and is not empty")
+        raise ArchiveError(
+            tr("Cannot extract {archive}: {target} exists and is not empty").format(archive=name, target=target)
+        )
     staging = target.with_name(target.name + ".extracting")
     if staging.exists():
         shutil.rmtree(staging)
@@ -136,36 +212,20 @@ def extract_zip(
             expected = check_zip(archive, name, max_total, max_ratio, max_entries)
             staging.mkdir(parents=True)
             root = staging.resolve()
-            written = 0
             files: list[Path] = []
+            progress = _Progress(feedback, expected)
             for info in archive.infolist():
-                relative = _check_name(info.filename, name)
-                destination = (root / relative).resolve()
-                if root != destination and root not in destination.parents:
-                    raise ArchiveError(f"{name} was refused: entry {info.filename!r} points outside the folder")
-                if info.is_dir():
-                    destination.mkdir(parents=True, exist_ok=True)
-                    continue
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                # zipfile stops at info.file_size (checked above), then checks the CRC: a lie is BadZipFile.
-                with archive.open(info) as source, open(destination, "xb") as sink:
-                    while True:
-                        if feedback is not None and feedback.isCanceled():
-                            raise CancelledError()
-                        chunk = source.read(CHUNK)
-                        if not chunk:
-                            break
-                        written += len(chunk)
-                        sink.write(chunk)
-                        if feedback is not None and expected:
-                            feedback.setProgress(100.0 * written / expected)
-                files.append(destination)
+                extracted = _extract_entry(archive, info, root, name, progress)
+                if extracted is not None:
+                    files.append(extracted)
         if target.exists():
             target.rmdir()
         os.replace(staging, target)
     except zipfile.BadZipFile as err:
         shutil.rmtree(staging, ignore_errors=True)
-        raise ArchiveError(f"{name} is not a readable zip archive ({err})") from None
+        raise ArchiveError(
+            tr("{archive} is not a readable zip archive ({reason})").format(archive=name, reason=err)
+        ) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -39,6 +39,7 @@ class AuthDatabaseError(GeodockError):
 
 
 def _manager():
+    """QGIS's authentication manager."""
     return QgsApplication.authManager()
 
 
@@ -104,6 +105,7 @@ def create_basic_config(name: str, username: str, password: str) -> str:
 
 
 def config_exists(authcfg: str) -> bool:
+    """Whether the auth database holds config ``authcfg``."""
     with serialized():
         return bool(authcfg) and authcfg in _manager().configIds()
 
@@ -212,23 +214,28 @@ class TokenCache:
     """Short-lived tokens (e.g. Geobox bearer tokens) in memory, per auth config; thread-safe."""
 
     def __init__(self) -> None:
+        """An empty cache."""
         self._tokens: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def get(self, key: str) -> Optional[str]:
+        """The token held under ``key``, or None."""
         with self._lock:
             return self._tokens.get(key)
 
     def put(self, key: str, token: str) -> None:
+        """Hold ``token`` under ``key`` (and mask it in logs from now on)."""
         log.remember_secret(token)
         with self._lock:
             self._tokens[key] = token
 
     def drop(self, key: str) -> None:
+        """Forget the token under ``key``."""
         with self._lock:
             self._tokens.pop(key, None)
 
     def clear(self) -> None:
+        """Forget every token."""
         with self._lock:
             self._tokens.clear()
 

@@ -1,6 +1,6 @@
 """Connections to remote platforms: stored in QgsSettings, their secrets only in the QGIS auth database.
 
-A connection is a name, a kind (``koordinates``, ``geobox``, ``amigocloud``, ``ogcapi-processes``), a base
+A connection is a name, a kind (a platform's, see :func:`.platforms.registry.kinds`), a base
 URL, an auth config id and free options. The JSON exchange format is
 ``{"connections": [{"name", "kind", "url", "authcfg"[, "options"]}]}``; for headless and fleet set-ups an
 imported entry may carry ``"credentials"`` (``{"token"}``, ``{"username", "password"}`` or ``{"apikey"}``),
@@ -24,24 +24,23 @@ from qgis.PyQt.QtCore import QObject, QUrl, pyqtSignal
 
 from . import auth, log, settings
 from .errors import GeodockError
+from .i18n import tr
+from .platforms import registry
 from .redact import SECRET_PARAMS, redact_url
 
-KINDS = ("koordinates", "geobox", "amigocloud", "ogcapi-processes")
-KIND_TITLES = {
-    "koordinates": "Koordinates",
-    "geobox": "Geobox",
-    "amigocloud": "AmigoCloud",
-    "ogcapi-processes": "OGC API – Processes",
-}
+
+def kind_title(kind: str) -> str:
+    """The platform's name for connections of ``kind`` (the kind itself when no platform has it)."""
+    return tr(registry.platform(kind).title) if kind in registry.kinds() else kind
 
 
 MAX_NAME = 100  # characters of a connection name (it titles menus, lists and messages)
 
 _SECRET_NAMES = "|".join(re.escape(name) for name in SECRET_PARAMS)
-# "?token=", "&apikey=" and Koordinates' "/services;key=KEY/": a parameter named like a secret, in the
+# "?token=", "&apikey=" and the matrix form "/services;key=KEY/": a parameter named like a secret, in the
 # query or as a path (matrix) parameter.
 _SECRET_PARAMETER = re.compile(rf"([;?&])({_SECRET_NAMES})=", re.IGNORECASE)
-# Geobox's WFS form "/apikey:KEY/": a path segment that starts with a secret's name and a colon.
+# The path form "/apikey:KEY/": a path segment that starts with a secret's name and a colon.
 _SECRET_SEGMENT = re.compile(rf"/({_SECRET_NAMES}):", re.IGNORECASE)
 _DECODINGS = 3  # percent-encoding undone this many times at most ("%253B" is "%3B" is ";")
 
@@ -71,6 +70,8 @@ class ConnectionConfigError(GeodockError):
 
 @dataclass
 class Connection:
+    """One connection: name, platform kind, base URL, auth config id and options (never a secret)."""
+
     name: str
     kind: str
     url: str
@@ -82,27 +83,37 @@ class Connection:
         """Raise :class:`ConnectionConfigError` with a clear message when the connection cannot work, or when
         its URL carries a secret (the URL is stored in plain text: secrets go to an authentication config)."""
         if not self.name.strip():
-            raise ConnectionConfigError("A connection needs a name")
+            raise ConnectionConfigError(tr("A connection needs a name"))
         if len(self.name) > MAX_NAME:
-            raise ConnectionConfigError(f"A connection name is at most {MAX_NAME} characters")
-        if self.kind not in KINDS:
-            raise ConnectionConfigError(f"Unknown connection kind {self.kind!r} (one of {', '.join(KINDS)})")
+            raise ConnectionConfigError(tr("A connection name is at most {count} characters").format(count=MAX_NAME))
+        if self.kind not in registry.kinds():
+            raise ConnectionConfigError(
+                tr("Unknown connection kind {kind!r} (one of {kinds})").format(
+                    kind=self.kind, kinds=", ".join(registry.kinds())
+                )
+            )
         # Before anything that shows the URL: a URL with a key in it is never echoed, in any form.
         secret = url_secret(self.url)
         if secret is not None:
             raise ConnectionConfigError(
-                f"{self.name}: the URL carries a secret ({secret}). Remove it and put the key in an "
-                "authentication configuration: a URL is stored in plain text"
+                tr(
+                    "{name}: the URL carries a secret ({secret}). Remove it and put the key in an "
+                    "authentication configuration: a URL is stored in plain text"
+                ).format(name=self.name, secret=secret)
             )
         url = QUrl(self.url)
         if not url.isValid() or url.scheme() not in ("http", "https") or not url.host():
             shown = redact_url(self.url)
             shown = shown if len(shown) <= 80 else shown[:77] + "…"
-            raise ConnectionConfigError(f"{self.name}: the URL must be an http(s) address, not {shown!r}")
+            raise ConnectionConfigError(
+                tr("{name}: the URL must be an http(s) address, not {url!r}").format(name=self.name, url=shown)
+            )
         if url.userInfo():
             raise ConnectionConfigError(
-                f"{self.name}: the URL holds a user name or password. Remove it and put the credentials in an "
-                "authentication configuration: a URL is stored in plain text"
+                tr(
+                    "{name}: the URL holds a user name or password. Remove it and put the credentials in an "
+                    "authentication configuration: a URL is stored in plain text"
+                ).format(name=self.name)
             )
 
     @property
@@ -124,6 +135,7 @@ class ConnectionStore(QObject):
     changed = pyqtSignal()
 
     def all(self) -> list[Connection]:
+        """Every usable stored connection, sorted by name."""
         s = QgsSettings()
         s.beginGroup(settings.CONNECTIONS)
         ids = s.childGroups()
@@ -149,16 +161,20 @@ class ConnectionStore(QObject):
         return sorted(result, key=lambda c: c.name.lower())
 
     def get(self, name: str) -> Optional[Connection]:
+        """The connection named ``name``, or None."""
         for connection in self.all():
             if connection.name == name:
                 return connection
         return None
 
     def require(self, name: str) -> Connection:
+        """The connection named ``name``; ConnectionConfigError when there is none."""
         connection = self.get(name)
         if connection is None:
             known = ", ".join(c.name for c in self.all()) or "none"
-            raise ConnectionConfigError(f"No Geodock connection named {name!r} (known: {known})")
+            raise ConnectionConfigError(
+                tr("No Geodock connection named {name!r} (known: {known})").format(name=name, known=known)
+            )
         return connection
 
     def save(self, connection: Connection) -> None:
@@ -166,7 +182,9 @@ class ConnectionStore(QObject):
         connection.validate()
         for other in self.all():
             if other.name == connection.name and other.id != connection.id:
-                raise ConnectionConfigError(f"A connection named {connection.name!r} exists already")
+                raise ConnectionConfigError(
+                    tr("A connection named {name!r} exists already").format(name=connection.name)
+                )
         s = QgsSettings()
         prefix = f"{settings.CONNECTIONS}/{connection.id}"
         s.setValue(f"{prefix}/name", connection.name)
@@ -177,15 +195,18 @@ class ConnectionStore(QObject):
         self.changed.emit()
 
     def remove(self, connection: Connection) -> None:
+        """Delete ``connection`` from the settings."""
         QgsSettings().remove(f"{settings.CONNECTIONS}/{connection.id}")
         self.changed.emit()
 
     # Exchange -----------------------------------------------------------------------------------
 
     def export_json(self, connections: Optional[list[Connection]] = None) -> dict[str, Any]:
+        """The exchange form of ``connections`` (default: all), without secrets."""
         return {"connections": [c.to_json() for c in (connections if connections is not None else self.all())]}
 
     def export_file(self, path: Path, connections: Optional[list[Connection]] = None) -> int:
+        """Write the exchange form to ``path``; the number of connections written."""
         data = self.export_json(connections)
         Path(path).write_text(json.dumps(data, indent=2), encoding="utf-8")
         return len(data["connections"])
@@ -198,53 +219,34 @@ class ConnectionStore(QObject):
         ``certificate_authorities`` are added to QGIS's trusted CAs only when ``trust_certificates``.
         """
         cas = certificate_authorities(data)
-        entries = data["connections"]
         parsed: list[tuple[Connection, Optional[dict[str, Any]]]] = []
         # Every entry is checked before anything is stored: a file with a bad entry imports nothing.
-        for index, entry in enumerate(entries):
-            if not isinstance(entry, dict):
-                raise ConnectionConfigError(f"Connection #{index + 1} is not an object")
-            fields = {key: entry.get(key) or "" for key in ("name", "kind", "url", "authcfg")}
-            wrong = [key for key, value in fields.items() if not isinstance(value, str)]
-            if wrong:
-                raise ConnectionConfigError(f"Connection #{index + 1}: {', '.join(wrong)} must be text")
-            options = entry.get("options") or {}
-            if not isinstance(options, dict):
-                raise ConnectionConfigError(f"Connection #{index + 1}: options must be an object")
-            connection = Connection(
-                name=fields["name"].strip(),
-                kind=fields["kind"],
-                url=fields["url"],
-                authcfg=fields["authcfg"],
-                options=dict(options),
-            )
-            connection.validate()
+        for index, entry in enumerate(data["connections"]):
+            connection, credentials = parse_entry(index, entry)
             if any(earlier.name == connection.name for earlier, _ in parsed):
-                raise ConnectionConfigError(f"{connection.name}: named twice in the file")
-            credentials = entry.get("credentials")
-            if credentials is not None:
-                check_credentials(connection, credentials)
-            elif connection.authcfg and not auth.config_exists(connection.authcfg):
-                raise ConnectionConfigError(
-                    f"{connection.name}: authentication configuration {connection.authcfg} is not in this QGIS"
-                )
+                raise ConnectionConfigError(tr("{name}: named twice in the file").format(name=connection.name))
             parsed.append((connection, credentials))
         if cas and trust_certificates:
             auth.trust_certificate_authorities(cas)
-        stored = []
-        for connection, credentials in parsed:
-            existing = self.get(connection.name)
-            if existing is not None:
-                if not replace:
-                    raise ConnectionConfigError(f"A connection named {connection.name!r} exists already")
-                connection.id = existing.id
-            if credentials:
-                connection.authcfg = store_credentials(connection, credentials)
-            self.save(connection)
-            if existing is not None and existing.authcfg not in ("", connection.authcfg):
-                self._drop_own_config(existing)
-            stored.append(connection)
-        return stored
+        return [self._store_imported(connection, credentials, replace) for connection, credentials in parsed]
+
+    def _store_imported(
+        self, connection: Connection, credentials: Optional[dict[str, Any]], replace: bool
+    ) -> Connection:
+        """Save one checked entry of an import (over the same-named connection when ``replace``)."""
+        existing = self.get(connection.name)
+        if existing is not None:
+            if not replace:
+                raise ConnectionConfigError(
+                    tr("A connection named {name!r} exists already").format(name=connection.name)
+                )
+            connection.id = existing.id
+        if credentials:
+            connection.authcfg = store_credentials(connection, credentials)
+        self.save(connection)
+        if existing is not None and existing.authcfg not in ("", connection.authcfg):
+            self._drop_own_config(existing)
+        return connection
 
     def _drop_own_config(self, replaced: Connection) -> None:
         """Remove the auth config an earlier import made for ``replaced`` once nothing uses it (each import
@@ -265,19 +267,57 @@ def read_connections_file(path: str | Path) -> Any:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as err:
-        raise ConnectionConfigError(f"Cannot read {Path(path).name}: {err.strerror}") from None
+        raise ConnectionConfigError(
+            tr("Cannot read {file}: {reason}").format(file=Path(path).name, reason=err.strerror)
+        ) from None
     except ValueError as err:
-        raise ConnectionConfigError(f"{Path(path).name} is not valid JSON: {err}") from None
+        raise ConnectionConfigError(
+            tr("{file} is not valid JSON: {reason}").format(file=Path(path).name, reason=err)
+        ) from None
 
 
 def certificate_authorities(data: Any) -> list[str]:
     """The CA files a connections document names (``certificate_authorities``); raises when it is not one."""
     if not isinstance(data, dict) or not isinstance(data.get("connections"), list):
-        raise ConnectionConfigError('Not a Geodock connections file: expected {"connections": [...]}')
+        raise ConnectionConfigError(tr('Not a Geodock connections file: expected {"connections": [...]}'))
     cas = data.get("certificate_authorities") or []
     if not isinstance(cas, list) or not all(isinstance(path, str) and path for path in cas):
-        raise ConnectionConfigError("certificate_authorities must be a list of certificate file paths")
+        raise ConnectionConfigError(tr("certificate_authorities must be a list of certificate file paths"))
     return list(cas)
+
+
+def parse_entry(index: int, entry: Any) -> tuple[Connection, Optional[dict[str, Any]]]:
+    """Connection #``index + 1`` of an import, checked, with its ``credentials`` (None when it has none)."""
+    number = index + 1
+    if not isinstance(entry, dict):
+        raise ConnectionConfigError(tr("Connection #{number} is not an object").format(number=number))
+    fields = {key: entry.get(key) or "" for key in ("name", "kind", "url", "authcfg")}
+    wrong = [key for key, value in fields.items() if not isinstance(value, str)]
+    if wrong:
+        raise ConnectionConfigError(
+            tr("Connection #{number}: {fields} must be text").format(number=number, fields=", ".join(wrong))
+        )
+    options = entry.get("options") or {}
+    if not isinstance(options, dict):
+        raise ConnectionConfigError(tr("Connection #{number}: options must be an object").format(number=number))
+    connection = Connection(
+        name=fields["name"].strip(),
+        kind=fields["kind"],
+        url=fields["url"],
+        authcfg=fields["authcfg"],
+        options=dict(options),
+    )
+    connection.validate()
+    credentials = entry.get("credentials")
+    if credentials is not None:
+        check_credentials(connection, credentials)
+    elif connection.authcfg and not auth.config_exists(connection.authcfg):
+        raise ConnectionConfigError(
+            tr("{name}: authentication configuration {authcfg} is not in this QGIS").format(
+                name=connection.name, authcfg=connection.authcfg
+            )
+        )
+    return connection, credentials
 
 
 _ignored: set[str] = set()  # ids of saved connections already reported as ignored
@@ -307,7 +347,7 @@ def credentials_config_name(connection: Connection) -> str:
 def check_credentials(connection: Connection, credentials: Any) -> tuple[str, str]:
     """The (user name, secret) an imported ``credentials`` object stands for; raises when it is not usable."""
     if not isinstance(credentials, dict):
-        raise ConnectionConfigError(f"{connection.name}: credentials must be an object")
+        raise ConnectionConfigError(tr("{name}: credentials must be an object").format(name=connection.name))
     if "token" in credentials:
         pair = ("token", credentials["token"])
     elif "apikey" in credentials:
@@ -316,10 +356,10 @@ def check_credentials(connection: Connection, credentials: Any) -> tuple[str, st
         pair = (credentials["username"], credentials["password"])
     else:
         raise ConnectionConfigError(
-            f"{connection.name}: credentials need a token, an apikey, or a username and password"
+            tr("{name}: credentials need a token, an apikey, or a username and password").format(name=connection.name)
         )
     if not all(isinstance(part, str) and part for part in pair):
-        raise ConnectionConfigError(f"{connection.name}: each credential must be non-empty text")
+        raise ConnectionConfigError(tr("{name}: each credential must be non-empty text").format(name=connection.name))
     return pair
 
 

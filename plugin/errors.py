@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .html_sanitize import inert_text
+from .i18n import QT_TRANSLATE_NOOP, tr
 from .net import json_limits
 
 MAX_MESSAGE = 300
@@ -46,8 +47,8 @@ class GeodockError(Exception):
 class CancelledError(GeodockError):
     """The user (or a QgsFeedback) cancelled the operation."""
 
-    def __init__(self, message: str = "Cancelled", details: str = "", url: str = "") -> None:
-        super().__init__(message, details, url)
+    def __init__(self, message: str = "", details: str = "", url: str = "") -> None:
+        super().__init__(message or tr("Cancelled"), details, url)
 
 
 class NetworkError(GeodockError):
@@ -127,18 +128,18 @@ _STATUS_CLASSES: dict[int, type[ResponseError]] = {
 }
 
 _STATUS_WORDS = {
-    400: "Bad request",
-    401: "Authentication failed",
-    403: "Permission denied",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    422: "Invalid request",
-    429: "Too many requests",
-    500: "Server error",
-    502: "Bad gateway",
-    503: "Service unavailable",
-    504: "Gateway timeout",
+    400: QT_TRANSLATE_NOOP("@default", "Bad request"),
+    401: QT_TRANSLATE_NOOP("@default", "Authentication failed"),
+    403: QT_TRANSLATE_NOOP("@default", "Permission denied"),
+    404: QT_TRANSLATE_NOOP("@default", "Not found"),
+    405: QT_TRANSLATE_NOOP("@default", "Method not allowed"),
+    409: QT_TRANSLATE_NOOP("@default", "Conflict"),
+    422: QT_TRANSLATE_NOOP("@default", "Invalid request"),
+    429: QT_TRANSLATE_NOOP("@default", "Too many requests"),
+    500: QT_TRANSLATE_NOOP("@default", "Server error"),
+    502: QT_TRANSLATE_NOOP("@default", "Bad gateway"),
+    503: QT_TRANSLATE_NOOP("@default", "Service unavailable"),
+    504: QT_TRANSLATE_NOOP("@default", "Gateway timeout"),
 }
 
 
@@ -148,8 +149,10 @@ def unexpected(err: BaseException) -> GeodockError:
     details = traceback.format_exc()
     if isinstance(err, OSError):
         where = f" ({Path(str(err.filename)).name})" if err.filename else ""
-        return GeodockError(f"Could not use a file{where}: {err.strerror or err}", details)
-    return GeodockError(f"Unexpected error: {type(err).__name__}: {err}", details)
+        return GeodockError(
+            tr("Could not use a file{where}: {reason}").format(where=where, reason=err.strerror or err), details
+        )
+    return GeodockError(tr("Unexpected error: {kind}: {reason}").format(kind=type(err).__name__, reason=err), details)
 
 
 def one_line(text: str, limit: int = MAX_MESSAGE) -> str:
@@ -221,6 +224,11 @@ def parse_error_body(body: bytes, content_type: str = "") -> tuple[str, dict[str
         return one_line(_as_text(data)), {}
     if not isinstance(data, dict):
         return one_line(str(data)), {}
+    return _dict_message(data, text)
+
+
+def _dict_message(data: dict[str, Any], text: str) -> tuple[str, dict[str, list[str]]]:
+    """The message (and per-field messages) in a JSON object error body, whichever platform's shape it has."""
     if "detail" in data and "title" in data:  # RFC 7807
         title, detail = _as_text(data["title"]), _as_text(data["detail"])
         return one_line(f"{title}: {detail}" if detail and detail != title else title or detail), {}
@@ -249,7 +257,7 @@ def error_for_status(
     """The typed error for an HTTP error ``status`` with the platform's message from ``body``."""
     message, fields = parse_error_body(body, content_type)
     message = inert_text(message)  # the server's words, never markup, wherever they are shown
-    words = _STATUS_WORDS.get(status, "HTTP error")
+    words = tr(_STATUS_WORDS.get(status, QT_TRANSLATE_NOOP("@default", "HTTP error")))
     headline = f"{words} ({status})" + (f": {message}" if message else "")
     details = f"HTTP {status} from {url}\n{body[:4000].decode('utf-8', errors='replace')}"
     if status in (400, 422):

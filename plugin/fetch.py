@@ -20,6 +20,7 @@ from osgeo import gdal, ogr, osr
 from qgis.core import QgsFeedback
 
 from .errors import CancelledError, GeodockError, UnreadableResponseError
+from .i18n import tr
 from .platforms.base import Resource
 
 FID_COLUMN = "geodock_fid"
@@ -89,7 +90,7 @@ class FeatureCopier:
         head = body[:512].lstrip()
         if not head.startswith(b"{") or b'"features"' not in body:
             raise UnreadableResponseError(
-                "The server answered a features page that is not GeoJSON", body[:500].decode("utf-8", "replace")
+                tr("The server answered a features page that is not GeoJSON"), body[:500].decode("utf-8", "replace")
             )
         return self._append(body, None, total)
 
@@ -99,7 +100,7 @@ class FeatureCopier:
             source = gdal.OpenEx(self._memory, gdal.OF_VECTOR, allowed_drivers=["GeoJSON"])
             if source is None or source.GetLayerCount() != 1:
                 raise UnreadableResponseError(
-                    "The server answered a features page that GDAL could not read",
+                    tr("The server answered a features page that GDAL could not read"),
                     f"{gdal.GetLastErrorMsg()}\n{body[:500].decode('utf-8', 'replace')}",
                 )
             if count is None:
@@ -126,7 +127,9 @@ class FeatureCopier:
         )
         result = gdal.VectorTranslate(str(self.partial), source, options=options)
         if result is None:
-            raise GeodockError(f"Could not write the fetched features to {self.path.name}", gdal.GetLastErrorMsg())
+            raise GeodockError(
+                tr("Could not write the fetched features to {file}").format(file=self.path.name), gdal.GetLastErrorMsg()
+            )
         result = None  # closes the data source
 
     def _create_empty(self) -> None:

@@ -4,7 +4,8 @@ ui/ fills these in when the GUI starts (:func:`ui.main.install_gui_hooks`, calle
 clears them. Without a GUI (``qgis_process``, a script running Processing) they stay None, and what needs
 them (adding a layer from a Browser menu, the Export dialog, the end-of-job message) is not offered.
 
-:func:`push_message` is the one way Geodock (plugin/ and ui/) puts text in a QGIS message bar.
+:func:`push_message` is the one way Geodock (plugin/ and ui/) puts text in a QGIS message bar; :func:`tell`
+is the same for plugin/ code that holds an ``iface`` (or None without a GUI: the text goes to the log).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class GuiHooks:
+    """The GUI's callbacks plugin/ may call (each None without a GUI)."""
+
     add_to_map: Optional[Callable[[Connection, Resource, Optional[LayerSource]], Any]] = None
     """Load a resource (with this source, or its default) into the project, in the background."""
     add_reference_to_map: Optional[Callable[[Any, Any], Any]] = None
@@ -53,3 +56,14 @@ def bar_text(text: str) -> str:
 def push_message(bar: Any, text: str, level: Qgis.MessageLevel = Qgis.MessageLevel.Info, duration: int = -1) -> None:
     """Show ``text`` (plain text) in the message ``bar`` under Geodock's title; -1: the level's usual time."""
     bar.pushMessage("Geodock", bar_text(text), level, duration)
+
+
+def tell(iface: Any, text: str, success: bool = False) -> None:  # noqa: QGS105 - the job manager's iface (None headless)
+    """Show ``text`` in ``iface``'s message bar as a success or a warning; without an interface, log it."""
+    if iface is None:
+        from . import log
+
+        log.info(text)
+        return
+    level = Qgis.MessageLevel.Success if success else Qgis.MessageLevel.Warning
+    push_message(iface.messageBar(), text, level)

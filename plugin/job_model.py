@@ -2,8 +2,8 @@
 
 A :class:`Job` is what the Jobs dock shows and what is saved between QGIS sessions (JSON, never a secret).
 A :class:`JobBackend` knows how to poll, cancel and fetch the results of one platform's kind of job; it
-blocks (network calls), so the job manager runs it in QgsTasks. Backends register themselves with
-:func:`register_backend`; :func:`backend_for` finds the one of a job.
+blocks (network calls), so the job manager runs it in QgsTasks. Each platform's registry row names its
+backends (``job_backends``); :func:`.platforms.registry.job_backend` finds the one of a job.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from qgis.core import QgsFeedback
 
@@ -22,6 +22,8 @@ from .connections import Connection
 
 
 class JobState(str, Enum):
+    """Where a job is on its server."""
+
     QUEUED = "queued"
     RUNNING = "running"
     SUCCEEDED = "succeeded"
@@ -30,11 +32,28 @@ class JobState(str, Enum):
 
     @property
     def final(self) -> bool:
+        """The job has ended (succeeded, failed or was cancelled)."""
         return self in (JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED)
+
+
+class DownloadState(str, Enum):
+    """Where the download of a finished job's results is (``None`` on a job: nothing to download)."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+# Where the download state was kept before it was a field (jobs saved by older versions).
+LEGACY_DOWNLOAD = "geodock_download"
+LEGACY_DOWNLOAD_ERROR = "geodock_download_error"
 
 
 @dataclass
 class Job:
+    """A remote job as the Jobs dock shows it and as it is saved (JSON, never a secret)."""
+
     platform: str  # the connection kind
     connection: str  # the connection name
     remote_id: str  # the server's id (export id, jobID, task uuid)
@@ -50,11 +69,15 @@ class Job:
     folder: str = ""  # where results are downloaded
     outputs: list[str] = field(default_factory=list)  # downloaded / created files
     add_to_project: bool = True
+    download: Optional[DownloadState] = None  # the results' download, once the job is to be downloaded
+    download_error: str = ""  # why the last download failed
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def to_json(self) -> dict[str, Any]:
+        """The job as JSON-ready values (what :meth:`from_json` reads back)."""
         data = asdict(self)
         data["state"] = self.state.value
+        data["download"] = self.download.value if self.download is not None else None
         return data
 
     def apply(self, status: JobStatus) -> None:
@@ -84,7 +107,22 @@ class Job:
         if not all(isinstance(path, str) for path in values.get("outputs", [])):
             raise TypeError("a saved job's outputs are not all text")
         values["state"] = JobState(values.get("state", "queued"))
+        _migrate_download(values)
+        values["download"] = DownloadState(values["download"]) if values.get("download") else None
         return cls(**values)
+
+
+def _migrate_download(values: dict[str, Any]) -> None:
+    """Move a download state saved inside ``result`` (older versions) to the job's own fields."""
+    result = values.get("result")
+    if not isinstance(result, dict) or LEGACY_DOWNLOAD not in result:
+        return
+    values["result"] = result = dict(result)
+    legacy, error = result.pop(LEGACY_DOWNLOAD), result.pop(LEGACY_DOWNLOAD_ERROR, "")
+    if not values.get("download") and legacy in {state.value for state in DownloadState}:
+        values["download"] = legacy
+    if not values.get("download_error") and isinstance(error, str):
+        values["download_error"] = error
 
 
 _NUMBER = (int, float)
@@ -92,6 +130,8 @@ _FIELD_TYPES: dict[str, tuple[type, ...]] = {  # what a saved job's fields may h
     **dict.fromkeys(
         ("platform", "connection", "remote_id", "title", "kind", "state", "message", "folder", "id"), (str,)
     ),
+    "download": (str, type(None)),
+    "download_error": (str,),
     "progress": (*_NUMBER, type(None)),
     "created": _NUMBER,
     "updated": _NUMBER,
@@ -120,41 +160,13 @@ class JobBackend(ABC):
         self.connection = connection
 
     @abstractmethod
-    def poll(self, job: Job, feedback: Optional[QgsFeedback] = None) -> JobStatus: ...
+    def poll(self, job: Job, feedback: Optional[QgsFeedback] = None) -> JobStatus:
+        """The job's status on the server now."""
 
     @abstractmethod
-    def cancel(self, job: Job, feedback: Optional[QgsFeedback] = None) -> JobStatus: ...
+    def cancel(self, job: Job, feedback: Optional[QgsFeedback] = None) -> JobStatus:
+        """Ask the server to cancel (abort, dismiss) the job; its status after that."""
 
     @abstractmethod
     def fetch_results(self, job: Job, folder: Path, feedback: Optional[QgsFeedback] = None) -> list[Path]:
         """Download (or write) the job's results into ``folder``; the files to add to the project."""
-
-
-BackendFactory = Callable[[Connection], JobBackend]
-_backends: dict[tuple[str, str], BackendFactory] = {}
-
-
-def register_backend(platform: str, kind: str, factory: BackendFactory) -> None:
-    _backends[(platform, kind)] = factory
-
-
-def backend_for(job: Job, connection: Connection) -> JobBackend:
-    """The backend of ``job`` (importing the platform's job module on first use)."""
-    key = (job.platform, job.kind)
-    if key not in _backends:
-        from importlib import import_module
-
-        module = {
-            "koordinates": "koordinates.exports",
-            "geobox": "geobox.jobs",
-            "amigocloud": "amigocloud.jobs",
-            "ogcapi-processes": "ogcapi.jobs",
-        }.get(job.platform)
-        if module:
-            try:
-                import_module(f"{__package__}.platforms.{module}")
-            except ModuleNotFoundError:
-                pass
-    if key not in _backends:
-        raise KeyError(f"No job backend for {job.platform} {job.kind}")
-    return _backends[key](connection)

@@ -14,6 +14,7 @@ from collections.abc import Collection, Mapping
 from typing import Any, Optional
 
 from .errors import UnreadableResponseError, one_line
+from .i18n import tr
 from .redact import redact_url
 
 SHOWN = 40  # characters of a server's value quoted in a message
@@ -37,7 +38,7 @@ def shown(value: Any) -> str:
 def unreadable(url: str, field: str, problem: str) -> UnreadableResponseError:
     """The error for a job status whose ``field`` (``""``: the whole answer) is wrong in the way ``problem`` says."""
     where = f'"{field}" ' if field else "the answer "
-    message = f"The job status from the server could not be read: {where}{problem}"
+    message = tr("The job status from the server could not be read: {what}").format(what=f"{where}{problem}")
     safe_url = redact_url(url)
     return UnreadableResponseError(message, f"{message}\nJob status from {safe_url or 'the server'}", safe_url)
 

@@ -15,8 +15,9 @@ from qgis.core import (
     QgsMapLayer,
 )
 
-from .connections import KIND_TITLES, Connection
+from .connections import Connection, kind_title
 from .html_sanitize import html_to_text, safe_link
+from .i18n import tr
 from .platforms.base import Resource
 
 
@@ -42,16 +43,16 @@ def metadata_for(connection: Connection, resource: Resource) -> QgsLayerMetadata
             metadata.setExtent(extent)
     links = []
     for name, url, kind in (
-        ("Web page", resource.web_url, "WWW:LINK"),
+        (tr("Web page"), resource.web_url, "WWW:LINK"),
         ("API", resource.api_url, "WWW:LINK"),
-        ("Thumbnail", resource.thumbnail_url, "image/png"),
+        (tr("Thumbnail"), resource.thumbnail_url, "image/png"),
     ):
         link_url = safe_link(url)
         if link_url:
             link = QgsAbstractMetadataBase.Link(name, kind, link_url)
             links.append(link)
     metadata.setLinks(links)
-    names = [KIND_TITLES.get(connection.kind, connection.kind), html_to_text(connection.name)]
+    names = [kind_title(connection.kind), html_to_text(connection.name)]
     metadata.setKeywords({"geodock": names})
     return metadata
 
@@ -60,7 +61,7 @@ def apply_metadata(layer: QgsMapLayer, connection: Connection, resource: Resourc
     """Set ``layer``'s metadata, attribution and a short abstract from ``resource``."""
     layer.setMetadata(metadata_for(connection, resource))
     attribution = html_to_text(str(resource.raw.get("attribution") or ""))
-    layer.setAttribution(attribution or KIND_TITLES.get(connection.kind, connection.kind))
+    layer.setAttribution(attribution or kind_title(connection.kind))
     web_url = safe_link(resource.web_url)
     if web_url:
         layer.setAttributionUrl(web_url)

@@ -1,8 +1,10 @@
 """Remote resources as QGIS layers: one place that turns a :class:`LayerSource` into a valid layer.
 
-:func:`load_resource` blocks (fetches, provider capabilities requests) and runs on a worker thread: in a
-``QgsTask`` or a Processing algorithm. It hands the finished layer to the GUI thread
-(``moveToThread``), where :func:`add_to_project` adds it. Fetched data goes to a cache GeoPackage under the
+:func:`load` is the whole "add to map" work of one resource, in one task: it asks the platform once
+(:func:`adapter_for`), chooses the source (reading the resource's details first for a dropped reference),
+and builds the layer with :func:`load_resource`. Both block (fetches, provider capabilities requests) and
+run on a worker thread: in a ``QgsTask`` or a Processing algorithm. The finished layer is handed to the GUI
+thread (``moveToThread``), which adds it to the project. Fetched data goes to a cache GeoPackage under the
 QGIS profile, with a stable name per connection and resource, so a saved project opens it again offline.
 Layer sources never carry a secret (see :mod:`plugin.provider_auth`).
 """
@@ -18,20 +20,25 @@ from qgis.core import (
     QgsApplication,
     QgsFeedback,
     QgsMapLayer,
-    QgsProject,
     QgsRasterLayer,
     QgsVectorLayer,
     QgsVectorTileLayer,
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
+from .browser.uris import default_source
 from .connections import Connection
 from .errors import GeodockError
+from .i18n import tr
 from .layer_metadata import apply_metadata
 from .platforms import adapter_for
-from .platforms.base import LayerSource, Resource
+from .platforms.base import LayerSource, PlatformAdapter, Resource
 
 RESOURCE_PROPERTY = "geodock/resource"
+
+
+class NoLayerSourceError(GeodockError):
+    """The resource has no way to become a layer (a folder, a table without a loadable source...)."""
 
 
 def cache_folder(connection: Connection) -> Path:
@@ -48,16 +55,19 @@ def cache_path(connection: Connection, resource: Resource) -> Path:
 
 
 def _open(
-    connection: Connection, resource: Resource, source: LayerSource, feedback: Optional[QgsFeedback]
+    adapter: PlatformAdapter,
+    connection: Connection,
+    resource: Resource,
+    source: LayerSource,
+    feedback: Optional[QgsFeedback],
 ) -> QgsMapLayer:
-    adapter = adapter_for(connection)
     if source.fetch and source.layer_type == "raster":
         path = adapter.fetch_raster(resource, str(cache_folder(connection)), feedback)
         return QgsRasterLayer(path, source.name, "gdal")
     if source.fetch:
         uri = adapter.fetch_features(resource, str(cache_path(connection, resource)), None, feedback)
         return QgsVectorLayer(uri, source.name, "ogr")
-    adapter.prepare_sources(feedback)  # e.g. a Geobox login, so that the provider's first requests carry a token
+    adapter.prepare_sources(feedback)  # e.g. a login, so that the provider's first requests carry a token
     if source.layer_type == "vector":
         return QgsVectorLayer(source.uri, source.name, source.provider)
     if source.layer_type == "raster":
@@ -67,14 +77,55 @@ def _open(
     raise GeodockError(f"Unknown layer type {source.layer_type!r} for {resource.title}")
 
 
+def choose_source(
+    adapter: PlatformAdapter, resource: Resource, source_label: Optional[str], feedback: Optional[QgsFeedback]
+) -> tuple[Resource, LayerSource]:
+    """The resource to load and its source (BLOCKING with ``source_label``).
+
+    Without ``source_label`` this is the default source of ``resource`` as listed; with one (a dropped
+    reference) the resource's details are read first and the source of that label is taken, else the default.
+    """
+    if source_label is not None:
+        resource = adapter.get_details(resource, feedback)
+    try:
+        sources = adapter.layer_sources(resource)
+    except NotImplementedError:
+        sources = []
+    source = next((s for s in sources if s.label == source_label), None) if source_label is not None else None
+    source = source or default_source(sources)
+    if source is None:
+        raise NoLayerSourceError(tr("{title} cannot be added to the map").format(title=resource.title or resource.id))
+    return resource, source
+
+
+def load(
+    connection: Connection,
+    resource: Resource,
+    source: Optional[LayerSource] = None,
+    source_label: Optional[str] = None,
+    feedback: Optional[QgsFeedback] = None,
+) -> tuple[Resource, QgsMapLayer]:
+    """Choose the source (unless ``source`` is given, see :func:`choose_source`) and build the layer
+    (BLOCKING: worker threads only). Returns the resource as loaded (with its details when they were read)
+    and the layer, which belongs to the GUI thread."""
+    adapter = adapter_for(connection)
+    if source is None:
+        resource, source = choose_source(adapter, resource, source_label, feedback)
+    return resource, load_resource(connection, resource, source, feedback, adapter)
+
+
 def load_resource(
-    connection: Connection, resource: Resource, source: LayerSource, feedback: Optional[QgsFeedback] = None
+    connection: Connection,
+    resource: Resource,
+    source: LayerSource,
+    feedback: Optional[QgsFeedback] = None,
+    adapter: Optional[PlatformAdapter] = None,
 ) -> QgsMapLayer:
     """Build a valid layer of ``resource`` from ``source`` (BLOCKING: worker threads only).
 
     Fetch sources are first copied into the cache GeoPackage. The returned layer belongs to the GUI thread.
     """
-    layer = _open(connection, resource, source, feedback)
+    layer = _open(adapter or adapter_for(connection), connection, resource, source, feedback)
     if not layer.isValid():
         error = layer.error().summary() if layer.error() else ""
         details = f"{source.provider or 'ogr'} could not open {layer.source()}\n{error}"
@@ -89,8 +140,3 @@ def load_resource(
     if app is not None and layer.thread() is not app.thread():
         layer.moveToThread(app.thread())
     return layer
-
-
-def add_to_project(layer: QgsMapLayer, resource: Resource, project: Optional[QgsProject] = None) -> None:
-    """Add ``layer`` to the project (GUI thread)."""
-    (project or QgsProject.instance()).addMapLayer(layer)

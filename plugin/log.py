@@ -34,14 +34,17 @@ def clean(text: str) -> str:
 
 
 def info(message: str) -> None:
+    """Log ``message`` (secrets masked) as information."""
     QgsMessageLog.logMessage(clean(message), TAG, Qgis.MessageLevel.Info, notifyUser=False)
 
 
 def warning(message: str) -> None:
+    """Log ``message`` (secrets masked) as a warning."""
     QgsMessageLog.logMessage(clean(message), TAG, Qgis.MessageLevel.Warning, notifyUser=False)
 
 
 def error(message: str) -> None:
+    """Log ``message`` (secrets masked) as an error."""
     QgsMessageLog.logMessage(clean(message), TAG, Qgis.MessageLevel.Critical, notifyUser=False)
 
 

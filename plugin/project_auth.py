@@ -21,6 +21,7 @@ from qgis.PyQt.QtNetwork import QNetworkRequest
 from . import log
 from .connections import Connection, ConnectionStore
 from .errors import GeodockError
+from .i18n import tr
 from .layers import RESOURCE_PROPERTY
 from .platforms import adapter_for
 from .platforms.auth_appliers import LoginTokenAuth
@@ -78,6 +79,7 @@ class ProjectAuth(QObject):
         notify: Optional[Callable[[str], None]] = None,
         project: Optional[QgsProject] = None,
     ) -> None:
+        """Watch ``project`` (default: the current one); ``notify`` hears failed logins."""
         super().__init__()
         self.store = store
         self.notify = notify
@@ -86,12 +88,6 @@ class ProjectAuth(QObject):
         self._in_flight: set[str] = set()
         self._tasks: set[FunctionTask] = set()
         self._attached = False
-
-    @staticmethod
-    def tr(text: str) -> str:
-        from qgis.PyQt.QtCore import QCoreApplication
-
-        return QCoreApplication.translate("ProjectAuth", text)
 
     def attach(self) -> None:
         """Watch the project (no network call here)."""
@@ -125,9 +121,11 @@ class ProjectAuth(QObject):
     # Signals ---------------------------------------------------------------------------------------------
 
     def _project_read(self, *_args: object) -> None:
+        """A project was read: queue all its layers."""
         self.queue(self.project.mapLayers().values())
 
     def _layers_added(self, layers: list[QgsMapLayer]) -> None:
+        """Layers were added: queue them."""
         self.queue(layers)
 
     def queue(self, layers: Iterable[QgsMapLayer]) -> None:
@@ -140,6 +138,7 @@ class ProjectAuth(QObject):
         self._pending |= names
 
     def _flush(self) -> None:
+        """Start one background login for the queued connections that need one."""
         names, self._pending = self._pending, set()
         connections = []
         for name in sorted(names - self._in_flight):
@@ -150,7 +149,7 @@ class ProjectAuth(QObject):
             return
         self._in_flight |= {c.name for c in connections}
         task = run_in_background(
-            self.tr("Geodock: logging in for the project's layers"),
+            tr("Geodock: logging in for the project's layers"),
             lambda feedback: self._login_all(connections, feedback),
             None,
             None,
@@ -180,6 +179,7 @@ class ProjectAuth(QObject):
     def _done(
         self, task: FunctionTask, connections: list[Connection], results: list[tuple[str, Optional[GeodockError]]]
     ) -> None:
+        """Logins ended: report failures, repaint the layers of those that worked."""
         self._finish(task, connections)
         ok = {name for name, error in results if error is None}
         for name, error in results:
@@ -188,15 +188,18 @@ class ProjectAuth(QObject):
         self.refresh_layers(ok)
 
     def _failed(self, task: FunctionTask, connections: list[Connection], error: GeodockError) -> None:
+        """The login task failed as a whole: report it."""
         self._finish(task, connections)
         self._report(error, ", ".join(c.name for c in connections))
 
     def _finish(self, task: FunctionTask, connections: list[Connection]) -> None:
+        """Forget the task and its connections' logins under way."""
         self._tasks.discard(task)
         self._in_flight -= {c.name for c in connections}
 
     def _report(self, error: GeodockError, names: str) -> None:
-        line = log.exception(error, self.tr("Geodock could not log in to {names}").format(names=names))
+        """Log a failed login and tell the user through ``notify``."""
+        line = log.exception(error, tr("Geodock could not log in to {names}").format(names=names))
         if self.notify is not None:
             self.notify(line)
 

@@ -24,7 +24,7 @@ from qgis.PyQt.QtNetwork import QNetworkRequest
 from . import log
 from .connections import ConnectionStore
 from .errors import GeodockError
-from .net.client import GEODOCK_REQUEST_ATTRIBUTE
+from .net.exchange import GEODOCK_REQUEST_ATTRIBUTE
 from .net.origin import Origin, may_authenticate, origin_of
 from .platforms import adapter_for
 from .platforms.auth_appliers import AuthConfigAuth
@@ -42,6 +42,7 @@ class ProviderAuth:
     """Installs/uninstalls the preprocessor and keeps its URL-prefix rules in step with the connections."""
 
     def __init__(self, store: ConnectionStore) -> None:
+        """Rules from the connections of ``store`` (none until :meth:`install`)."""
         self.store = store
         self._rules: list[tuple[str, Any, Origin]] = []
         self._lock = threading.Lock()
@@ -49,9 +50,11 @@ class ProviderAuth:
 
     @property
     def installed(self) -> bool:
+        """Whether the preprocessor is installed."""
         return self._id is not None
 
     def install(self) -> None:
+        """Install the preprocessor and follow connection changes (idempotent)."""
         if self._id is not None:
             return
         self.refresh()
@@ -59,6 +62,7 @@ class ProviderAuth:
         self.store.changed.connect(self.refresh)
 
     def uninstall(self) -> None:
+        """Remove the preprocessor and forget the rules (idempotent)."""
         if self._id is None:
             return
         QgsNetworkAccessManager.removeRequestPreprocessor(self._id)
@@ -71,6 +75,7 @@ class ProviderAuth:
             self._rules = []
 
     def refresh(self) -> None:
+        """Rebuild the URL-prefix rules from the connections (longest prefix first)."""
         rules: list[tuple[str, Any, Origin]] = []
         for connection in self.store.all():
             if not connection.authcfg:
@@ -98,6 +103,7 @@ class ProviderAuth:
         return None
 
     def _preprocess(self, request: QNetworkRequest) -> None:
+        """Authenticate a provider's request to a connection's service (not Geodock's own requests)."""
         try:
             if request.attribute(GEODOCK_REQUEST_ATTRIBUTE):
                 return

@@ -2,9 +2,9 @@
 
 Secrets are masked where secrets appear: a URL's user info, secret query and path parameters, credential
 headers (``Authorization``, ``X-API-Key`` ...), ``token=``/``password=`` pairs and their JSON form, token
-shapes (``Bearer ...``, JSON Web Tokens, AmigoCloud ``R:``/``C:`` tokens), and the exact values of stored
+shapes (``Bearer ...``, JSON Web Tokens, role-prefixed ``R:``/``C:`` tokens), and the exact values of stored
 secrets. A stored secret is masked only as a whole token (not inside a longer word) and only from
-:data:`MIN_SECRET_LENGTH` characters on: masking every ``wrong`` would garble "Koordinates wrong token".
+:data:`MIN_SECRET_LENGTH` characters on: masking every ``wrong`` would garble "the server says: wrong token".
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ _PAIR = re.compile(rf"(?<![\w-])((?:{_NAMES})\s*=\s*)(?!\*\*\*)[^\s&#'\",;]+", r
 _JSON_PAIR = re.compile(rf"""(["'])((?:{_NAMES})\1\s*:\s*)(["'])(?:(?!\3)[^\\]|\\.)*\3""", re.IGNORECASE)
 _BEARER = re.compile(r"\b(Bearer\s+)(?!\*\*\*)[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE)
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")
-_AMIGOCLOUD_TOKEN = re.compile(r"(?<![\w:])[RC]:[A-Za-z0-9_-]{16,}")
+# A token with a one-letter role prefix ("R:" read-only, "C:" full access), as some platforms issue them.
+_ROLE_PREFIXED_TOKEN = re.compile(r"(?<![\w:])[RC]:[A-Za-z0-9_-]{16,}")
 
 
 def redact_url(url: str) -> str:
@@ -71,6 +72,6 @@ def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
     text = _PAIR.sub(lambda m: m.group(1) + REDACTED, text)
     text = _BEARER.sub(lambda m: m.group(1) + REDACTED, text)
     text = _JWT.sub(REDACTED, text)
-    text = _AMIGOCLOUD_TOKEN.sub(REDACTED, text)
+    text = _ROLE_PREFIXED_TOKEN.sub(REDACTED, text)
     pattern = _secrets_pattern(frozenset(s for s in secrets if s))
     return pattern.sub(REDACTED, text) if pattern is not None else text

@@ -1,6 +1,6 @@
 """Downloaded results into the project: unpack archives, find every layer, add them in a named group.
 
-:func:`expand_results` runs on a worker thread (it unpacks zips with :mod:`.archive`); :func:`add_to_project`
+:func:`expand_results` runs on a worker thread (it unpacks zips with :mod:`.archive`); :func:`add_files_to_project`
 runs on the GUI thread and adds every layer it finds -- all layers of a GeoPackage, each shapefile, CSV
 tables, GeoJSON/KML/DXF/TAB files, rasters -- to one group named after the job. Each layer keeps the CRS
 its file declares (the export's CRS). A file that would make GDAL open other files or URLs (a ``.vrt``, a
@@ -26,6 +26,7 @@ from qgis.core import (
 from . import log
 from .archive import extract_zip
 from .errors import GeodockError
+from .i18n import tr
 from .linked_files import link_reason
 
 VECTOR_SUFFIXES = {".gpkg", ".shp", ".geojson", ".json", ".kml", ".kmz", ".dxf", ".tab", ".gml", ".sqlite", ".xlsx"}
@@ -107,16 +108,18 @@ def layers_of(path: Path) -> list[QgsMapLayer]:
     return layers
 
 
-def add_to_project(files: list[Path], group_name: str, project: Optional[QgsProject] = None) -> list[QgsMapLayer]:
+def add_files_to_project(files: list[Path], group_name: str, project: Optional[QgsProject] = None) -> list[QgsMapLayer]:
     """Add every layer of ``files`` to ``project`` in a (new) group named ``group_name``; return them."""
     project = project or QgsProject.instance()
     layers: list[QgsMapLayer] = []
     for path in files:
         if not Path(path).exists():
-            raise GeodockError(f"{Path(path).name} is no longer on disk: download the results again")
+            raise GeodockError(
+                tr("{name} is no longer on disk: download the results again").format(name=Path(path).name)
+            )
         layers.extend(layers_of(Path(path)))
     if not layers:
-        raise GeodockError(f"No layer could be read from the results of {group_name}")
+        raise GeodockError(tr("No layer could be read from the results of {name}").format(name=group_name))
     root = project.layerTreeRoot()
     group = root.insertGroup(0, group_name)
     for layer in layers:

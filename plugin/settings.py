@@ -16,12 +16,15 @@ SQL_HISTORY = f"{ROOT}/sql/history"  # JSON list of recent AmigoCloud SQL querie
 
 
 def value(key: str, default: Any = None) -> Any:
+    """The QGIS setting ``key`` (``default`` when unset)."""
     return QgsSettings().value(key, default)
 
 
 def set_value(key: str, data: Any) -> None:
+    """Store ``data`` as the QGIS setting ``key``."""
     QgsSettings().setValue(key, data)
 
 
 def remove(key: str) -> None:
+    """Remove the QGIS setting ``key``."""
     QgsSettings().remove(key)

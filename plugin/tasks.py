@@ -32,6 +32,7 @@ class FunctionTask(QgsTask):
         on_error: Optional[Callable[[GeodockError], None]] = None,
         flags: QgsTask.Flags | QgsTask.Flag = QgsTask.Flag.CanCancel,
     ) -> None:
+        """A task called ``description`` running ``work``; ``on_done``/``on_error`` get its outcome."""
         super().__init__(inert_text(description), flags)  # QGIS shows it in a rich-text tooltip
         self.work = work
         self.on_done = on_done
@@ -42,6 +43,7 @@ class FunctionTask(QgsTask):
         self.error: Optional[GeodockError] = None
 
     def run(self) -> bool:
+        """Run the work on the worker thread; a GeodockError (or a bug) is kept for :meth:`finished`."""
         try:
             self.result = self.work(self.feedback)
             return True
@@ -52,10 +54,12 @@ class FunctionTask(QgsTask):
         return False
 
     def cancel(self) -> None:
+        """Cancel the work's feedback, then the task."""
         self.feedback.cancel()
         super().cancel()
 
     def finished(self, result: bool) -> None:
+        """Hand the result or the error to the callbacks (GUI thread); a failing callback is logged."""
         _running.discard(self)
         try:
             if result:

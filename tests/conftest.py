@@ -202,6 +202,82 @@ def kx(koordinates_server, connections):
     return connection
 
 
+@pytest.fixture
+def koordinates(connections, koordinates_server):
+    """The local Koordinates server as a connection, with credentials for QGIS's own providers (as in QGIS)."""
+    from geodock.plugin.auth import trust_certificate_authorities
+    from geodock.plugin.provider_auth import ProviderAuth
+
+    trust_certificate_authorities([str(koordinates_server.ca_file)])
+    connections.import_json({"connections": [koordinates_server.connection()]})
+    provider_auth = ProviderAuth(connections)
+    provider_auth.install()
+    yield koordinates_server
+    provider_auth.uninstall()
+
+
+def _clear_jobs() -> None:
+    """No saved jobs (nor a saved list set aside as unreadable) and an empty project."""
+    from qgis.core import QgsProject
+
+    from geodock.plugin import settings
+
+    for key in (settings.JOBS, settings.JOBS_UNREADABLE):
+        settings.remove(key)
+    QgsProject.instance().clear()
+
+
+@pytest.fixture
+def clean_jobs(qgis_app):
+    """No saved jobs and an empty project, before and after the test."""
+    _clear_jobs()
+    yield
+    _clear_jobs()
+
+
+def _forget_job_manager() -> None:
+    """Forget every job of the process-wide job manager, stop it and delete it: ``manager()`` makes a new one."""
+    from helpers import stop_job_manager
+    from qgis.PyQt import sip
+
+    from geodock.plugin.jobs import manager
+
+    old = manager()
+    for job in old.jobs():
+        old.remove(job.id)
+    stop_job_manager(old)
+    sip.delete(old)
+    assert manager() is not old
+
+
+def _job_manager(iface):
+    """The process-wide job manager (the one dialogs and docks submit to), new for the test and started on
+    ``iface`` (resuming in an hour); with no saved jobs and an empty project before and after."""
+    from geodock.plugin.jobs import manager
+
+    _forget_job_manager()
+    _clear_jobs()
+    started = manager()
+    started.start(iface, resume_delay=3600)
+    try:
+        yield started
+    finally:
+        _forget_job_manager()
+        _clear_jobs()
+
+
+@pytest.fixture
+def jobs(qgis_app, qgis_iface, connections):
+    """The job manager, new for the test and started on the test's interface (message bar)."""
+    yield from _job_manager(qgis_iface)
+
+
+@pytest.fixture
+def manager(qgis_app):
+    """The job manager, new for the test and started without an interface (job ends are logged)."""
+    yield from _job_manager(None)
+
+
 @pytest.fixture(autouse=True)
 def _gui_hooks(request):
     """The GUI entry points plugin/ uses (menus, notifications), installed as the plugin's initGui does

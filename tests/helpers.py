@@ -8,7 +8,15 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from qgis.core import QgsApplication, QgsFeedback
+from qgis.core import (
+    QgsApplication,
+    QgsFeature,
+    QgsFeedback,
+    QgsGeometry,
+    QgsPointXY,
+    QgsVectorFileWriter,
+    QgsVectorLayer,
+)
 from qgis.PyQt.QtCore import QCoreApplication, QElapsedTimer, QEventLoop, QTimer
 
 from geodock.plugin.tasks import FunctionTask
@@ -150,17 +158,58 @@ def headless_profile(tmp_path: Path, master_password: str = "headless-master-pw"
     password = tmp_path / "master"
     password.write_text(master_password)
     env = dict(
-        os.environ, QGIS_CUSTOM_CONFIG_PATH=str(root), QGIS_AUTH_PASSWORD_FILE=str(password), QT_QPA_PLATFORM="offscreen"
+        os.environ,
+        QGIS_CUSTOM_CONFIG_PATH=str(root),
+        QGIS_AUTH_PASSWORD_FILE=str(password),
+        QT_QPA_PLATFORM="offscreen",
     )
     for name in ("PYTEST_XDIST_WORKER", "PYTHONPATH"):  # Geodock comes from the profile only, as for a user
         env.pop(name, None)
     return env, profile
 
 
-def qgis_process(env: dict[str, str], algorithm: str, timeout: float = 300, **params: Any) -> subprocess.CompletedProcess:
+def qgis_process(
+    env: dict[str, str], algorithm: str, timeout: float = 300, **params: Any
+) -> subprocess.CompletedProcess:
     """``qgis_process.bin run ALGORITHM --NAME=value ...`` (Debian's ``qgis_process`` wrapper adds an option
     that makes it refuse to run); fails the test with its output when it does not exit 0."""
     args = ["qgis_process.bin", "run", algorithm, *(f"--{name}={value}" for name, value in params.items())]
     done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0, done.stdout + done.stderr
     return done
+
+
+# GeoPackage test data -------------------------------------------------------------------------------------
+
+
+def memory_layer(name: str = "towns") -> QgsVectorLayer:
+    """Three test towns (Alpha, Beta, Gamma: a name and a population each) in a memory point layer."""
+    layer = QgsVectorLayer("Point?crs=EPSG:4326&field=name:string(20)&field=population:integer", name, "memory")
+    features = []
+    for index, (town, x, y) in enumerate([("Alpha", 10.5, 59.9), ("Beta", 5.3, 60.4), ("Gamma", 18.9, 69.6)]):
+        feature = QgsFeature(layer.fields())
+        feature.setAttributes([town, 1000 * (index + 1)])
+        feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(x, y)))
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    return layer
+
+
+def write_gpkg(folder: Path, name: str) -> Path:
+    """The three test towns written to ``folder/<name>.gpkg`` as its table ``name``; the file's path."""
+    path = folder / f"{name}.gpkg"
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = name
+    source = memory_layer()
+    written = QgsVectorFileWriter.writeAsVectorFormatV3(source, str(path), source.transformContext(), options)
+    assert written[0] == QgsVectorFileWriter.WriterError.NoError
+    return path
+
+
+def gpkg_layer(folder: Path, name: str) -> QgsVectorLayer:
+    """The three test towns written to ``folder/<name>.gpkg`` and opened from there."""
+    path = write_gpkg(folder, name)
+    layer = QgsVectorLayer(f"{path}|layername={name}", name, "ogr")
+    assert layer.isValid()
+    return layer

@@ -10,16 +10,7 @@ from helpers import run_task
 from qgis.core import QgsVectorLayer, QgsWkbTypes
 
 from geodock.plugin.connections import Connection
-from geodock.plugin.platforms.amigocloud.sql import (
-    SqlError,
-    execute_write,
-    is_write,
-    iter_pages,
-    line_column,
-    list_tables,
-    query_to_geopackage,
-    run_select,
-)
+from geodock.plugin.platforms.amigocloud.sql import AmigoCloudSql, SqlError, is_write, line_column
 
 
 def amigo_connection(connections, server) -> Connection:
@@ -40,7 +31,7 @@ def test_is_write_and_line_column():
 def test_select_pages_through_the_cursor(connections, amigocloud_server):
     connection = amigo_connection(connections, amigocloud_server)
     query = "SELECT ogc_fid, name FROM dataset_1 ORDER BY ogc_fid"
-    pages = run_task(lambda feedback: list(iter_pages(connection, "1", query, feedback, limit=100)))
+    pages = run_task(lambda feedback: list(AmigoCloudSql(connection).iter_pages("1", query, feedback, limit=100)))
     assert len(pages) >= 2
     assert pages[0].next and not pages[-1].next
     ids = [row[0] for page in pages for row in page.rows]
@@ -52,14 +43,14 @@ def test_select_pages_through_the_cursor(connections, amigocloud_server):
 def test_write_reports_rows_affected(connections, amigocloud_server):
     connection = amigo_connection(connections, amigocloud_server)
     query = "UPDATE dataset_1 SET wb_a2 = wb_a2 WHERE iso_a2 IN ('NO', 'SE')"
-    assert run_task(lambda feedback: execute_write(connection, "1", query, feedback)) == 2
+    assert run_task(lambda feedback: AmigoCloudSql(connection).execute_write("1", query, feedback)) == 2
 
 
 def test_syntax_error_carries_message_and_position(connections, amigocloud_server):
     connection = amigo_connection(connections, amigocloud_server)
     query = "SELECT name\nFROM dataset_1\nWHER iso_a2 = 'x'"
     with pytest.raises(SqlError) as raised:
-        run_task(lambda feedback: run_select(connection, "1", query, feedback))
+        run_task(lambda feedback: AmigoCloudSql(connection).run_select("1", query, feedback))
     error = raised.value
     assert "syntax error" in error.engine_message
     assert error.position is not None
@@ -70,7 +61,7 @@ def test_syntax_error_carries_message_and_position(connections, amigocloud_serve
 
 def test_tables_with_columns(connections, amigocloud_server):
     connection = amigo_connection(connections, amigocloud_server)
-    tables = {t.table_name: t for t in run_task(lambda feedback: list_tables(connection, "1", feedback))}
+    tables = {t.table_name: t for t in run_task(lambda feedback: AmigoCloudSql(connection).list_tables("1", feedback))}
     assert {"dataset_1", "dataset_2", "dataset_3", "dataset_4"} <= set(tables)
     assert tables["dataset_1"].name == "countries"
     assert "name" in [c.name for c in tables["dataset_1"].columns]
@@ -85,7 +76,9 @@ def test_tables_with_columns(connections, amigocloud_server):
 )
 def test_query_to_geopackage(connections, amigocloud_server, tmp_path: Path, query: str):
     connection = amigo_connection(connections, amigocloud_server)
-    output = run_task(lambda feedback: query_to_geopackage(connection, "1", query, tmp_path / "q.gpkg", feedback))
+    output = run_task(
+        lambda feedback: AmigoCloudSql(connection).query_to_geopackage("1", query, tmp_path / "q.gpkg", feedback)
+    )
     layer = QgsVectorLayer(f"{output}|layername=query", "q", "ogr")
     assert layer.isValid()
     assert layer.featureCount() == 3

@@ -8,20 +8,20 @@ import uuid as _uuid
 from pathlib import Path
 
 import pytest
-from helpers import wait_until
-from qgis.core import Qgis, QgsDataItem, QgsMimeDataUtils, QgsProject, QgsVectorFileWriter, QgsVectorLayer
+from helpers import memory_layer, wait_until, write_gpkg
+from qgis.core import Qgis, QgsDataItem, QgsMimeDataUtils, QgsProject, QgsVectorLayer
 from qgis.gui import QgsDataItemGuiContext
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QMimeData, QPoint, Qt, QUrl
 from qgis.PyQt.QtGui import QDragEnterEvent, QDropEvent
 from qgis.PyQt.QtWidgets import QApplication
 from test_browser_provider import kids, populated
-from test_geobox_upload import memory_layer, remote_features
+from test_geobox_upload import remote_features
 
 from geodock.plugin.browser.items import ConnectionItem, KindItem, upload_target
 from geodock.plugin.browser.provider import create_provider
 from geodock.plugin.connections import Connection
-from geodock.ui.browser_drop import GeoboxDropGuiProvider, dropped_layers
+from geodock.ui.browser_drop import NAME, UploadDropGuiProvider, dropped_layers
 
 
 def unique(prefix: str) -> str:
@@ -45,14 +45,7 @@ def project_layer():
 @pytest.fixture
 def gpkg_file(tmp_path: Path) -> tuple[Path, str]:
     name = unique("file_towns")
-    path = tmp_path / f"{name}.gpkg"
-    options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "GPKG"
-    options.layerName = name
-    source = memory_layer()
-    written = QgsVectorFileWriter.writeAsVectorFormatV3(source, str(path), source.transformContext(), options)
-    assert written[0] == QgsVectorFileWriter.WriterError.NoError
-    return path, name
+    return write_gpkg(tmp_path, name), name
 
 
 def layer_mime(layer: QgsVectorLayer) -> QMimeData:
@@ -117,7 +110,7 @@ def test_only_geobox_connection_and_its_vectors_accept_drops(geobox, connections
     connections.import_json({"connections": [koordinates_server.connection()]})
     root = create_provider().createDataItem("", None)
     by_name = {c.name(): c for c in populated(root)}
-    provider = GeoboxDropGuiProvider()
+    provider = UploadDropGuiProvider()
     context = context_for(qgis_iface)
     geobox_item = by_name[geobox.name]
     assert provider.acceptDrop(geobox_item, context)
@@ -134,7 +127,7 @@ def test_layers_panel_layer_dropped_on_the_browser_connection(geobox, project_la
     _root, item = geobox_items(geobox)
     vectors = next(k for k in populated(item) if isinstance(k, KindItem) and k.kind == "vectors")
     before = len(populated(vectors))
-    provider = GeoboxDropGuiProvider()
+    provider = UploadDropGuiProvider()
     assert provider.handleDrop(item, context_for(qgis_iface), layer_mime(project_layer), Qt.DropAction.CopyAction)
     assert len(provider.started) == 1
     wait_tasks(provider.started)
@@ -154,7 +147,7 @@ def test_geopackage_file_dropped_on_the_vectors_item(geobox, gpkg_file, qgis_ifa
     path, name = gpkg_file
     _root, item = geobox_items(geobox)
     vectors = next(k for k in populated(item) if isinstance(k, KindItem) and k.kind == "vectors")
-    provider = GeoboxDropGuiProvider()
+    provider = UploadDropGuiProvider()
     mime = file_mime(path, name)
     [dropped] = dropped_layers(mime)[0]
     assert dropped.layer.providerType() == "ogr" and QgsProject.instance().mapLayer(dropped.layer.id()) is None
@@ -169,7 +162,7 @@ def test_geopackage_file_dropped_on_the_vectors_item(geobox, gpkg_file, qgis_ifa
 def test_non_vector_and_refused_drops_say_why_in_one_line(geobox, geobox_server, project_layer, qgis_iface):
     qgis_iface.messageBar().clear_messages()
     _root, item = geobox_items(geobox)
-    provider = GeoboxDropGuiProvider()
+    provider = UploadDropGuiProvider()
     raster = QgsMimeDataUtils.Uri()
     raster.layerType, raster.providerKey, raster.name, raster.uri = "raster", "gdal", "relief", "/nowhere/relief.tif"
     assert provider.handleDrop(
@@ -270,7 +263,7 @@ def test_plugin_registers_the_gui_provider_once(qgis_iface):
     import geodock
 
     def registered() -> int:
-        return len([p for p in QgsGui.dataItemGuiProviderRegistry().providers() if p.name() == "Geodock Geobox upload"])
+        return len([p for p in QgsGui.dataItemGuiProviderRegistry().providers() if p.name() == NAME])
 
     for _ in range(2):  # load, unload, load again: exactly one each time, none after unload
         plugin = geodock.classFactory(qgis_iface)

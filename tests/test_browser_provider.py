@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
 from helpers import spin, wait_until
 from qgis.core import QgsDataItem, QgsErrorItem, QgsLayerItem, QgsMimeDataUtils, QgsProject, QgsVectorLayer
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QCoreApplication, QEvent
 
 import geodock.plugin.browser.items as items
-from geodock.plugin.auth import trust_certificate_authorities
 from geodock.plugin.browser.drop_handler import GeodockDropHandler
 from geodock.plugin.browser.provider import create_provider
 from geodock.plugin.browser.uris import PROVIDER_KEY, decode_custom_uri
-
-
-@pytest.fixture
-def koordinates(connections, koordinates_server):
-    """The local Koordinates server as a connection, with credentials for QGIS's own providers (as in QGIS)."""
-    from geodock.plugin.provider_auth import ProviderAuth
-
-    trust_certificate_authorities([str(koordinates_server.ca_file)])
-    connections.import_json({"connections": [koordinates_server.connection()]})
-    provider_auth = ProviderAuth(connections)
-    provider_auth.install()
-    yield koordinates_server
-    provider_auth.uninstall()
 
 
 def kids(item: QgsDataItem) -> list[QgsDataItem]:
@@ -123,7 +108,7 @@ def test_layer_item_mime_uri_drops_as_a_valid_layer(koordinates, qgis_iface):
 
     [dialog] = [w for w in qgis_iface.mainWindow().findChildren(ExportDialog) if w.isVisible()]
     assert [r.title for r in dialog.resources] == ["World Countries"]
-    wait_until(lambda: dialog.formats, 30, "the export formats")  # (closing does not stop their loading)
+    wait_until(lambda: dialog.form.formats, 30, "the export formats")
     dialog.close()
 
 

@@ -9,26 +9,12 @@ from helpers import spin, wait_for_no_tasks, wait_until
 from qgis.core import Qgis, QgsProject
 from qgis.PyQt.QtWidgets import QLabel, QPushButton
 
-from geodock.plugin.auth import trust_certificate_authorities
 from geodock.plugin.html_sanitize import sanitize_html
 from geodock.plugin.platforms import adapter_for
 from geodock.plugin.platforms.base import ListQuery
 from geodock.ui.catalog_dock import CatalogDock
 from geodock.ui.catalog_model import CatalogModel, ErrorRole
 from geodock.ui.resource_details import details_html
-
-
-@pytest.fixture
-def koordinates(connections, koordinates_server):
-    """The local Koordinates server as a connection, with credentials for QGIS's own providers (as in QGIS)."""
-    from geodock.plugin.provider_auth import ProviderAuth
-
-    trust_certificate_authorities([str(koordinates_server.ca_file)])
-    connections.import_json({"connections": [koordinates_server.connection()]})
-    provider_auth = ProviderAuth(connections)
-    provider_auth.install()
-    yield koordinates_server
-    provider_auth.uninstall()
 
 
 @pytest.fixture
@@ -262,7 +248,7 @@ def test_export_opens_the_dialog_for_the_selected_items(koordinates, dock, qgis_
     try:
         assert dialog is not None and dialog.connection.kind == "koordinates"
         assert sorted(r.title for r in dialog.resources) == ["Disputed Borders", "World Countries"]
-        wait_until(lambda: dialog.formats, 30, "the export formats")  # (closing does not stop their loading)
+        wait_until(lambda: dialog.form.formats, 30, "the export formats")
     finally:
         dialog.close()
     selection.clearSelection()

@@ -19,7 +19,7 @@ from qgis.PyQt.QtTest import QTest
 from qgis.PyQt.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from geodock.plugin import auth, settings
-from geodock.plugin.connections import KIND_TITLES, Connection
+from geodock.plugin.connections import Connection, kind_title
 from geodock.ui.connection_editor import ConnectionEditor
 from geodock.ui.connections_dialog import CREDENTIALS, KIND, NAME, URL, ConnectionsDialog
 
@@ -91,7 +91,7 @@ def test_add_connection_through_the_editor(dialog, connections):
     save(editor)
 
     assert editor.result() == ConnectionEditor.DialogCode.Accepted
-    assert rows(dialog) == [["Processes", KIND_TITLES["ogcapi-processes"], "https://processes.example.com/", "Yes"]]
+    assert rows(dialog) == [["Processes", kind_title("ogcapi-processes"), "https://processes.example.com/", "Yes"]]
     assert not dialog.empty_label.isVisible()
     assert dialog.selected_connection().name == "Processes"
     saved = connections.get("Processes")
@@ -293,7 +293,7 @@ def test_connection_test_against_a_real_server(dialog, connections, wraptile_ser
     text, level = run_test(dialog, "Wraptile")
     stall = probe.stop()
     assert level == Qgis.MessageLevel.Success
-    assert text.startswith(f"Wraptile: {KIND_TITLES['ogcapi-processes']} answered:")
+    assert text.startswith(f"Wraptile: {kind_title('ogcapi-processes')} answered:")
     assert "processes" in text
     assert stall < 1000, f"the GUI thread stalled {stall:.0f} ms"
 

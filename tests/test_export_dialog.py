@@ -7,23 +7,6 @@ from helpers import wait_until
 from qgis.core import QgsCoordinateReferenceSystem, QgsProject
 
 
-@pytest.fixture
-def jobs(qgis_app, qgis_iface):
-    from geodock.plugin import settings
-    from geodock.plugin.jobs import manager
-
-    settings.remove(settings.JOBS)
-    QgsProject.instance().clear()
-    jm = manager()
-    jm.start(qgis_iface, resume_delay=3600)
-    yield jm
-    for job in jm.jobs():
-        jm.remove(job.id)
-    jm.stop()
-    settings.remove(settings.JOBS)
-    QgsProject.instance().clear()
-
-
 def _resource(kx, item_id: int, title: str):
     from geodock.plugin.platforms.base import Resource
 
@@ -32,22 +15,24 @@ def _resource(kx, item_id: int, title: str):
 
 def test_koordinates_validate_then_submit(kx, jobs, qgis_iface, tmp_path):
     from geodock.plugin.job_model import JobState
-    from geodock.ui.export_dialog import CROP_SERVER, ExportDialog
+    from geodock.ui.export_dialog import ExportDialog
+    from geodock.ui.platforms.koordinates.export_form import CROP_SERVER
 
     dialog = ExportDialog(qgis_iface, kx, [_resource(kx, 1, "World Countries")])
     dialog.show()
-    wait_until(lambda: dialog.format_combos["vector"].count() > 2, 30, "formats from OPTIONS")
-    vector = dialog.format_combos["vector"]
+    wait_until(lambda: dialog.form.format_combos["vector"].count() > 2, 30, "formats from OPTIONS")
+    vector = dialog.form.format_combos["vector"]
     assert vector.findText("GeoPackage / SQLite") >= 0 and vector.currentData() == "application/x-ogc-gpkg"
     assert not dialog.submit_button.isEnabled()  # not validated yet
 
     # An unknown item and a crop with no data in it: every reason in words, Submit stays disabled.
     dialog.item_edit.setText("999")
     dialog.add_item_button.click()
-    dialog.crs_widget.setCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
-    dialog.crop_mode.setCurrentIndex(dialog.crop_mode.findData(CROP_SERVER))
-    index = next(i for i in range(dialog.server_crop.count()) if "Scandinavia" in dialog.server_crop.itemText(i))
-    dialog.server_crop.setCurrentIndex(index)
+    dialog.form.crs_widget.setCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
+    dialog.form.crop_mode.setCurrentIndex(dialog.form.crop_mode.findData(CROP_SERVER))
+    crops = dialog.form.server_crop
+    index = next(i for i in range(crops.count()) if "Scandinavia" in crops.itemText(i))
+    crops.setCurrentIndex(index)
     dialog.validate_button.click()
     wait_until(lambda: dialog.validation is not None, 30, "validation")
     text = dialog.report.toPlainText()
@@ -72,7 +57,7 @@ def test_koordinates_validate_then_submit(kx, jobs, qgis_iface, tmp_path):
     wait_until(lambda: dialog.submitted is not None, 30, "submitted")
     job = jobs.get(dialog.submitted.id)
     assert job is not None and job.folder.startswith(str(tmp_path))
-    wait_until(lambda: job.result.get("geodock_download") == "done", 60, "downloaded")
+    wait_until(lambda: job.download == "done", 60, "downloaded")
     assert job.state == JobState.SUCCEEDED
     group = QgsProject.instance().layerTreeRoot().findGroup("Scandinavia")
     (layer,) = [node.layer() for node in group.findLayers()]
@@ -81,16 +66,21 @@ def test_koordinates_validate_then_submit(kx, jobs, qgis_iface, tmp_path):
 
 
 def test_geobox_and_amigocloud_offer_only_what_they_support(geobox_server, amigocloud_server, connections, qgis_iface):
+    from qgis.gui import QgsProjectionSelectionWidget
+    from qgis.PyQt.QtWidgets import QGroupBox
+
     from geodock.ui.export_dialog import ExportDialog
 
     gb, ac = connections.import_json({"connections": [geobox_server.connection(), amigocloud_server.connection()]})
     geobox = ExportDialog(qgis_iface, gb, [])
-    formats = {geobox.format_combos["vector"].itemData(i) for i in range(geobox.format_combos["vector"].count())}
+    combo = geobox.form.format_combos["vector"]
+    formats = {combo.itemData(i) for i in range(combo.count())}
     assert formats == {"Shapefile", "GPKG", "GeoJSON", "CSV", "KML", "DXF"}
-    assert not geobox.geobox_box.isHidden() and geobox.validate_button.isHidden()
-    assert geobox.crop_mode.count() == 3  # none, map extent, layer extent: a bbox
+    assert not geobox.form.filter_box.isHidden() and geobox.validate_button.isHidden()
+    assert geobox.form.crop_mode.count() == 3  # none, map extent, layer extent: a bbox
     amigo = ExportDialog(qgis_iface, ac, [])
-    assert amigo.crop_box.isHidden() and amigo.geobox_box.isHidden() and amigo.crs_widget.isHidden()
+    boxes = {box.title() for box in amigo.findChildren(QGroupBox)}  # no crop, no filter, no CRS
+    assert not {"Crop", "Filter"} & boxes and not amigo.findChildren(QgsProjectionSelectionWidget), boxes
     assert not amigo.submit_button.isEnabled()  # nothing chosen yet
     amigo.item_edit.setText("1")
     amigo.add_item_button.click()
@@ -101,16 +91,17 @@ def test_an_empty_crop_layer_and_an_unwritable_folder_are_refused_in_words(kx, j
     from qgis.core import QgsVectorLayer
 
     from geodock.plugin.errors import GeodockError
-    from geodock.ui.export_dialog import CROP_LAYER_EXTENT, CROP_LAYER_GEOMETRY, ExportDialog
+    from geodock.ui.export_dialog import ExportDialog
+    from geodock.ui.platforms.koordinates.export_form import CROP_LAYER_EXTENT, CROP_LAYER_GEOMETRY
 
     empty = QgsVectorLayer("Polygon?crs=EPSG:2193", "emptypoly", "memory")
     QgsProject.instance().addMapLayer(empty)
     dialog = ExportDialog(qgis_iface, kx, [_resource(kx, 1, "World Countries")])
     for mode in (CROP_LAYER_EXTENT, CROP_LAYER_GEOMETRY):
-        dialog.crop_mode.setCurrentIndex(dialog.crop_mode.findData(mode))
-        dialog.crop_layer.setLayer(empty)
+        dialog.form.crop_mode.setCurrentIndex(dialog.form.crop_mode.findData(mode))
+        dialog.form.crop_layer.setLayer(empty)
         with pytest.raises(GeodockError, match="emptypoly has no features"):
-            dialog.crop_geometry()
+            dialog.form.crop_geometry()
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     for folder in (str(blocker / "sub"), "/proc/geodock-nope"):
@@ -118,7 +109,7 @@ def test_an_empty_crop_layer_and_an_unwritable_folder_are_refused_in_words(kx, j
         dialog.submit()
         assert "Cannot use the folder" in dialog.status_label.text() or "Cannot write" in dialog.status_label.text()
         assert dialog.submitted is None
-    wait_until(lambda: dialog.formats, 30, "the export formats")  # (closing does not stop their loading)
+    wait_until(lambda: dialog.form.formats, 30, "the export formats")
     dialog.close()
 
 
@@ -132,6 +123,73 @@ def test_formats_that_cannot_be_loaded_say_so(kx, jobs, qgis_iface, connections,
     dialog = ExportDialog(qgis_iface, dead, [_resource(kx, 1, "World Countries")])
     assert dialog.status_label.text() == "Loading the export formats of Dead K…"
     wait_until(lambda: "Could not connect" in dialog.status_label.text(), 30, "the failure in the dialog")
-    assert dialog.format_combos["vector"].itemText(0) == "(formats could not be loaded)"
+    assert dialog.form.format_combos["vector"].itemText(0) == "(formats could not be loaded)"
     assert not dialog.submit_button.isEnabled()
     dialog.close()
+
+
+def test_closing_the_dialog_stops_loading_its_formats(hostile, connections, qgis_iface):
+    """The formats (OPTIONS) are still on their way when the user closes the dialog: their task is cancelled, not
+    left running until the server answers."""
+    from qgis.core import QgsApplication
+
+    from geodock.ui.export_dialog import ExportDialog
+
+    api = "/services/api/v1/"
+    hostile.script({"method": "OPTIONS", "path": api + "exports/", "hold": "formats", "json": {}})
+    entry = {"name": "Slow kx", "kind": "koordinates", "url": hostile.root + api, "credentials": {"token": "t"}}
+    (connection,) = connections.import_json({"connections": [entry]})
+
+    def loading() -> list:
+        tasks = QgsApplication.taskManager().activeTasks()
+        return [t for t in tasks if t.description() == "Loading the export formats of Slow kx"]
+
+    try:
+        dialog = ExportDialog(qgis_iface, connection, [])
+        dialog.show()
+        wait_until(lambda: [r for r in hostile.received() if r["method"] == "OPTIONS"], 30, "the OPTIONS request")
+        assert loading(), "the formats are being loaded"
+        dialog.close()
+        wait_until(lambda: not loading(), 10, "the formats task to stop once the dialog is closed")
+        assert dialog.form.formats == {}
+    finally:
+        hostile.release("formats")
+
+
+def test_geobox_and_amigocloud_submit_through_their_exporters(
+    geobox_server, amigocloud_server, connections, jobs, qgis_iface, tmp_path
+):
+    from helpers import run_task
+
+    from geodock.plugin.platforms.geobox.jobs import GeoboxTasks
+    from geodock.ui.export_dialog import ExportDialog
+
+    gb, ac = connections.import_json({"connections": [geobox_server.connection(), amigocloud_server.connection()]})
+    api = GeoboxTasks(gb)
+    docs = run_task(
+        lambda fb: api.client.get_json(
+            api.adapter.url("vectorLayers/"), params={"f": "json", "limit": 50}, auth=api._auth(fb), feedback=fb
+        )
+    )
+    uuid = next(d["uuid"] for d in docs if d["name"] == "countries")
+    submitted = []
+    for connection, ref, fmt, name in ((gb, uuid, "GeoJSON", "Geobox France"), (ac, "1", "GPKG", "Amigo all")):
+        dialog = ExportDialog(qgis_iface, connection, [])
+        dialog.item_edit.setText(ref)
+        dialog.add_item_button.click()
+        combo = dialog.form.format_combos["vector"]
+        combo.setCurrentIndex(combo.findData(fmt))
+        if connection is gb:
+            dialog.form.cql_edit.setText("ISO_A3 = 'FRA'")
+        dialog.name_edit.setText(name)
+        dialog.folder_widget.setFilePath(str(tmp_path))
+        dialog.submit_button.click()
+        wait_until(lambda d=dialog: d.submitted is not None, 30, f"{name} submitted")
+        submitted.append(jobs.get(dialog.submitted.id))
+    for job in submitted:
+        wait_until(lambda j=job: j.download == "done", 60, f"{job.title} downloaded")
+    counts = {}
+    for job in submitted:
+        group = QgsProject.instance().layerTreeRoot().findGroup(job.title)
+        counts[job.title] = sum(node.layer().featureCount() for node in group.findLayers())
+    assert counts["Geobox France"] == 1 and counts["Amigo all"] >= 170, counts

@@ -8,21 +8,6 @@ from qgis.core import QgsProject
 
 
 @pytest.fixture
-def jobs(qgis_app):
-    from geodock.plugin import settings
-    from geodock.plugin.jobs import JobManager
-
-    settings.remove(settings.JOBS)
-    manager = JobManager()
-    manager.start(None, resume_delay=3600)
-    QgsProject.instance().clear()
-    yield manager
-    manager.stop()
-    settings.remove(settings.JOBS)
-    QgsProject.instance().clear()
-
-
-@pytest.fixture
 def gb(geobox_server, connections):
     (connection,) = connections.import_json({"connections": [geobox_server.connection()]})
     return connection
@@ -65,7 +50,7 @@ def test_geobox_export_filtered_into_project(gb, jobs, tmp_path):
     seen = []
     jobs.job_changed.connect(lambda jid: seen.append(job.progress) if jid == job.id else None)
     jobs.submit(job)
-    wait_until(lambda: job.result.get("geodock_download") == "done", 60, "geobox export downloaded")
+    wait_until(lambda: job.download == "done", 60, "geobox export downloaded")
     assert job.state == JobState.SUCCEEDED and job.result.get("file_uuid")
     assert any(p is not None and 0 < p < 100 for p in seen), seen  # progress from tasks/{uuid}/status/
     group = QgsProject.instance().layerTreeRoot().findGroup("Geobox Europe")
@@ -126,7 +111,7 @@ def test_amigocloud_export_into_project(ac, jobs, tmp_path):
     remote = run_task(lambda fb: api.export_dataset("1", "GPKG", fb))
     job = new_job(ac, remote, "Amigo countries", str(tmp_path / "ac"))
     jobs.submit(job)
-    wait_until(lambda: job.result.get("geodock_download") == "done", 60, "amigocloud export downloaded")
+    wait_until(lambda: job.download == "done", 60, "amigocloud export downloaded")
     assert job.state == JobState.SUCCEEDED and job.result.get("link")
     assert "token" not in job.result["link"]
     group = QgsProject.instance().layerTreeRoot().findGroup("Amigo countries")

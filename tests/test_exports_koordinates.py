@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from helpers import headless_profile, qgis_process, run_task, stop_job_manager, wait_until
+from helpers import headless_profile, qgis_process, run_task, wait_until
 from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsVectorLayer
 
 
@@ -15,23 +15,6 @@ def api(kx):
     from geodock.plugin.platforms.koordinates.exports import KoordinatesExports
 
     return KoordinatesExports(kx)
-
-
-@pytest.fixture
-def jobs(qgis_app, kx):
-    from geodock.plugin import settings
-    from geodock.plugin.jobs import JobManager
-
-    settings.remove(settings.JOBS)
-    manager = JobManager()
-    manager.start(None, resume_delay=3600)
-    QgsProject.instance().clear()
-    try:
-        yield manager
-    finally:
-        stop_job_manager(manager)
-        settings.remove(settings.JOBS)
-        QgsProject.instance().clear()
 
 
 def test_formats_with_display_names(api):
@@ -102,7 +85,7 @@ def test_export_watch_download_and_add_cropped(api, jobs, kx, tmp_path, koordina
 
     jobs.job_changed.connect(changed)
     job = _submit(api, jobs, kx, tmp_path, body, koordinates_server, seconds=2.5)
-    wait_until(lambda: job.result.get("geodock_download") == "done", 60, "export downloaded")
+    wait_until(lambda: job.download == "done", 60, "export downloaded")
     assert job.state == JobState.SUCCEEDED
     assert len(progress) >= 2 and progress == sorted(progress) and progress[-1] == 100.0
     group = QgsProject.instance().layerTreeRoot().findGroup("Europe countries")
@@ -125,7 +108,7 @@ def test_export_uncropped_feature_count(api, jobs, kx, tmp_path, koordinates_ser
 
     body = export_body([api.item_url(1)], "EPSG:4326", {"vector": "application/x-zipped-shp"}, name="World shp")
     job = _submit(api, jobs, kx, tmp_path, body, koordinates_server, seconds=0.5)
-    wait_until(lambda: job.result.get("geodock_download") == "done", 60, "export downloaded")
+    wait_until(lambda: job.download == "done", 60, "export downloaded")
     group = QgsProject.instance().layerTreeRoot().findGroup("World shp")
     (layer,) = [node.layer() for node in group.findLayers()]
     assert layer.featureCount() >= 170  # every country
@@ -157,7 +140,7 @@ def test_export_that_fails(api, jobs, kx, tmp_path, koordinates_server):
     wait_until(lambda: job.state.final, 30, "final state")
     assert job.state == JobState.FAILED
     assert "failed on the server" in job.message
-    assert job.result.get("geodock_download") == "pending"  # never downloaded
+    assert job.download == "pending"  # never downloaded
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 

@@ -11,8 +11,8 @@ import uuid as _uuid
 from pathlib import Path
 
 import pytest
-from helpers import TaskRun, run_task, wait_until
-from qgis.core import Qgis, QgsFeature, QgsFeedback, QgsGeometry, QgsPointXY, QgsVectorFileWriter, QgsVectorLayer
+from helpers import TaskRun, gpkg_layer, memory_layer, run_task, wait_until
+from qgis.core import Qgis, QgsFeedback, QgsVectorFileWriter, QgsVectorLayer
 
 from geodock.plugin.connections import Connection
 from geodock.plugin.errors import CancelledError, ResponseError, ValidationError
@@ -28,18 +28,6 @@ def unique(base: str) -> str:
 def geobox_connection(connections, server) -> Connection:
     connections.import_json({"connections": [server.connection()]})
     return connections.all()[0]
-
-
-def memory_layer(name: str = "towns") -> QgsVectorLayer:
-    layer = QgsVectorLayer("Point?crs=EPSG:4326&field=name:string(20)&field=population:integer", name, "memory")
-    features = []
-    for index, (town, x, y) in enumerate([("Alpha", 10.5, 59.9), ("Beta", 5.3, 60.4), ("Gamma", 18.9, 69.6)]):
-        feature = QgsFeature(layer.fields())
-        feature.setAttributes([town, 1000 * (index + 1)])
-        feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(x, y)))
-        features.append(feature)
-    layer.dataProvider().addFeatures(features)
-    return layer
 
 
 def remote_features(connection: Connection, uuid: str) -> list[dict]:
@@ -86,20 +74,6 @@ def test_memory_layer_is_published_and_reads_back(connections, geobox_server):
         else (features["Gamma"]["geometry"]["coordinates"][0][:2])
     )
     assert (round(x, 4), round(y, 4)) == (18.9, 69.6)
-
-
-def gpkg_layer(folder: Path, name: str) -> QgsVectorLayer:
-    """The three test towns written to ``folder/<name>.gpkg`` and opened from there."""
-    path = folder / f"{name}.gpkg"
-    options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "GPKG"
-    options.layerName = name
-    source = memory_layer()
-    written = QgsVectorFileWriter.writeAsVectorFormatV3(source, str(path), source.transformContext(), options)
-    assert written[0] == QgsVectorFileWriter.WriterError.NoError
-    layer = QgsVectorLayer(f"{path}|layername={name}", name, "ogr")
-    assert layer.isValid()
-    return layer
 
 
 def test_geopackage_file_is_sent_as_is(connections, geobox_server, tmp_path: Path):
@@ -332,9 +306,10 @@ def test_upload_dialog_replaces_the_local_layer_with_the_remote_one(connections,
 
 def test_finished_publish_task_adds_its_new_layer(connections, geobox_server, tmp_path):
     """A publish task followed in the Jobs dock links to its result: the new remote layer, added as a copy."""
-    from geodock.plugin.job_model import Job, JobState, backend_for
+    from geodock.plugin.job_model import Job, JobState
     from geodock.plugin.net.client import HttpRequest
     from geodock.plugin.platforms.geobox.adapter import GeoboxAdapter
+    from geodock.plugin.platforms.registry import job_backend
 
     connection = geobox_connection(connections, geobox_server)
     source = tmp_path / "towns.gpkg"
@@ -356,7 +331,7 @@ def test_finished_publish_task_adds_its_new_layer(connections, geobox_server, tm
 
     task_id = run_task(publish)
     job = Job("geobox", connection.name, task_id, "Publish towns_task", "task")
-    backend = backend_for(job, connection)
+    backend = job_backend(job, connection)
 
     def follow(feedback):
         while True:

@@ -2,27 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-from helpers import run_task, stop_job_manager, wait_until
+from helpers import run_task, wait_until
 from qgis.core import QgsProject
 from qgis.PyQt.QtWidgets import QPushButton
-
-
-@pytest.fixture
-def jobs(qgis_app, qgis_iface):
-    from geodock.plugin import settings
-    from geodock.plugin.jobs import JobManager
-
-    settings.remove(settings.JOBS)
-    QgsProject.instance().clear()
-    manager = JobManager()
-    manager.start(qgis_iface, resume_delay=3600)
-    try:
-        yield manager
-    finally:
-        stop_job_manager(manager)
-        settings.remove(settings.JOBS)
-        QgsProject.instance().clear()
 
 
 def _export(kx, server, name, seconds=None):
@@ -84,7 +66,7 @@ def test_server_exports_listed_and_followed(kx, jobs, qgis_iface, tmp_path, koor
     dock.server_jobs[row].folder = str(tmp_path / "followed")
     dock.follow_button.click()
     followed = next(j for j in jobs.jobs() if j.remote_id == str(export.id))
-    wait_until(lambda: followed.result.get("geodock_download") == "done", 60, "re-downloaded")
+    wait_until(lambda: followed.download == "done", 60, "re-downloaded")
     assert followed.state == JobState.SUCCEEDED and followed.outputs
     dock.shutdown()
     dock.deleteLater()
@@ -96,7 +78,7 @@ def test_notification_has_add_to_map(kx, jobs, qgis_iface, tmp_path, koordinates
     bar.widgetAdded.connect(pushed.append)
     job = _export(kx, koordinates_server, "Notify me", 0.2).to_job(kx, str(tmp_path), add_to_project=False)
     jobs.submit(job)
-    wait_until(lambda: job.result.get("geodock_download") == "done", 60, "downloaded")
+    wait_until(lambda: job.download == "done", 60, "downloaded")
     wait_until(lambda: pushed, 5, "message bar item")
     item = pushed[-1]
     assert "Notify me" in item.text()
@@ -109,8 +91,7 @@ def test_notification_has_add_to_map(kx, jobs, qgis_iface, tmp_path, koordinates
 def test_a_job_with_only_values_offers_nothing_to_add(jobs, qgis_iface, tmp_path):
     """A process whose results are values (no file): "finished", without "Add to map" (which would only
     download nothing again) or "Open folder" (empty)."""
-    from geodock.plugin.job_model import Job, JobState
-    from geodock.plugin.jobs import DOWNLOAD
+    from geodock.plugin.job_model import DownloadState, Job, JobState
     from geodock.ui.jobs_dock import notify_job_end
 
     pushed = []
@@ -118,7 +99,7 @@ def test_a_job_with_only_values_offers_nothing_to_add(jobs, qgis_iface, tmp_path
     folder = tmp_path / "values"
     folder.mkdir()
     job = Job("ogcapi-processes", "x", "1", "Hello World", "process", JobState.SUCCEEDED, folder=str(folder))
-    job.result[DOWNLOAD] = "done"
+    job.download = DownloadState.DONE
     job.message = "No files to download"
     notify_job_end(jobs, job)
     (item,) = pushed

@@ -6,6 +6,7 @@ releases them (``hold_exports``), so nothing depends on how fast this machine is
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import time
@@ -13,17 +14,6 @@ import time
 import pytest
 from helpers import run_task, stop_job_manager, wait_until
 from qgis.core import QgsApplication, QgsProject
-
-
-@pytest.fixture
-def clean_jobs(qgis_app):
-    from geodock.plugin import settings
-
-    settings.remove(settings.JOBS)
-    QgsProject.instance().clear()
-    yield
-    settings.remove(settings.JOBS)
-    QgsProject.instance().clear()
 
 
 @pytest.fixture
@@ -90,7 +80,7 @@ def test_restart_resumes_watching_and_downloads(kx, clean_jobs, managers, tmp_pa
     assert not second.is_busy(job.id)  # no network at start-up...
     wait_until(lambda: second.is_busy(job.id), 5, "resumed")  # ...a moment later
     assert koordinates_server.release_exports() == [export.id]  # the export ends only now
-    wait_until(lambda: again.result.get("geodock_download") == "done", 60, "downloaded after restart")
+    wait_until(lambda: again.download == "done", 60, "downloaded after restart")
     assert again.state == JobState.SUCCEEDED
     group = QgsProject.instance().layerTreeRoot().findGroup("Survives restart")
     assert group is not None and group.findLayers()
@@ -98,19 +88,18 @@ def test_restart_resumes_watching_and_downloads(kx, clean_jobs, managers, tmp_pa
 
 def test_interrupted_download_resumes_after_restart(kx, clean_jobs, managers, tmp_path, koordinates_server):
     from geodock.plugin import settings
-    from geodock.plugin.job_model import JobState
-    from geodock.plugin.jobs import DOWNLOAD
+    from geodock.plugin.job_model import DownloadState, JobState
 
     api, export = _create(kx, koordinates_server, "Finished earlier", 0.2)
     wait_until(lambda: run_task(lambda fb: api.get(export.id, fb)).state == "complete", 30, "complete")
     export = run_task(lambda fb: api.get(export.id, fb))
     job = export.to_job(kx, str(tmp_path / "later"), add_to_project=False)
     assert job.state == JobState.SUCCEEDED
-    job.result[DOWNLOAD] = "running"  # QGIS was closed during the download
+    job.download = DownloadState.RUNNING  # QGIS was closed during the download
     settings.set_value(settings.JOBS, json.dumps([job.to_json()]))
     manager = managers(resume_delay=0.2)
     restored = manager.get(job.id)
-    wait_until(lambda: restored.result.get(DOWNLOAD) == "done", 60, "download finished")
+    wait_until(lambda: restored.download == "done", 60, "download finished")
     assert restored.outputs and all(p.endswith(".gpkg") for p in restored.outputs)
     assert QgsProject.instance().mapLayers() == {}  # not asked to add
     manager.add_to_map(job.id)
@@ -135,7 +124,7 @@ def test_remove_and_signals(kx, clean_jobs, managers, tmp_path, koordinates_serv
 
 
 def test_poll_delay_is_adaptive():
-    from geodock.plugin.jobs import MAX_INTERVAL, NEAR_END, next_poll_delay
+    from geodock.plugin.jobs.schedule import MAX_INTERVAL, NEAR_END, next_poll_delay
 
     assert next_poll_delay(0, []) == 0.5  # fast at first
     assert next_poll_delay(4, []) == 1.0
@@ -151,7 +140,7 @@ def test_poll_delay_is_adaptive():
 
 def test_poll_schedule_starts_again_when_a_queued_job_starts_running():
     from geodock.plugin.job_model import JobState, JobStatus
-    from geodock.plugin.jobs import FIRST_POLLS, PollSchedule
+    from geodock.plugin.jobs.schedule import FIRST_POLLS, PollSchedule
 
     schedule = PollSchedule(started=0.0, previous=0.0)
     queued = [schedule.observe(JobStatus(JobState.QUEUED), now=t) for t in (0.0, 10.0, 20.0, 30.0)]
@@ -168,7 +157,7 @@ def test_poll_errors_keep_watching(kx, clean_jobs, managers, tmp_path, koordinat
     _api, export = _create(kx, koordinates_server, "Flaky", 2)
     koordinates_server.fault(status=503, retry_after=1, path=f"/services/api/v1/exports/{export.id}/", times=6)
     job = export.to_job(kx, "", add_to_project=False)
-    job.result.pop("geodock_download", None)
+    job.download = None
     seen: list[str] = []
     manager.job_changed.connect(lambda job_id: seen.append(manager.get(job_id).message))
     manager.submit(job)
@@ -196,15 +185,14 @@ def test_many_jobs_share_one_watcher_and_leave_threads_free(kx, clean_jobs, mana
     assert run_task(lambda feedback: "other work ran", timeout=5) == "other work ran"
     assert all(not j.state.final for j in jobs)  # still running: the single watcher watched all four
     assert len(koordinates_server.release_exports()) == 4
-    wait_until(lambda: all(j.result.get("geodock_download") == "done" for j in jobs), 60, "all downloaded")
+    wait_until(lambda: all(j.download == "done" for j in jobs), 60, "all downloaded")
     assert all(j.state.value == "succeeded" for j in jobs)
 
 
 def test_manager_first_asked_for_from_a_worker_belongs_to_the_gui_thread(qgis_app):
     from qgis.PyQt.QtCore import QCoreApplication
 
-    from geodock.plugin import jobs
-
+    jobs = importlib.import_module("geodock.plugin.jobs.manager")  # the module, not the function
     previous = jobs._manager
     jobs._manager = None
     try:
@@ -228,14 +216,13 @@ def test_a_job_waiting_for_its_connection_is_followed_once_it_is_added_again(
     manager.submit(job)
     assert not manager.is_busy(job.id) and "add it again" in job.message
     connections.import_json({"connections": [koordinates_server.connection()]})
-    wait_until(lambda: job.result.get("geodock_download") == "done", 60, "followed and downloaded")
+    wait_until(lambda: job.download == "done", 60, "followed and downloaded")
     assert job.state == JobState.SUCCEEDED and job.outputs
 
 
 def test_a_job_gone_from_the_server_ends_failed_and_says_so(kx, clean_jobs, managers, tmp_path, koordinates_server):
     """The export is deleted on the server (expired, removed by someone) while it is watched: a 404."""
     from geodock.plugin.job_model import JobState
-    from geodock.plugin.jobs import DOWNLOAD
 
     manager = managers()
     _api, export = _create(kx, koordinates_server, "Gone")  # held: running until it is gone
@@ -249,7 +236,7 @@ def test_a_job_gone_from_the_server_ends_failed_and_says_so(kx, clean_jobs, mana
     assert job.state == JobState.FAILED
     assert job.message == "The job is gone from the server (Not found (404): Not found.)"
     assert finished == [job.id] and not manager.is_busy(job.id)  # told once, no longer polled
-    assert job.result[DOWNLOAD] == "pending" and job.outputs == []  # nothing was downloaded
+    assert job.download == "pending" and job.outputs == []  # nothing was downloaded
     wait_until(lambda: (_saved(job.id) or {}).get("state") == "failed", 5, "the failed job saved")
     assert _saved(job.id)["message"] == job.message
 
@@ -262,7 +249,6 @@ def test_a_failed_download_is_saved_and_can_be_fetched_again(kx, clean_jobs, man
     saved so; asked again, the results come. (The refusal is held back until the earlier state is saved, so
     that only the failure's own save can record it: saves are batched.)"""
     from geodock.plugin.job_model import JobState
-    from geodock.plugin.jobs import DOWNLOAD, DOWNLOAD_ERROR
 
     manager = managers()
     _api, export = _create(kx, koordinates_server, "Download refused", 0.2)
@@ -270,22 +256,22 @@ def test_a_failed_download_is_saved_and_can_be_fetched_again(kx, clean_jobs, man
     job = export.to_job(kx, str(tmp_path / "out"), add_to_project=False)
     manager.submit(job)
     wait_until(lambda: koordinates_server.held("download") == 1, 60, "the download request")
-    wait_until(lambda: (_saved(job.id) or {}).get("result", {}).get(DOWNLOAD) == "running", 5, "saved as running")
+    wait_until(lambda: (_saved(job.id) or {}).get("download") == "running", 5, "saved as running")
     koordinates_server.release("download")  # refused (an expired link), once everything before was saved
-    wait_until(lambda: job.result.get(DOWNLOAD) == "failed", 60, "the download to fail")
+    wait_until(lambda: job.download == "failed", 60, "the download to fail")
     assert job.state == JobState.SUCCEEDED  # the export itself is fine
     assert job.message == f"Download failed: {REFUSED}", job.message
-    assert job.outputs == [] and job.result[DOWNLOAD_ERROR] == REFUSED
+    assert job.outputs == [] and job.download_error == REFUSED
     assert not manager.is_busy(job.id)
-    wait_until(lambda: (_saved(job.id) or {}).get("result", {}).get(DOWNLOAD) == "failed", 5, "saved as failed")
-    assert _saved(job.id)["result"][DOWNLOAD_ERROR] == REFUSED
+    wait_until(lambda: (_saved(job.id) or {}).get("download") == "failed", 5, "saved as failed")
+    assert _saved(job.id)["download_error"] == REFUSED
 
     manager.fetch_results(job.id)  # the Jobs dock's "Download again"
     assert manager.is_busy(job.id)
-    wait_until(lambda: job.result.get(DOWNLOAD) == "done", 60, "downloaded the second time")
-    assert DOWNLOAD_ERROR not in job.result
+    wait_until(lambda: job.download == "done", 60, "downloaded the second time")
+    assert not job.download_error
     assert len(job.outputs) == 1 and job.outputs[0].endswith(".gpkg") and os.path.exists(job.outputs[0])
-    wait_until(lambda: (_saved(job.id) or {}).get("result", {}).get(DOWNLOAD) == "done", 5, "saved as done")
+    wait_until(lambda: (_saved(job.id) or {}).get("download") == "done", 5, "saved as done")
     assert _saved(job.id)["outputs"] == job.outputs
 
 

@@ -75,7 +75,7 @@ def test_unload_while_listing_and_watching_then_load_again_resumes(qgis_iface, k
     and downloads its result."""
     from geodock.plugin import settings
     from geodock.plugin.job_model import JobState
-    from geodock.plugin.jobs import DOWNLOAD, manager
+    from geodock.plugin.jobs import manager
     from geodock.plugin.platforms.koordinates.exports import KoordinatesExports, export_body
 
     settings.remove(settings.JOBS)
@@ -110,7 +110,7 @@ def test_unload_while_listing_and_watching_then_load_again_resumes(qgis_iface, k
         plugin = geodock.classFactory(qgis_iface)  # the next session
         plugin.initGui()
         again = manager().get(job.id)
-        wait_until(lambda: again.result.get(DOWNLOAD) == "done", 60, "the result downloaded after the reload")
+        wait_until(lambda: again.download == "done", 60, "the result downloaded after the reload")
         assert again.state == JobState.SUCCEEDED and again.outputs
         assert all(Path(output).is_file() for output in again.outputs)
         assert errors == []

@@ -120,17 +120,6 @@ def test_invalid_input_is_flagged_and_nothing_is_sent(adapter, qgis_iface, manag
 # Following the server's own jobs ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def manager(qgis_app):
-    from geodock.plugin import jobs
-
-    jobs.manager().start(None, resume_delay=3600)
-    yield jobs.manager()
-    for job in jobs.manager().jobs():
-        jobs.manager().remove(job.id)
-    jobs.manager().stop()
-
-
 def select(dock: ProcessesDock, process_id: str) -> None:
     for row in range(dock.process_list.count()):
         if dock.process_list.item(row).data(Qt.ItemDataRole.UserRole) == process_id:

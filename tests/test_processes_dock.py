@@ -14,17 +14,6 @@ from geodock.ui.platforms.ogcapi.processes_dock import ProcessesDock
 
 
 @pytest.fixture
-def manager(qgis_app):
-    from geodock.plugin import jobs
-
-    jobs.manager().start(None, resume_delay=3600)
-    yield jobs.manager()
-    for job in jobs.manager().jobs():
-        jobs.manager().remove(job.id)
-    jobs.manager().stop()
-
-
-@pytest.fixture
 def dock(qgis_iface, connections, manager):
     qgis_iface.messageBar().clear_messages()
     widget = ProcessesDock(qgis_iface)

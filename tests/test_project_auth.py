@@ -8,7 +8,7 @@ from qgis.core import QgsCoordinateReferenceSystem, QgsNetworkAccessManager, Qgs
 from test_catalog_koordinates import rendered_pixels
 
 from geodock.plugin import auth
-from geodock.plugin.layers import add_to_project, load_resource
+from geodock.plugin.layers import load_resource
 from geodock.plugin.platforms import adapter_for
 from geodock.plugin.platforms.base import ListQuery
 
@@ -37,7 +37,7 @@ def _saved_tile_project(geobox_server, connections, tmp_path):
     tiles = next(s for s in adapter.layer_sources(resource) if s.layer_type == "vector-tile")
     project = QgsProject.instance()
     project.clear()
-    add_to_project(run_task(lambda fb: load_resource(connection, resource, tiles, fb)), resource)
+    QgsProject.instance().addMapLayer(run_task(lambda fb: load_resource(connection, resource, tiles, fb)))
     path = tmp_path / "tiles.qgs"
     assert project.write(str(path))
     project.clear()

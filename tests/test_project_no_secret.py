@@ -7,7 +7,7 @@ import json
 from helpers import run_task
 from qgis.core import QgsProject
 
-from geodock.plugin.layers import add_to_project, load_resource
+from geodock.plugin.layers import load_resource
 from geodock.plugin.platforms import adapter_for
 from geodock.plugin.platforms.base import ListQuery, Resource
 
@@ -18,7 +18,7 @@ def _load_all(connection, resource):
     layers = []
     for source in adapter.layer_sources(details):
         layer = run_task(lambda fb, s=source: load_resource(connection, details, s, fb), timeout=120)
-        add_to_project(layer, details)
+        QgsProject.instance().addMapLayer(layer)
         layers.append(layer)
     return layers
 

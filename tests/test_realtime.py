@@ -11,8 +11,9 @@ from helpers import wait_until
 from qgis.core import QgsProject
 from qgis.PyQt.QtNetwork import QAbstractSocket
 
-from geodock.plugin.platforms.amigocloud.realtime import live_layer
-from geodock.plugin.platforms.amigocloud.realtime.live_layer import DatasetRef, add_live_layer, stop_all
+from geodock.plugin.platforms.amigocloud.realtime import registry as live_registry
+from geodock.plugin.platforms.amigocloud.realtime.live_layer import AmigoCloudLive, DatasetRef
+from geodock.plugin.platforms.amigocloud.realtime.registry import stop_all
 from geodock.plugin.platforms.amigocloud.realtime.socketio import decode_packet, encode_event, websocket_url
 
 VEHICLES = DatasetRef(project_id="2", dataset_id="5", name="vehicles")
@@ -55,7 +56,7 @@ def test_protocol_helpers():
 
 
 def test_points_move_with_events(connection, amigocloud_server):
-    live = add_live_layer(connection, VEHICLES)
+    live = AmigoCloudLive(connection).add_live_layer(VEHICLES)
     states: list[str] = []
     live.stateChanged.connect(states.append)
     wait_until(lambda: live.state == "live" and live.layer.featureCount() == 5, 30, "live with five vehicles")
@@ -74,7 +75,7 @@ def test_points_move_with_events(connection, amigocloud_server):
 
 
 def test_drop_reconnects_and_resumes(connection, amigocloud_server):
-    live = add_live_layer(connection, VEHICLES)
+    live = AmigoCloudLive(connection).add_live_layer(VEHICLES)
     states: list[str] = []
     live.stateChanged.connect(states.append)
     wait_until(lambda: live.state == "live" and len(live.applied_seqs - {0}) >= 1, 30, "live")
@@ -87,7 +88,7 @@ def test_drop_reconnects_and_resumes(connection, amigocloud_server):
 
 
 def test_stop_and_layer_removal_leave_no_socket(connection, amigocloud_server):
-    live = add_live_layer(connection, VEHICLES)
+    live = AmigoCloudLive(connection).add_live_layer(VEHICLES)
     wait_until(lambda: live.state == "live", 30, "live")
     client = live.client
     assert client is not None and client.socket_state() == QAbstractSocket.SocketState.ConnectedState
@@ -96,13 +97,13 @@ def test_stop_and_layer_removal_leave_no_socket(connection, amigocloud_server):
     assert live.state == "stopped"
     assert client.socket is None
     assert socket.state() == QAbstractSocket.SocketState.UnconnectedState
-    assert live_layer.live_layers() == []
+    assert live_registry.live_layers() == []
     # The server sees the socket go away too.
     wait_until(lambda: open_sockets(amigocloud_server) == 0, 15, "server-side close")
 
 
 def test_stop_all_stops_every_live_layer(connection, amigocloud_server):
-    lives = [add_live_layer(connection, VEHICLES) for _ in range(2)]
+    lives = [AmigoCloudLive(connection).add_live_layer(VEHICLES) for _ in range(2)]
     try:
         wait_until(lambda: all(live.state == "live" for live in lives), 30, "both live")
     except AssertionError:
@@ -126,7 +127,7 @@ def test_user_events_reach_the_signal(connections, tmp_path):
     server = launch.start("amigocloud", tmp_path / "own")
     try:
         connections.import_json({"connections": [server.connection()]})
-        live = add_live_layer(connections.all()[0], VEHICLES)
+        live = AmigoCloudLive(connections.all()[0]).add_live_layer(VEHICLES)
         events: list[tuple[str, object]] = []
         live.userEvent.connect(lambda name, payload: events.append((name, payload)))
         wait_until(lambda: live.state == "live", 30, "live")
@@ -159,7 +160,7 @@ def test_dataset_ref_from_a_catalog_resource():
 
 
 def test_unknown_dataset_stops_with_the_reason(connection, amigocloud_server):
-    live = add_live_layer(connection, DatasetRef("2", "999", "ghost"))
+    live = AmigoCloudLive(connection).add_live_layer(DatasetRef("2", "999", "ghost"))
     reasons: list[str] = []
     live.failed.connect(reasons.append)
     wait_until(lambda: live.state == "stopped", 30, "stopped")

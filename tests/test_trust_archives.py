@@ -78,17 +78,6 @@ def _result_zip(root: str) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture
-def clean_jobs(qgis_app):
-    from geodock.plugin import settings
-
-    settings.remove(settings.JOBS)
-    QgsProject.instance().clear()
-    yield
-    settings.remove(settings.JOBS)
-    QgsProject.instance().clear()
-
-
 def test_a_result_archive_never_makes_gdal_fetch_a_url(hostile, connections, clean_jobs, tmp_path):
     from geodock.plugin.job_model import Job, JobState
     from geodock.plugin.jobs import JobManager
@@ -129,12 +118,12 @@ def test_a_result_archive_never_makes_gdal_fetch_a_url(hostile, connections, cle
             folder=str(tmp_path / "out"),
         )
         manager.submit(job)
-        wait_until(lambda: job.result.get("geodock_download") in ("done", "failed"), 60, "the results")
+        wait_until(lambda: job.download in ("done", "failed"), 60, "the results")
         wait_until(lambda: "layer(s) added" in job.message or "No layer" in job.message, 30, "layers added")
     finally:
         manager.stop()
         QgsApplication.messageLog().messageReceived.disconnect(record)
-    assert job.result.get("geodock_download") == "done", job.message
+    assert job.download == "done", job.message
     stolen = [r["path"] for r in hostile.received() if r["path"].startswith("/steal")]
     assert not stolen, f"GDAL fetched URLs named in the results: {stolen}"
     group = QgsProject.instance().layerTreeRoot().findGroup("Hostile results")

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from helpers import run_task, spin, wait_until
-from qgis.core import QgsProject
 
 WINDOW = 3.0  # seconds during which the requests for the bad job are counted
 MAX_BAD_POLLS = 5  # at most this many in that window (the old watcher sent ~60)
@@ -87,19 +86,6 @@ MALFORMED = [
 ]
 
 
-@pytest.fixture
-def clean_jobs(qgis_app):
-    from geodock.plugin import settings
-
-    keys = (settings.JOBS, getattr(settings, "JOBS_UNREADABLE", f"{settings.JOBS}Unreadable"))
-    for key in keys:
-        settings.remove(key)
-    QgsProject.instance().clear()
-    yield
-    for key in keys:
-        settings.remove(key)
-
-
 def _connection(hostile, platform: Platform):
     from geodock.plugin.connections import Connection
 
@@ -170,14 +156,14 @@ def test_a_malformed_status_is_an_error_on_that_job_with_backoff(hostile, clean_
 @pytest.mark.parametrize(("name", "doc", "field"), MALFORMED)
 def test_wait_for_job_gives_a_typed_error_for_a_malformed_status(hostile, clean_jobs, name, doc, field):
     from geodock.plugin.errors import UnreadableResponseError
-    from geodock.plugin.job_model import backend_for
     from geodock.plugin.jobs import wait_for_job
+    from geodock.plugin.platforms.registry import job_backend
 
     platform = PLATFORMS[name]
     connection = _connection(hostile, platform)
     hostile.script({"path": _path(platform, "bad"), "json": doc})
     job = _job(connection, platform, "bad", "Bad job")
-    backend = backend_for(job, connection)
+    backend = job_backend(job, connection)
     with pytest.raises(UnreadableResponseError) as raised:
         run_task(lambda feedback: wait_for_job(backend, job, feedback, timeout=5), timeout=30)
     error = raised.value

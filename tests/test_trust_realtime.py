@@ -14,7 +14,8 @@ import pytest
 from helpers import wait_until
 from qgis.core import QgsApplication, QgsProject
 
-from geodock.plugin.platforms.amigocloud.realtime.live_layer import DatasetRef, add_live_layer, stop_all
+from geodock.plugin.platforms.amigocloud.realtime.live_layer import AmigoCloudLive, DatasetRef
+from geodock.plugin.platforms.amigocloud.realtime.registry import stop_all
 from geodock.plugin.platforms.amigocloud.realtime.socketio import SocketIoClient, websocket_url
 
 NAMESPACE = "/amigosocket"
@@ -104,7 +105,7 @@ def remove(live) -> None:
 
 def test_authentication_failed_backs_off_with_growing_delays(connection, realtime, hostile, escaped):
     realtime.plan({"auth": "fail"})
-    live = add_live_layer(connection, DATASET)
+    live = AmigoCloudLive(connection).add_live_layer(DATASET)
     # Today's client asked for a new session at once, every time: 22 sessions in 5 s.
     wait_until(lambda: len(realtime.received(f'42{NAMESPACE},["authenticate"')) >= 4, 40, "four authentications")
     times = [entry["t"] for entry in realtime.received(f'42{NAMESPACE},["authenticate"')]
@@ -234,7 +235,7 @@ def test_malformed_frames_are_logged_and_skipped_and_later_events_apply(connecti
     first = realtime_event(1, ("a", -122.0, 37.0), ("b", -122.1, 37.1))
     last = realtime_event(11, ("a", -121.5, 37.5))
     realtime.plan({"after_auth": [first, *MALFORMED, last]})
-    live = add_live_layer(connection, DATASET)
+    live = AmigoCloudLive(connection).add_live_layer(DATASET)
     wait_until(lambda: 11 in live.applied_seqs, 30, "the good event after the malformed ones")
     assert escaped == []
     assert positions(live.layer) == {"a": (-121.5, 37.5), "b": (-122.1, 37.1)}
@@ -252,7 +253,7 @@ def test_malformed_frames_are_logged_and_skipped_and_later_events_apply(connecti
 def test_applied_sequence_numbers_stay_within_a_bound(connection, realtime, escaped):
     count = SEQ_BOUND + 4000
     realtime.plan({"burst": {"count": count, "dataset_id": 5}})
-    live = add_live_layer(connection, DATASET)
+    live = AmigoCloudLive(connection).add_live_layer(DATASET)
     wait_until(lambda: count in live.applied_seqs, 120, f"event {count}")
     assert len(live.applied_seqs) <= SEQ_BOUND
     assert count - 1 in live.applied_seqs and 1 not in live.applied_seqs  # the newest kept, the oldest let go
@@ -269,7 +270,7 @@ def test_an_oversized_frame_is_refused_and_the_socket_reconnects(connection, rea
         {"after_auth": [realtime_event(1, ("a", 1.0, 1.0)), huge]},
         {"after_auth": [realtime_event(3, ("b", 3.0, 3.0))]},
     )
-    live = add_live_layer(connection, DATASET)
+    live = AmigoCloudLive(connection).add_live_layer(DATASET)
     wait_until(lambda: 3 in live.applied_seqs, 30, "the event after the reconnect")
     assert 2 not in live.applied_seqs
     assert positions(live.layer) == {"a": (1.0, 1.0), "b": (3.0, 3.0)}

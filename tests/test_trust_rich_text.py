@@ -87,19 +87,6 @@ def live_markup(document: QTextDocument) -> list[str]:
 # The message bar ---------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def jobs(qgis_app, qgis_iface):
-    from geodock.plugin import settings
-    from geodock.plugin.jobs import JobManager
-
-    settings.remove(settings.JOBS)
-    manager = JobManager()
-    manager.start(qgis_iface, resume_delay=3600)
-    yield manager
-    manager.stop()
-    settings.remove(settings.JOBS)
-
-
 def test_message_bar_shows_a_server_link_and_image_as_text(jobs, qgis_iface, wide_png, tmp_path):
     from geodock.plugin.job_model import Job, JobState
     from geodock.ui.jobs_dock import notify_job_end

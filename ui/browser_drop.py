@@ -1,7 +1,8 @@
-"""Uploading dropped layers to Geobox: a layer dragged from the Layers panel, or a file from the Browser or the
-file manager, dropped on a Geobox connection (or its "Vector layers") in the Browser panel or on the Catalog
-dock's list. Each layer is uploaded and published in its own background task (progress and cancel in the task
-manager); the listing is refreshed when it is done and failures show one line in the message bar.
+"""Uploading dropped layers: a layer dragged from the Layers panel, or a file from the Browser or the file
+manager, dropped on a connection that can take uploads (:attr:`Capability.UPLOAD`; or on its platform's
+``upload_kind`` listing) in the Browser panel or on the Catalog dock's list. Each layer is uploaded and
+published by the platform's uploader in its own background task (progress and cancel in the task manager);
+the listing is refreshed when it is done and failures show one line in the message bar.
 """
 
 from __future__ import annotations
@@ -13,19 +14,18 @@ from typing import Callable, Optional
 from qgis.core import Qgis, QgsDataItem, QgsFeedback, QgsMapLayerType, QgsMimeDataUtils, QgsVectorLayer
 from qgis.gui import QgsDataItemGuiContext, QgsDataItemGuiProvider, QgsMessageBar
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import QCoreApplication, QMimeData, Qt
+from qgis.PyQt.QtCore import QMimeData, Qt
 
 from ..plugin import log
 from ..plugin.browser.items import refresh_after_upload, upload_target
 from ..plugin.connections import Connection
 from ..plugin.errors import CancelledError, GeodockError
 from ..plugin.gui_hooks import push_message
-from ..plugin.platforms.geobox.upload import upload_layer
+from ..plugin.i18n import tr
+from ..plugin.platforms.registry import Capability, capability
 from ..plugin.tasks import FunctionTask, run_in_background
 
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("GeoboxDrop", text)
+NAME = "Geodock upload"  # the Browser GUI provider's name
 
 
 @dataclass
@@ -95,7 +95,9 @@ def start_uploads(
     if skipped:
         _push(
             message_bar,
-            tr("Only vector layers can be uploaded to Geobox: {names} skipped").format(names=", ".join(skipped)),
+            tr("Only vector layers can be uploaded to {connection}: {names} skipped").format(
+                connection=connection.name, names=", ".join(skipped)
+            ),
             Qgis.MessageLevel.Warning,
         )
     return [_start_upload(connection, dropped, message_bar, on_uploaded) for dropped in layers]
@@ -110,7 +112,8 @@ def _start_upload(
     layer = dropped.layer  # held by this closure until the task ends (a Browser file is not in the project)
 
     def work(feedback: QgsFeedback) -> str:
-        return upload_layer(connection, layer, dropped.name, feedback)
+        uploader = capability(connection, Capability.UPLOAD)
+        return uploader.upload_layer(layer, dropped.name, feedback)
 
     def done(uuid: str) -> None:
         _push(
@@ -152,22 +155,25 @@ def _push(message_bar: Optional[QgsMessageBar], text: str, level: Qgis.MessageLe
         log.info(text)
 
 
-class GeoboxDropGuiProvider(QgsDataItemGuiProvider):
-    """Lets a Geobox connection item, and its "Vector layers", take dropped layers and upload them."""
+class UploadDropGuiProvider(QgsDataItemGuiProvider):
+    """Lets a connection item that can take uploads, and its upload listing, take dropped layers and upload them."""
 
     def __init__(self) -> None:
         super().__init__()
         self.started: list[FunctionTask] = []  # the upload tasks, newest last (tests wait on them)
 
     def name(self) -> str:
-        return "Geodock Geobox upload"
+        """The provider's name in QGIS's registry."""
+        return NAME
 
     def acceptDrop(self, item: QgsDataItem, context: QgsDataItemGuiContext) -> bool:
+        """Whether ``item`` takes drops (an upload target)."""
         return upload_target(item) is not None
 
     def handleDrop(
         self, item: QgsDataItem, context: QgsDataItemGuiContext, data: QMimeData, action: Qt.DropAction
     ) -> bool:
+        """Upload the layers ``data`` carries to ``item``'s connection; list ``item`` again after each."""
         connection = upload_target(item)
         if connection is None or not can_decode(data):
             return False
@@ -182,6 +188,6 @@ class GeoboxDropGuiProvider(QgsDataItemGuiProvider):
         return True
 
 
-def create_gui_provider() -> GeoboxDropGuiProvider:
+def create_gui_provider() -> UploadDropGuiProvider:
     """The provider ``ui/main.py`` registers with ``QgsGui.dataItemGuiProviderRegistry()``."""
-    return GeoboxDropGuiProvider()
+    return UploadDropGuiProvider()

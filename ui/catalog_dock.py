@@ -2,36 +2,22 @@
 
 Connection, kind, server-side search (debounced) and sort choose what :class:`.catalog_model.CatalogModel`
 lists; pages arrive from tasks, so the dock never waits on the network. Errors go to the message bar in one
-line (details in the Geodock log tab) and a failed page shows an error row with Retry. Layers dropped on the
-list of a Geobox connection are uploaded there (:mod:`.browser_drop`).
+line (details in the Geodock log tab) and a failed page shows an error row with Retry. The actions on the
+resources are :mod:`.catalog_menu`; layers dropped on the list of a connection that takes uploads are uploaded
+there (:mod:`.catalog_drop`).
 """
 
 from __future__ import annotations
 
 from typing import Any, Optional
 
-from qgis.core import Qgis, QgsApplication
+from qgis.core import Qgis
 from qgis.gui import QgsDockWidget, QgsFilterLineEdit
-from qgis.PyQt import sip
-from qgis.PyQt.QtCore import (
-    QEvent,
-    QMimeData,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QPoint,
-    QSize,
-    Qt,
-    QTimer,
-    QUrl,
-)
-from qgis.PyQt.QtGui import QDesktopServices, QGuiApplication
+from qgis.PyQt.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, QTimer
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
-    QAction,
     QComboBox,
     QHBoxLayout,
-    QMenu,
     QPushButton,
     QSplitter,
     QToolButton,
@@ -41,15 +27,14 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..plugin import log
-from ..plugin.connections import KIND_TITLES, Connection, store
+from ..plugin.connections import Connection, kind_title, store
 from ..plugin.errors import GeodockError
 from ..plugin.gui_hooks import push_message
-from ..plugin.html_sanitize import safe_link
-from ..plugin.platforms import EXPORTABLE_KINDS, adapter_for
-from ..plugin.platforms.base import LayerSource, ListQuery, PlatformAdapter, Resource, ResourceKind
-from .browser_drop import can_decode, start_uploads
+from ..plugin.platforms import adapter_for
+from ..plugin.platforms.base import ListQuery, PlatformAdapter, ResourceKind
+from .catalog_drop import DROP_EVENTS, CatalogDrops
+from .catalog_menu import CatalogActions
 from .catalog_model import CatalogModel, ErrorRole
-from .layer_loading import add_to_map
 from .plain_text import plain_label, plain_tooltip
 from .resource_details import ResourceDetails
 from .slot_guard import guarded
@@ -58,7 +43,7 @@ SEARCH_DELAY_MS = 300
 PAGE_SIZE = 100
 
 
-class CatalogDock(QgsDockWidget):
+class CatalogDock(CatalogActions, CatalogDrops, QgsDockWidget):
     """Browse, inspect and load the resources of Geodock connections."""
 
     def __init__(self, iface: Any, parent: Optional[QWidget] = None) -> None:  # noqa: QGS105 - iface is passed in on purpose (testable; pytest-qgis's iface)
@@ -116,12 +101,9 @@ class CatalogDock(QgsDockWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setDragEnabled(True)
         self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
-        # Layers dropped on the list upload to the connection when it is Geobox (see upload_dropped).
-        self.view.setAcceptDrops(True)
-        self.view.viewport().setAcceptDrops(True)
+        self._accept_drops()  # layers dropped on the list upload to the connection when it takes uploads
         self.view.viewport().installEventFilter(self)
         self._error_rows: list[QPersistentModelIndex] = []  # rows showing a failed page's message and Retry
-        self.uploads: list[Any] = []  # upload tasks started by drops, newest last (tests wait on them)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.details = ResourceDetails(body)
         splitter = QSplitter(Qt.Orientation.Vertical, body)
@@ -132,35 +114,7 @@ class CatalogDock(QgsDockWidget):
         splitter.setSizes([280, 320])
         layout.addWidget(splitter, 1)
 
-        self.add_button = QToolButton(body)
-        self.add_button.setText(self.tr("Add to map"))
-        self.add_button.setIcon(QgsApplication.getThemeIcon("/mActionAddLayer.svg"))
-        self.add_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        self.add_as_menu = QMenu(self.tr("Add to map as…"), self.add_button)
-        self.add_button.setMenu(self.add_as_menu)
-        self.copy_id_action = QAction(QgsApplication.getThemeIcon("/mActionEditCopy.svg"), self.tr("Copy id"), self)
-        self.copy_url_action = QAction(self.tr("Copy URL"), self)
-        self.open_web_action = QAction(self.tr("Open on the web"), self)
-        self.refresh_action = QAction(QgsApplication.getThemeIcon("/mActionRefresh.svg"), self.tr("Refresh"), self)
-        self.export_action = QAction(QgsApplication.getThemeIcon("/mActionSharingExport.svg"), self.tr("Export…"), self)
-        self.export_action.setToolTip(self.tr("Export the selected items server-side and download them"))
-        self.export_action.triggered.connect(lambda _=False: self.export_selected())
-        self.more_button = QToolButton(body)
-        self.more_button.setText(self.tr("More"))
-        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        more_menu = QMenu(self.more_button)
-        for action in (self.export_action, self.copy_id_action, self.copy_url_action, self.open_web_action):
-            more_menu.addAction(action)
-        self.more_button.setMenu(more_menu)
-        refresh_button = QToolButton(body)
-        refresh_button.setDefaultAction(self.refresh_action)
-        refresh_button.setAutoRaise(True)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.more_button)
-        buttons.addStretch(1)
-        buttons.addWidget(refresh_button)
+        buttons = self._build_actions(body)
         layout.addLayout(buttons)
         self.setWidget(body)
 
@@ -176,9 +130,7 @@ class CatalogDock(QgsDockWidget):
         self.order_button.toggled.connect(self._order_toggled)
         self.search.textChanged.connect(lambda _="": self.search_timer.start())
         self.search.returnPressed.connect(self.reload)
-        self.view.doubleClicked.connect(self._double_clicked)
         self.view.expanded.connect(self._expanded)
-        self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
         self.model.pageLoaded.connect(self._update_status)
         self.model.pageFailed.connect(self._page_failed)
@@ -186,11 +138,6 @@ class CatalogDock(QgsDockWidget):
         self.model.rowsInserted.connect(self._rows_inserted)
         self.model.rowsRemoved.connect(lambda *_: self._fit_error_rows())
         self.model.modelReset.connect(self._fit_error_rows)
-        self.add_button.clicked.connect(lambda _=False: self.add_selected())
-        self.add_as_menu.aboutToShow.connect(self._fill_add_as_menu)
-        self.copy_id_action.triggered.connect(lambda _=False: self.copy_id())
-        self.copy_url_action.triggered.connect(lambda _=False: self.copy_url())
-        self.open_web_action.triggered.connect(lambda _=False: self.open_on_web())
         self.refresh_action.triggered.connect(lambda _=False: self.reload())
         self._update_actions(None)
         self.refresh_connections()
@@ -205,9 +152,7 @@ class CatalogDock(QgsDockWidget):
         self.connection_combo.blockSignals(True)
         self.connection_combo.clear()
         for connection in connections:
-            self.connection_combo.addItem(
-                f"{connection.name} ({KIND_TITLES.get(connection.kind, connection.kind)})", connection.id
-            )
+            self.connection_combo.addItem(f"{connection.name} ({kind_title(connection.kind)})", connection.id)
         index = max(0, self.connection_combo.findData(current)) if current else 0
         self.connection_combo.setCurrentIndex(index if connections else -1)
         self.connection_combo.blockSignals(False)
@@ -222,6 +167,7 @@ class CatalogDock(QgsDockWidget):
             self._connection_chosen(index)
 
     def select_connection(self, name: str) -> None:
+        """Choose the connection called ``name`` (KeyError when there is none)."""
         for row in range(self.connection_combo.count()):
             if self.connection_combo.itemText(row).startswith(f"{name} ("):
                 self.connection_combo.setCurrentIndex(row)
@@ -229,6 +175,7 @@ class CatalogDock(QgsDockWidget):
         raise KeyError(name)
 
     def select_kind(self, kind_id: str) -> None:
+        """Choose the resource kind ``kind_id`` (KeyError when the platform has none)."""
         row = self.kind_combo.findData(kind_id)
         if row < 0:
             raise KeyError(kind_id)
@@ -272,10 +219,12 @@ class CatalogDock(QgsDockWidget):
         self.reload()
 
     def current_kind(self) -> Optional[ResourceKind]:
+        """The resource kind chosen in the kind combo."""
         kind_id = self.kind_combo.currentData()
         return next((k for k in self.kinds if k.id == kind_id), None)
 
     def query(self) -> ListQuery:
+        """The listing query the search, sort and order widgets describe."""
         return ListQuery(
             search=self.search.text().strip(),
             sort=self.sort_combo.currentData() or "",
@@ -387,33 +336,7 @@ class CatalogDock(QgsDockWidget):
         row.addWidget(button)
         return widget
 
-    # Selection and actions ---------------------------------------------------------------------------------------
-
-    def selected_resources(self) -> list[Resource]:
-        indexes = self.view.selectionModel().selectedIndexes() or [self.view.currentIndex()]
-        return [r for r in (self.model.resource(i) for i in indexes if i.isValid()) if r is not None]
-
-    def exportable(self, resource: Resource) -> bool:
-        """Whether ``resource`` can be exported server-side by its platform."""
-        kinds = EXPORTABLE_KINDS.get(self.connection.kind if self.connection else "", ())
-        return resource.kind in kinds
-
-    @guarded
-    def export_selected(self) -> Optional[QWidget]:
-        """Open the Export dialog for the selected items (non-modal); the dialog, or None with a message."""
-        resources = [r for r in self.selected_resources() if self.exportable(r)]
-        if self.connection is None or not resources:
-            push_message(self.iface.messageBar(), self.tr("Select one or more layers, tables or datasets to export"))
-            return None
-        from .export_dialog import ExportDialog
-
-        dialog = ExportDialog(self.iface, self.connection, resources, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
-
-    def current_resource(self) -> Optional[Resource]:
-        return self.model.resource(self.view.currentIndex())
+    # Selection ---------------------------------------------------------------------------------------------------
 
     @guarded
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -425,145 +348,18 @@ class CatalogDock(QgsDockWidget):
         self._update_actions(resource)
 
     @guarded
-    def _update_actions(self, resource: Optional[Resource]) -> None:
-        loadable = resource is not None and not resource.has_children
-        self.add_button.setEnabled(loadable)
-        self.copy_id_action.setEnabled(resource is not None)
-        self.copy_url_action.setEnabled(resource is not None and bool(resource.web_url or resource.api_url))
-        self.open_web_action.setEnabled(resource is not None and safe_link(resource.web_url) is not None)
-
-    @guarded
-    def _double_clicked(self, index: QModelIndex) -> None:
-        if self.model.data(index, ErrorRole):
-            self.model.retry(index)
-            return
-        resource = self.model.resource(index)
-        if resource is not None and not resource.has_children:
-            self.add_resource(resource)
-
-    @guarded
     def _expanded(self, index: QModelIndex) -> None:
-        """A container (AmigoCloud project) opened: list its children (views only do this when visible)."""
+        """A container (a project, say) opened: list its children (views only do this when visible)."""
         if self.model.canFetchMore(index):
             self.model.fetchMore(index)
 
-    def layer_sources(self, resource: Resource) -> list[LayerSource]:
-        if self.adapter is None or resource.has_children:
-            return []
-        try:
-            return list(self.adapter.layer_sources(resource))
-        except (GeodockError, NotImplementedError, AttributeError) as err:
-            log.warning(f"Layer sources of {resource.title}: {err}")
-            return []
-
-    @guarded
-    def add_resource(self, resource: Resource, source: Optional[LayerSource] = None) -> None:
-        if self.connection is not None:
-            add_to_map(self.iface.messageBar(), self.connection, resource, source)
-
-    @guarded
-    def add_selected(self) -> None:
-        for resource in self.selected_resources():
-            if not resource.has_children:
-                self.add_resource(resource)
-
-    @guarded
-    def _fill_add_as_menu(self) -> None:
-        self._fill_sources_menu(self.add_as_menu, self.current_resource())
-
-    def _fill_sources_menu(self, menu: QMenu, resource: Optional[Resource]) -> None:
-        menu.clear()
-        sources = self.layer_sources(resource) if resource is not None else []
-        for source in sources:
-            action = menu.addAction(source.label)
-            action.triggered.connect(lambda _=False, r=resource, s=source: self.add_resource(r, s))
-        if not sources:
-            menu.addAction(self.tr("No way to load this item")).setEnabled(False)
-
-    @guarded
-    def copy_id(self) -> None:
-        resource = self.current_resource()
-        if resource is not None:
-            QGuiApplication.clipboard().setText(resource.id)
-
-    @guarded
-    def copy_url(self) -> None:
-        resource = self.current_resource()
-        if resource is not None:
-            QGuiApplication.clipboard().setText(resource.web_url or resource.api_url)
-
-    @guarded
-    def open_on_web(self) -> None:
-        resource = self.current_resource()
-        link = safe_link(resource.web_url) if resource is not None else None
-        if link:
-            QDesktopServices.openUrl(QUrl(link))
-
-    @guarded
-    def _context_menu(self, point: QPoint) -> None:
-        index = self.view.indexAt(point)
-        menu = QMenu(self)
-        if self.model.data(index, ErrorRole):
-            menu.addAction(self.tr("Retry")).triggered.connect(lambda _=False: self.model.retry(index))
-        resource = self.model.resource(index)
-        if resource is not None:
-            if not resource.has_children:
-                menu.addAction(
-                    QgsApplication.getThemeIcon("/mActionAddLayer.svg"), self.tr("Add to map")
-                ).triggered.connect(lambda _=False: self.add_resource(resource))
-                self._fill_sources_menu(menu.addMenu(self.tr("Add to map as…")), resource)
-            if self.exportable(resource):
-                menu.addAction(self.export_action)
-            menu.addSeparator()
-            menu.addAction(self.copy_id_action)
-            menu.addAction(self.copy_url_action)
-            menu.addAction(self.open_web_action)
-        menu.addSeparator()
-        menu.addAction(self.refresh_action)
-        menu.exec(self.view.viewport().mapToGlobal(point))
-
-    # Drops: upload to Geobox -----------------------------------------------------------------------------------
-
-    def accepts_drop(self, mime: Optional[QMimeData], source: Optional[QObject] = None) -> bool:
-        """Whether a drop of ``mime`` uploads: the connection is Geobox and the drag did not start in this list."""
-        return (
-            self.connection is not None
-            and self.connection.kind == "geobox"
-            and source is not self.view
-            and can_decode(mime)
-        )
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Qt: fit error rows to their new width; drags and drops on the list (see :mod:`.catalog_drop`)."""
         if event.type() == QEvent.Type.Resize and watched.objectName() == "GeodockErrorRow":
             QTimer.singleShot(0, self._fit_error_rows)  # the view placed an error row at a new width
-        if watched is self.view.viewport() and event.type() in (
-            QEvent.Type.DragEnter,
-            QEvent.Type.DragMove,
-            QEvent.Type.Drop,
-        ):
-            if not self.accepts_drop(event.mimeData(), event.source()):
-                event.ignore()
-                return True
-            event.setDropAction(Qt.DropAction.CopyAction)
-            event.accept()
-            if event.type() == QEvent.Type.Drop:
-                self.upload_dropped(event.mimeData())
-            return True
+        if watched is self.view.viewport() and event.type() in DROP_EVENTS:
+            return self._drop_event(event)
         return super().eventFilter(watched, event)
-
-    def upload_dropped(self, mime: QMimeData) -> list[Any]:
-        """Upload the vector layers in ``mime`` to the current (Geobox) connection; list again after each."""
-        connection = self.connection
-        if connection is None or connection.kind != "geobox":
-            return []
-
-        def uploaded(_uuid: str) -> None:
-            if not sip.isdeleted(self) and self.connection is not None and self.connection.id == connection.id:
-                self.reload()
-
-        tasks = start_uploads(connection, mime, self.iface.messageBar() if self.iface else None, uploaded)
-        self.uploads = [*self.uploads[-20:], *tasks]
-        return tasks
 
     # Lifecycle -------------------------------------------------------------------------------------------------
 

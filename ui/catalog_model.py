@@ -3,7 +3,7 @@
 Every page is fetched by the adapter in a ``QgsTask``; the GUI thread only appends rows. A new connection,
 kind, search or sort bumps a generation counter and cancels the running requests, so a late reply for an
 earlier query is dropped. A failed page becomes an error row (with the message) that :meth:`retry` reloads.
-Resources with children (AmigoCloud projects) get a "Loading…" placeholder child; expanding them pages in
+Resources with children (a project's datasets, say) get a "Loading…" placeholder child; expanding them pages in
 their children the same way.
 
 A ``QStandardItemModel`` on purpose: views lay out every row again when rows are appended at the top level,
@@ -66,11 +66,6 @@ def resource_icon(resource: Resource) -> QIcon:
     return _theme_icon(_KIND_ICONS.get(kind, "/mIconVector.svg"))
 
 
-def child_kind(adapter: PlatformAdapter, resource: Resource) -> str:
-    """The kind listed below a resource with children (AmigoCloud: a project's ``datasets``)."""
-    return adapter.child_kind(resource)
-
-
 @dataclass(eq=False)
 class PageState:
     """Paging state of a listing (the top level, or a container's children)."""
@@ -83,6 +78,7 @@ class PageState:
     skipped: int = 0  # unreadable items the server listed (logged with their page's URL)
 
     def can_fetch_more(self) -> bool:
+        """Whether another page may be asked for (none is on its way and the listing has not ended)."""
         if self.loading or self.failed:
             return False
         return not self.started or self.next is not None
@@ -136,10 +132,12 @@ class CatalogModel(QStandardItemModel):
 
     @guarded
     def refresh(self) -> None:
+        """List the same source again from the first page."""
         self.set_source(self.connection, self.adapter, self.kind, self.query)
 
     @property
     def loading(self) -> bool:
+        """Whether a page is on its way."""
         return bool(self._tasks)
 
     @property
@@ -153,7 +151,7 @@ class CatalogModel(QStandardItemModel):
         return self.rowCount() - (1 if self.state.failed else 0)
 
     def has_containers(self) -> bool:
-        """Whether some top-level resource has children (AmigoCloud projects): the view then shows branches."""
+        """Whether some top-level resource has children (projects, say): the view then shows branches."""
         for row in range(min(self.rowCount(), 20)):
             resource = self.resource(self.index(row, 0))
             if resource is not None and resource.has_children:
@@ -171,12 +169,14 @@ class CatalogModel(QStandardItemModel):
         return item, state if isinstance(state, PageState) else None
 
     def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        """Qt: whether ``parent``'s listing has more pages."""
         if self.adapter is None or not self.kind:
             return False
         _item, state = self._listing(parent)
         return state is not None and state.can_fetch_more()
 
     def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:  # noqa: B008
+        """Qt: ask for ``parent``'s next page (in a task)."""
         item, state = self._listing(parent)
         if state is not None and self.canFetchMore(parent):
             self._request(item, state)
@@ -200,7 +200,7 @@ class CatalogModel(QStandardItemModel):
         assert self.adapter is not None
         adapter, query = self.adapter, self.query
         parent_resource = owner.data(ResourceRole) if owner is not None else None
-        kind = self.kind if parent_resource is None else child_kind(adapter, parent_resource)
+        kind = self.kind if parent_resource is None else adapter.child_kind(parent_resource)
         token = state.next if state.started else None
         state.loading = True
 
@@ -310,12 +310,14 @@ class CatalogModel(QStandardItemModel):
         return item
 
     def resource(self, index: QModelIndex) -> Optional[Resource]:
+        """The resource shown at ``index`` (None for an error or placeholder row)."""
         value = index.data(ResourceRole) if index.isValid() else None
         return value if isinstance(value, Resource) else None
 
     # Drag and drop ---------------------------------------------------------------------------------------
 
     def mimeTypes(self) -> list[str]:
+        """Qt: drags carry QGIS layer URIs."""
         return ["application/x-vnd.qgis.qgis.uri"]
 
     def mime_uris(self, indexes: list[QModelIndex]) -> list[QgsMimeDataUtils.Uri]:
@@ -336,4 +338,5 @@ class CatalogModel(QStandardItemModel):
         return uris
 
     def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+        """Qt: the drag data of ``indexes`` (see :meth:`mime_uris`)."""
         return QgsMimeDataUtils.encodeUriList(self.mime_uris(indexes))

@@ -12,7 +12,6 @@ from typing import Optional
 
 from qgis.core import Qgis
 from qgis.gui import QgsAuthConfigSelect, QgsGui, QgsMessageBar
-from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,18 +24,11 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..plugin.connections import KIND_TITLES, KINDS, Connection, ConnectionStore
+from ..plugin.connections import Connection, ConnectionStore, kind_title
 from ..plugin.errors import GeodockError
+from ..plugin.platforms import registry
 from .plain_text import plain
 from .slot_guard import guarded
-
-# What a connection URL looks like for each kind: shown as the URL field's placeholder.
-URL_EXAMPLES = {
-    "koordinates": "https://data.linz.govt.nz/services/api/v1/",
-    "geobox": "https://geobox.example.com/v1/",
-    "amigocloud": "https://app.amigocloud.com/api/v1/",
-    "ogcapi-processes": "https://processes.example.com/",
-}
 
 
 class ConnectionEditor(QDialog):
@@ -63,8 +55,8 @@ class ConnectionEditor(QDialog):
         self.name_edit.setPlaceholderText(self.tr("A name to recognise this connection by"))
 
         self.kind_combo = QComboBox(self)
-        for kind in KINDS:
-            self.kind_combo.addItem(KIND_TITLES[kind], kind)
+        for kind in registry.kinds():
+            self.kind_combo.addItem(kind_title(kind), kind)
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
 
         self.url_edit = QLineEdit(self)
@@ -106,13 +98,10 @@ class ConnectionEditor(QDialog):
 
         QgsGui.enableAutoGeometryRestore(self)
 
-    @staticmethod
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("ConnectionEditor", text)
-
     @guarded
     def _kind_changed(self) -> None:
-        example = URL_EXAMPLES.get(self.kind_combo.currentData(), "https://")
+        kind = self.kind_combo.currentData()
+        example = registry.platform(kind).url_example if kind in registry.kinds() else "https://"
         self.url_edit.setPlaceholderText(self.tr("e.g. {}").format(example))
 
     def connection(self) -> Connection:

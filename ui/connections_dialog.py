@@ -1,7 +1,7 @@
 """The Connections dialog: list, add, edit, remove, test, import and export Geodock connections.
 
-Testing a connection runs in a QgsTask (:func:`plugin.tasks.run_in_background`): the dialog stays usable
-while the request is out, and a result that comes back after the dialog was closed or deleted is dropped.
+Testing a connection runs in a QgsTask (:mod:`.connection_check`): the dialog stays usable while the request
+is out, and a result that comes back after the dialog was closed or deleted is dropped.
 """
 
 from __future__ import annotations
@@ -9,13 +9,12 @@ from __future__ import annotations
 import html
 from functools import partial
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
-from qgis.core import Qgis, QgsApplication, QgsFeedback
+from qgis.core import Qgis, QgsApplication
 from qgis.gui import QgsGui, QgsMessageBar, QgsMessageBarItem
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import QCoreApplication, Qt
-from qgis.PyQt.QtGui import QCloseEvent
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -25,10 +24,8 @@ from qgis.PyQt.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSizePolicy,
-    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -37,16 +34,17 @@ from qgis.PyQt.QtWidgets import (
 
 from ..plugin import auth, log, settings
 from ..plugin.connections import (
-    KIND_TITLES,
     Connection,
     ConnectionStore,
     certificate_authorities,
+    kind_title,
     read_connections_file,
 )
-from ..plugin.errors import CancelledError, GeodockError
-from ..plugin.jobs import DOWNLOAD
+from ..plugin.errors import GeodockError
+from ..plugin.job_model import DownloadState
 from ..plugin.jobs import manager as job_manager
-from ..plugin.tasks import FunctionTask, run_in_background
+from ..plugin.tasks import FunctionTask
+from .connection_check import ConnectionCheck
 from .connection_editor import ConnectionEditor
 from .plain_text import plain_tooltip
 from .questions import ask_trust, ask_yes_no
@@ -57,7 +55,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 MESSAGE_SECONDS = 8
 
 
-class ConnectionsDialog(QDialog):
+class ConnectionsDialog(ConnectionCheck, QDialog):
     """Manage the connections of ``store``; ``message_bar`` is QGIS's own, for results nobody is looking at."""
 
     def __init__(self, store: ConnectionStore, message_bar: QgsMessageBar, parent: Optional[QWidget] = None) -> None:
@@ -152,10 +150,6 @@ class ConnectionsDialog(QDialog):
         self.refresh()
         QgsGui.enableAutoGeometryRestore(self)
 
-    @staticmethod
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("ConnectionsDialog", text)
-
     def _button(self, text: str, icon: str, tip: str) -> QPushButton:
         button = QPushButton(QgsApplication.getThemeIcon(icon), text, self)
         button.setToolTip(tip)
@@ -180,9 +174,7 @@ class ConnectionsDialog(QDialog):
         self.tree.setSortingEnabled(False)
         self.tree.clear()
         for connection in self.store.all():
-            item = QTreeWidgetItem(
-                [connection.name, KIND_TITLES.get(connection.kind, connection.kind), connection.url, ""]
-            )
+            item = QTreeWidgetItem([connection.name, kind_title(connection.kind), connection.url, ""])
             item.setData(NAME, ID_ROLE, connection.id)
             item.setToolTip(URL, plain_tooltip(connection.url))
             self._show_credentials(item, connection)
@@ -295,7 +287,7 @@ class ConnectionsDialog(QDialog):
             job.title
             for job in job_manager().jobs()
             if job.connection == connection.name
-            and (not job.state.final or job.result.get(DOWNLOAD) in ("pending", "running"))
+            and (not job.state.final or job.download in (DownloadState.PENDING, DownloadState.RUNNING))
         ]
         if waiting:
             question += "\n\n" + self.tr(
@@ -306,97 +298,6 @@ class ConnectionsDialog(QDialog):
             return
         self.store.remove(connection)
         self._push(self.tr("Removed connection “{}”").format(connection.name), Qgis.MessageLevel.Info)
-
-    # Test --------------------------------------------------------------------------------------------
-
-    @guarded
-    def test_connection(self) -> Optional[FunctionTask]:
-        """Make one real request with the selected connection in a background task; the result shows here."""
-        connection = self.selected_connection()
-        if connection is None or self._test_task is not None:
-            return None
-        try:
-            connection.validate()
-        except GeodockError as err:
-            self._push(err.message, Qgis.MessageLevel.Warning)
-            return None
-
-        def work(feedback: QgsFeedback) -> str:
-            from ..plugin.platforms import adapter_for  # platform modules load on first use
-
-            return adapter_for(connection).check(feedback)
-
-        self.message_bar.clearWidgets()
-        self._test_item = self._busy_item(self.tr("Testing “{}”…").format(connection.name))
-        self.message_bar.pushItem(self._test_item)
-        task = run_in_background(
-            self.tr("Testing Geodock connection “{}”").format(connection.name),
-            work,
-            lambda result: self._test_done(task, connection, result),
-            lambda error: self._test_failed(task, connection, error),
-        )
-        self._test_task = task
-        self._update_buttons()
-        return task
-
-    def _busy_item(self, text: str) -> QgsMessageBarItem:
-        item = QgsMessageBarItem(text, Qgis.MessageLevel.Info, 0, self.message_bar)
-        progress = QProgressBar(item)
-        progress.setRange(0, 0)  # busy indicator: a connection check has no steps
-        progress.setMaximumWidth(160)
-        progress.setTextVisible(False)
-        cancel = QToolButton(item)
-        cancel.setText(self.tr("Cancel"))
-        cancel.clicked.connect(self.cancel_test)
-        box = QWidget(item)
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(progress)
-        row.addWidget(cancel)
-        item.setWidget(box)
-        return item
-
-    @property
-    def testing(self) -> bool:
-        """Whether a connection test is running."""
-        return self._test_task is not None
-
-    @guarded
-    def cancel_test(self) -> None:
-        """Stop the running connection test; its late result, if any, is dropped."""
-        task, self._test_task = self._test_task, None
-        if task is not None and not sip.isdeleted(task):
-            task.cancel()
-        self._end_busy()
-
-    def _end_busy(self) -> None:
-        if self._test_item is not None and not sip.isdeleted(self._test_item):
-            self.message_bar.popWidget(self._test_item)
-        self._test_item = None
-        self._update_buttons()
-
-    def _is_current(self, task: FunctionTask) -> bool:
-        return not sip.isdeleted(self) and task is self._test_task
-
-    @guarded
-    def _test_done(self, task: FunctionTask, connection: Connection, result: Any) -> None:
-        if not self._is_current(task):
-            return
-        self._test_task = None
-        self._end_busy()
-        log.info(f"Connection {connection.name}: {result}")
-        self._push(self.tr("{}: {}").format(connection.name, result), Qgis.MessageLevel.Success)
-
-    @guarded
-    def _test_failed(self, task: FunctionTask, connection: Connection, error: GeodockError) -> None:
-        if not self._is_current(task):
-            return
-        self._test_task = None
-        self._end_busy()
-        if isinstance(error, CancelledError):
-            return
-        line = log.exception(error, connection.name)
-        self._push(line, Qgis.MessageLevel.Critical, title=self.tr("Connection failed"))
 
     # Import and export -------------------------------------------------------------------------------
 
@@ -485,12 +386,3 @@ class ConnectionsDialog(QDialog):
             # the text is always read as rich text, so the escaped characters show as themselves.
             text, title = html.escape(text, quote=False), title or self.tr("Connections")
         bar.pushMessage(title, text, level, duration)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self.cancel_test()
-        super().closeEvent(event)
-
-    def done(self, result: int) -> None:
-        """Close (Close button, Escape): stop a running test, its result would have nowhere to go."""
-        self.cancel_test()
-        super().done(result)

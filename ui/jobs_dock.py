@@ -7,7 +7,6 @@ re-download or cancel them. :func:`notify_job_end` is the message-bar notificati
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import partial
 from pathlib import Path
 from typing import Any, Optional
@@ -15,19 +14,15 @@ from typing import Any, Optional
 from qgis.core import Qgis, QgsApplication
 from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsMessageBar
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt, QUrl
+from qgis.PyQt.QtCore import QUrl
 from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QMessageBox,
     QPushButton,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionProgressBar,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -37,132 +32,19 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..plugin import log
-from ..plugin.connections import KIND_TITLES, Connection, store
+from ..plugin.connections import Connection, store
 from ..plugin.errors import GeodockError
 from ..plugin.gui_hooks import bar_text, push_message
-from ..plugin.job_model import Job, JobState
-from ..plugin.jobs import DOWNLOAD, JobManager, manager
+from ..plugin.i18n import tr
+from ..plugin.job_model import DownloadState, Job, JobState
+from ..plugin.jobs import JobManager, manager
+from ..plugin.platforms.registry import Capability, capability, connections_with
 from ..plugin.tasks import run_in_background
-from .plain_text import plain, plain_tooltip
+from .jobs_table import COLUMNS, PROGRESS_COLUMN, JobsModel, ProgressDelegate, short_time
+from .plain_text import plain
 from .slot_guard import guarded
 
-COLUMNS = ("Platform", "Name", "State", "Progress", "Message", "Started", "Finished")
-PROGRESS_COLUMN = 3
-SERVER_KINDS = ("koordinates", "geobox")  # platforms that list their exports / tasks
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("JobsDock", text)
-
-
-def _time(value: Optional[float]) -> str:
-    if not value:
-        return ""
-    when = dt.datetime.fromtimestamp(value)
-    return when.strftime("%H:%M:%S" if when.date() == dt.date.today() else "%Y-%m-%d %H:%M")
-
-
-class JobsModel(QAbstractTableModel):
-    """The manager's jobs as table rows (newest first)."""
-
-    def __init__(self, jobs: JobManager, parent: Optional[QWidget] = None) -> None:
-        super().__init__(parent)
-        self.manager = jobs
-        self.ids: list[str] = [job.id for job in sorted(jobs.jobs(), key=lambda j: -j.created)]
-        jobs.job_added.connect(self._added)
-        jobs.job_changed.connect(self._changed)
-        jobs.job_removed.connect(self._removed)
-
-    def disconnect_manager(self) -> None:
-        for signal, slot in (
-            (self.manager.job_added, self._added),
-            (self.manager.job_changed, self._changed),
-            (self.manager.job_removed, self._removed),
-        ):
-            try:
-                signal.disconnect(slot)
-            except TypeError:
-                pass
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.ids)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(COLUMNS[section])
-        return None
-
-    def job(self, row: int) -> Optional[Job]:
-        return self.manager.get(self.ids[row]) if 0 <= row < len(self.ids) else None
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        job = self.job(index.row())
-        if job is None:
-            return None
-        column = index.column()
-        if role == Qt.ItemDataRole.UserRole:
-            return job.id
-        if role == Qt.ItemDataRole.ToolTipRole:  # the whole row, for a dock too narrow to show it
-            platform = KIND_TITLES.get(job.platform, job.platform)
-            head = f"{job.title}\n{platform} · {tr(job.state.value.capitalize())}"
-            return plain_tooltip(f"{head}\n{job.message}" if job.message else head)
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if column == 0:
-            return KIND_TITLES.get(job.platform, job.platform)
-        if column == 1:
-            return job.title
-        if column == 2:
-            return tr(job.state.value.capitalize())
-        if column == PROGRESS_COLUMN:
-            return job.progress
-        if column == 4:
-            return job.message
-        if column == 5:
-            return _time(job.created)
-        if column == 6:
-            return _time(job.finished)
-        return None
-
-    @guarded
-    def _added(self, job_id: str) -> None:
-        if job_id in self.ids:
-            return
-        self.beginInsertRows(QModelIndex(), 0, 0)
-        self.ids.insert(0, job_id)
-        self.endInsertRows()
-
-    @guarded
-    def _changed(self, job_id: str) -> None:
-        if job_id in self.ids:
-            row = self.ids.index(job_id)
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-
-    @guarded
-    def _removed(self, job_id: str) -> None:
-        if job_id in self.ids:
-            row = self.ids.index(job_id)
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self.ids[row]
-            self.endRemoveRows()
-
-
-class ProgressDelegate(QStyledItemDelegate):
-    """Draws the progress column as a progress bar (busy-looking at 0 when unknown)."""
-
-    def paint(self, painter: Any, option: Any, index: QModelIndex) -> None:
-        value = index.data(Qt.ItemDataRole.DisplayRole)
-        bar = QStyleOptionProgressBar()
-        bar.rect = option.rect.adjusted(2, 3, -2, -3)
-        bar.minimum, bar.maximum = 0, 100
-        bar.progress = int(value) if isinstance(value, (int, float)) else 0
-        bar.text = f"{bar.progress}%" if isinstance(value, (int, float)) else ""
-        bar.textVisible = True
-        bar.state = option.state
-        QApplication.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+__all__ = ["COLUMNS", "PROGRESS_COLUMN", "JobsDock", "list_server_jobs", "notify_job_end"]
 
 
 class JobsDock(QgsDockWidget):
@@ -255,6 +137,7 @@ class JobsDock(QgsDockWidget):
     # Job table ---------------------------------------------------------------------------------------
 
     def selected_jobs(self) -> list[Job]:
+        """The jobs of the selected rows."""
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         return [job for job in (self.model.job(row) for row in rows) if job is not None]
 
@@ -272,26 +155,31 @@ class JobsDock(QgsDockWidget):
         self.remove_action.setEnabled(bool(jobs))
 
     def cancel_selected(self) -> None:
+        """Cancel the selected jobs that still run."""
         for job in self.selected_jobs():
             if not job.state.final:
                 self.manager.cancel(job.id)
 
     def download_selected(self) -> None:
+        """Download the selected jobs' results again."""
         for job in self.selected_jobs():
             self.manager.fetch_results(job.id)
 
     @guarded
     def add_selected(self) -> None:
+        """Add the selected finished jobs' results to the map."""
         for job in self.selected_jobs():
             if job.state == JobState.SUCCEEDED:
                 self.manager.add_to_map(job.id)
 
     def open_folder(self) -> None:
+        """Open the selected jobs' results folders."""
         for job in self.selected_jobs():
             if job.folder and Path(job.folder).is_dir() and any(Path(job.folder).iterdir()):
                 QDesktopServices.openUrl(QUrl.fromLocalFile(job.folder))
 
     def remove_selected(self) -> None:
+        """Forget the selected jobs (asking first about running ones)."""
         jobs = self.selected_jobs()
         running = [job for job in jobs if not job.state.final]
         if running and not self.confirm_remove_running(running):
@@ -322,9 +210,8 @@ class JobsDock(QgsDockWidget):
             return
         current = self.connection_combo.currentText()
         self.connection_combo.clear()
-        for connection in store().all():
-            if connection.kind in SERVER_KINDS:
-                self.connection_combo.addItem(f"{connection.name}", connection.name)
+        for connection in connections_with(Capability.SERVER_JOBS):
+            self.connection_combo.addItem(f"{connection.name}", connection.name)
         index = self.connection_combo.findText(current)
         if index >= 0:
             self.connection_combo.setCurrentIndex(index)
@@ -335,10 +222,12 @@ class JobsDock(QgsDockWidget):
 
     @guarded
     def show_server_jobs(self) -> None:
-        """List the exports (Koordinates) or tasks (Geobox) of the chosen connection, in a task."""
+        """List the jobs the chosen connection's server keeps (exports, tasks), in a task."""
         connection = self._connection()
         if connection is None:
-            push_message(self._bar(), tr("Choose a Koordinates or Geobox connection first"), Qgis.MessageLevel.Warning)
+            push_message(
+                self._bar(), tr("Choose a connection whose server lists its jobs first"), Qgis.MessageLevel.Warning
+            )
             return
         self.refresh_button.setEnabled(False)
         self._server_task = run_in_background(
@@ -355,7 +244,7 @@ class JobsDock(QgsDockWidget):
         self.server_jobs = jobs
         self.server_table.setRowCount(len(jobs))
         for row, job in enumerate(jobs):
-            for column, text in enumerate((job.title, job.state.value, _time(job.created), job.remote_id)):
+            for column, text in enumerate((job.title, job.state.value, short_time(job.created), job.remote_id)):
                 self.server_table.setItem(row, column, QTableWidgetItem(text))
 
     def _server_failed(self, err: GeodockError) -> None:
@@ -381,11 +270,12 @@ class JobsDock(QgsDockWidget):
 
     @guarded
     def cancel_server_job(self) -> None:
+        """Cancel the selected server jobs that still run (following them to see it)."""
         for job in self._selected_server_jobs():
             if job.state.final:
                 continue
             if self.manager.get(job.id) is None:
-                job.result.pop(DOWNLOAD, None)
+                job.download = None
                 job.add_to_project = False
                 self.manager.submit(job)
             self.manager.cancel(job.id)
@@ -409,22 +299,8 @@ class JobsDock(QgsDockWidget):
 
 
 def list_server_jobs(connection: Connection, feedback: Any) -> list[Job]:
-    """The exports / tasks of ``connection`` on its server as jobs (blocking: run in a task)."""
-    from ..plugin.jobs import default_folder
-
-    jobs: list[Job] = []
-    if connection.kind == "koordinates":
-        from ..plugin.platforms.koordinates.exports import KoordinatesExports
-
-        jobs = [e.to_job(connection) for e in KoordinatesExports(connection).list(feedback)]
-    elif connection.kind == "geobox":
-        from ..plugin.platforms.geobox.jobs import GeoboxTasks
-
-        jobs = [t.to_job(connection) for t in GeoboxTasks(connection).tasks(feedback=feedback)]
-    for job in jobs:
-        job.folder = str(default_folder(job))
-        job.result.setdefault(DOWNLOAD, "pending")
-    return jobs
+    """The jobs ``connection``'s server keeps, ready to follow (blocking: run in a task)."""
+    return capability(connection, Capability.SERVER_JOBS).list_jobs(feedback)
 
 
 def notify_job_end(jobs: JobManager, job: Job) -> None:
@@ -434,16 +310,16 @@ def notify_job_end(jobs: JobManager, job: Job) -> None:
         return
     bar = iface.messageBar()
     if job.state == JobState.SUCCEEDED:
-        failed = job.result.get(DOWNLOAD) == "failed"
+        failed = job.download == DownloadState.FAILED
         text = (
             tr("{title}: finished on the server, but the download failed: {error}").format(
-                title=job.title, error=job.result.get("geodock_download_error", "")
+                title=job.title, error=job.download_error
             )
             if failed
             else tr("{title} finished. {message}").format(title=job.title, message=job.message)
         )
         item = bar.createMessage("Geodock", bar_text(text))
-        downloaded = job.result.get(DOWNLOAD) == "done"
+        downloaded = job.download == DownloadState.DONE
         if not failed and not (job.add_to_project and job.outputs) and (job.outputs or not downloaded):
             button = QPushButton(tr("Add to map"))
             button.clicked.connect(lambda _=False, jid=job.id: jobs.add_to_map(jid))

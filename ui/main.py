@@ -1,49 +1,55 @@
 """The plugin object QGIS loads: toolbar, Web menu, Processing provider, provider authentication.
 
 Start-up makes no network call and imports little; dialogs and docks are created on first use.
-``unload()`` removes everything ``initGui()`` added, so load → unload → load leaves one of each.
+Platform docks and menu actions come from the platform registry (:mod:`plugin.platforms.registry`): this
+module names no platform. ``unload()`` removes everything ``initGui()`` added, so load → unload → load leaves
+one of each.
 """
 
 from __future__ import annotations
 
-import sys
-from importlib import import_module
 from typing import Any, Callable, Optional
 
 from qgis.core import Qgis, QgsApplication, QgsMapLayerType
 from qgis.gui import QgisInterface, QgsGui
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMainWindow, QToolBar, QWidget
 
 from ..plugin import gui_hooks, log
+from ..plugin.browser.drop_handler import GeodockDropHandler
+from ..plugin.browser.provider import create_provider
 from ..plugin.connections import store
+from ..plugin.i18n import install_translator, remove_translator, tr
+from ..plugin.jobs import manager
 from ..plugin.net.client import install_user_agent, uninstall_user_agent
-from ..plugin.platforms.ogcapi.process_algorithms import unwatch_connections
+from ..plugin.platforms import registry
 from ..plugin.processing.provider import GeodockProvider
 from ..plugin.project_auth import ProjectAuth
 from ..plugin.provider_auth import ProviderAuth
 from ..plugin.version import PLUGIN_DIR
+from .browser_drop import create_gui_provider
 from .slot_guard import guarded
 
 MENU = "&Geodock"
 TOOLBAR_NAME = "GeodockToolbar"
 
-# Docks: key -> (module in ui/, class, action object name, title, icon). Created on first use.
-DOCKS = {
-    "catalog": ("catalog_dock", "CatalogDock", "GeodockCatalogAction", "Catalog", "catalog.svg"),
-    "jobs": ("jobs_dock", "JobsDock", "GeodockJobsAction", "Jobs", "jobs.svg"),
-    "processes": (
-        "platforms.ogcapi.processes_dock",
-        "ProcessesDock",
-        "GeodockProcessesAction",
-        "Processes",
-        "processes.svg",
-    ),
-}
+# The docks every platform shares: (key, dock class, title, icon), like a registry row's ``ui.docks``.
+# Created on first use; the toggle action is "Geodock<Key>Action", the dock "Geodock<Class>".
+DOCKS: tuple[tuple[str, registry.Ref, str, str], ...] = (
+    ("catalog", ".ui.catalog_dock:CatalogDock", QT_TRANSLATE_NOOP("@default", "Catalog"), "catalog.svg"),
+    ("jobs", ".ui.jobs_dock:JobsDock", QT_TRANSLATE_NOOP("@default", "Jobs"), "jobs.svg"),
+)
+
+
+def all_docks() -> dict[str, tuple[registry.Ref, str, str]]:
+    """Every dock by key: the shared ones, then each platform's, in toolbar order."""
+    rows = [dock for row in registry.platforms() for dock in row.ui.docks]
+    return {key: (ref, title, icon_name) for key, ref, title, icon_name in (*DOCKS, *rows)}
 
 
 def icon(name: str) -> QIcon:
+    """An icon of ``resources/icons``."""
     return QIcon(str(PLUGIN_DIR / "resources" / "icons" / name))
 
 
@@ -82,6 +88,7 @@ class GeodockPlugin:
 
     def __init__(self, iface: QgisInterface) -> None:  # noqa: QGS105 - iface is passed in on purpose (testable; pytest-qgis's iface)
         self.iface = iface
+        install_translator()  # QGIS's language, before any title is translated
         self.actions: list[QAction] = []
         self.toolbar: Optional[QToolBar] = None
         self.provider: Optional[GeodockProvider] = None
@@ -94,16 +101,14 @@ class GeodockPlugin:
         self.drop_handler: Any = None
         self.browser_gui_provider: Any = None
         self.job_manager: Any = None
-        self.write_actions: list[QAction] = []  # Geobox upload, SQL console, live layers
-        self._write_dialogs: dict[str, QWidget] = {}
-
-    @staticmethod
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("GeodockPlugin", text)
+        self.platform_actions: list[QAction] = []  # the platforms' Web-menu and layer actions
+        self.layer_actions: list[QAction] = []  # those of them on vector layers' context menu
+        self._dialogs: dict[str, QWidget] = {}  # the platforms' dialogs, by dialog class ref (one of each)
 
     # Loading -----------------------------------------------------------------------------------------
 
     def initProcessing(self) -> None:
+        """Register Geodock's Processing provider (once)."""
         if self.provider is None:
             provider = GeodockProvider()
             if QgsApplication.processingRegistry().addProvider(provider):
@@ -112,28 +117,28 @@ class GeodockPlugin:
                 log.warning("A Processing provider named geodock is already registered: Geodock's is not added")
 
     def initGui(self) -> None:
+        """Add the toolbar, the Web menu, the Browser providers and the job manager."""
         self.initProcessing()
-        self.toolbar = self.iface.addToolBar(self.tr("Geodock"))
+        self.toolbar = self.iface.addToolBar(tr("Geodock"))
         self.toolbar.setObjectName(TOOLBAR_NAME)
         self._add_action(
             "GeodockConnectionsAction",
-            self.tr("Connections…"),
+            tr("Connections…"),
             "geodock.svg",
             self.open_connections,
-            self.tr("Add, edit, test, import and export Geodock connections"),
+            tr("Add, edit, test, import and export Geodock connections"),
         )
-        for key, (_module, _cls, object_name, title, icon_name) in DOCKS.items():
-            action = self._add_action(
-                object_name, self.tr(title), icon_name, lambda _=False, k=key: self.toggle_dock(k)
-            )
+        for key, (_ref, title, icon_name) in all_docks().items():
+            object_name = f"Geodock{key.capitalize()}Action"
+            action = self._add_action(object_name, tr(title), icon_name, lambda _=False, k=key: self.toggle_dock(k))
             action.setCheckable(True)
             self.dock_actions[key] = action
         self._add_action(  # issue 5: server-side exports
             "GeodockExportAction",
-            self.tr("Export…"),
+            tr("Export…"),
             "jobs.svg",
             self.open_export,
-            self.tr("Export layers and tables server-side and download them into the project"),
+            tr("Export layers and tables server-side and download them into the project"),
         ).setIcon(QgsApplication.getThemeIcon("/mActionSharingExport.svg"))
         self.provider_auth = ProviderAuth(store())
         self.provider_auth.install()
@@ -141,21 +146,15 @@ class GeodockPlugin:
         self.project_auth.attach()  # logs in (in the background) only when a project with Geodock layers is read
         install_user_agent()
         install_gui_hooks()
-        self.browser_provider = _optional("..plugin.browser.provider", "create_provider")
-        if self.browser_provider is not None:
-            QgsApplication.dataItemProviderRegistry().addProvider(self.browser_provider)
-        self.browser_gui_provider = _optional(".browser_drop", "create_gui_provider")
-        if self.browser_gui_provider is not None:
-            QgsGui.dataItemGuiProviderRegistry().addProvider(self.browser_gui_provider)
-        handler_class = _optional("..plugin.browser.drop_handler", "handler_class")
-        if handler_class is not None and hasattr(self.iface, "registerCustomDropHandler"):
-            self.drop_handler = handler_class(self.iface.messageBar())
-            self.iface.registerCustomDropHandler(self.drop_handler)
-        manager_factory = _optional("..plugin.jobs", "manager")
-        if manager_factory is not None:
-            self.job_manager = manager_factory
-            self.job_manager.start(self.iface)
-        self._add_write_actions()
+        self.browser_provider = create_provider()
+        QgsApplication.dataItemProviderRegistry().addProvider(self.browser_provider)
+        self.browser_gui_provider = create_gui_provider()
+        QgsGui.dataItemGuiProviderRegistry().addProvider(self.browser_gui_provider)
+        self.drop_handler = GeodockDropHandler(self.iface.messageBar())
+        self.iface.registerCustomDropHandler(self.drop_handler)
+        self.job_manager = manager()
+        self.job_manager.start(self.iface)
+        self._add_platform_actions()
 
     def _warn(self, line: str) -> None:
         """A warning in QGIS's message bar (plain text)."""
@@ -174,10 +173,42 @@ class GeodockPlugin:
         self.actions.append(action)
         return action
 
+    # Unloading ---------------------------------------------------------------------------------------
+
     def unload(self) -> None:
+        """Remove everything :meth:`initGui` added and stop what runs (QGIS closes or reloads the plugin)."""
         uninstall_user_agent()
         gui_hooks.clear()
-        self._remove_write_actions()
+        self._call_platforms_on_unload()
+        self._remove_platform_actions()
+        self._stop_services()
+        self._remove_docks()
+        if self.project_auth is not None:
+            self.project_auth.detach()
+            self.project_auth = None
+        if self.provider_auth is not None:
+            self.provider_auth.uninstall()
+            self.provider_auth = None
+        self._remove_toolbar()
+        if self._connections_dialog is not None:
+            _dispose(self._connections_dialog)
+            self._connections_dialog = None
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
+        remove_translator()
+
+    @staticmethod
+    def _call_platforms_on_unload() -> None:
+        """Each platform's ``on_unload`` whose module was used (unloading imports nothing new)."""
+        for row in registry.platforms():
+            for ref in row.on_unload:
+                function = registry.loaded(ref)
+                if function is not None:
+                    function()
+
+    def _stop_services(self) -> None:
+        """The job manager, the Browser providers and the drop handler."""
         if self.job_manager is not None:
             self.job_manager.stop()
             self.job_manager = None
@@ -190,6 +221,8 @@ class GeodockPlugin:
         if self.drop_handler is not None:
             self.iface.unregisterCustomDropHandler(self.drop_handler)
             self.drop_handler = None
+
+    def _remove_docks(self) -> None:
         for dock in self.docks.values():
             if hasattr(dock, "shutdown"):
                 dock.shutdown()
@@ -198,13 +231,8 @@ class GeodockPlugin:
             dock.deleteLater()
         self.docks.clear()
         self.dock_actions.clear()
-        if self.project_auth is not None:
-            self.project_auth.detach()
-            self.project_auth = None
-        if self.provider_auth is not None:
-            self.provider_auth.uninstall()
-            self.provider_auth = None
-        unwatch_connections()
+
+    def _remove_toolbar(self) -> None:
         for action in self.actions:
             self.iface.removePluginWebMenu(MENU, action)
             if self.toolbar is not None:
@@ -217,18 +245,11 @@ class GeodockPlugin:
             self.toolbar.setParent(None)
             self.toolbar.deleteLater()
             self.toolbar = None
-        if self._connections_dialog is not None:
-            self._connections_dialog.close()
-            self._connections_dialog.setParent(None)
-            self._connections_dialog.deleteLater()
-            self._connections_dialog = None
-        if self.provider is not None:
-            QgsApplication.processingRegistry().removeProvider(self.provider)
-            self.provider = None
 
     # Actions -----------------------------------------------------------------------------------------
 
     def open_connections(self) -> None:
+        """Show the Connections dialog (one, kept while the plugin is loaded)."""
         from .connections_dialog import ConnectionsDialog
 
         if self._connections_dialog is None:
@@ -238,22 +259,17 @@ class GeodockPlugin:
         self._connections_dialog.activateWindow()
 
     def open_export(self) -> None:
+        """Open the Export dialog."""
         from .export_dialog import open_export_dialog
 
         open_export_dialog(self.iface, self.iface.mainWindow())
 
-    def dock(self, key: str) -> Optional[QDockWidget]:
-        """The dock ``key`` (created on first call), or None when it cannot be built."""
+    def dock(self, key: str) -> QDockWidget:
+        """The dock ``key`` (created on first call)."""
         if key not in self.docks:
-            module_name, class_name, _action, title, _icon = DOCKS[key]
-            try:
-                cls = getattr(import_module(f"{__package__}.{module_name}"), class_name)
-            except (ImportError, AttributeError) as err:
-                log.error(f"The {title} panel is not available: {err}")
-                self._warn(self.tr("The {title} panel is not available").format(title=title))
-                return None
-            dock = cls(self.iface, self.iface.mainWindow())
-            dock.setObjectName(f"Geodock{class_name}")
+            ref, _title, _icon = all_docks()[key]
+            dock = registry.load(ref)(self.iface, self.iface.mainWindow())
+            dock.setObjectName(f"Geodock{ref.rpartition(':')[2]}")
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             self._tabify_with_siblings(dock)
             action = self.dock_actions.get(key)
@@ -274,99 +290,69 @@ class GeodockPlugin:
 
     @guarded
     def toggle_dock(self, key: str, visible: Optional[bool] = None) -> None:
+        """Show or hide the dock ``key`` (``visible`` None: the other way round)."""
         dock = self.dock(key)
-        if dock is None:
-            return
         show = (not dock.isVisible()) if visible is None else visible
         dock.setVisible(show)
         if show:
             dock.raise_()
 
-    # Write-back and live data (upload to Geobox, SQL console, live layers) -------------------------------
+    # The platforms' own dialogs (Web menu and layer context menu), from their registry rows ---------------
 
-    def _add_write_actions(self) -> None:
-        upload = QAction(icon("geodock.svg"), self.tr("Upload to Geobox…"), self.iface.mainWindow())
-        upload.setObjectName("GeodockUploadToGeoboxAction")
-        upload.triggered.connect(lambda _=False: self.open_upload())
-        self.iface.addCustomActionForLayerType(upload, "Geodock", QgsMapLayerType.VectorLayer, True)
-        self.write_actions.append(upload)
-        for object_name, text, slot in (
-            ("GeodockUploadMenuAction", self.tr("Upload Layer to Geobox…"), self.open_upload),
-            ("GeodockCreateRemoteLayerAction", self.tr("Create Empty Geobox Layer…"), self.open_create_remote_layer),
-            ("GeodockSqlConsoleAction", self.tr("AmigoCloud SQL Console…"), self.open_sql_console),
-            ("GeodockLiveLayerAction", self.tr("Add Live AmigoCloud Layer…"), self.open_live_layer_dialog),
-        ):
-            action = QAction(icon("geodock.svg"), text, self.iface.mainWindow())
-            action.setObjectName(object_name)
-            action.triggered.connect(lambda _=False, f=slot: f())
-            self.iface.addPluginToWebMenu(MENU, action)
-            self.write_actions.append(action)
+    def _add_platform_actions(self) -> None:
+        for row in registry.platforms():
+            for object_name, title, ref in row.ui.layer_actions:
+                action = self._platform_action(object_name, title, ref)
+                self.iface.addCustomActionForLayerType(action, "Geodock", QgsMapLayerType.VectorLayer, True)
+                self.layer_actions.append(action)
+        for row in registry.platforms():
+            for object_name, title, ref in row.ui.menu_actions:
+                self.iface.addPluginToWebMenu(MENU, self._platform_action(object_name, title, ref))
 
-    def _remove_write_actions(self) -> None:
-        realtime = f"{__package__.rpartition('.')[0]}.plugin.platforms.amigocloud.realtime"
-        live_layers = sys.modules.get(f"{realtime}.live_layer")
-        if live_layers is not None:  # only when live layers were used: unloading imports nothing new
-            live_layers.stop_all()
-        for action in self.write_actions:
-            if action.objectName() == "GeodockUploadToGeoboxAction":
+    def _platform_action(self, object_name: str, title: str, ref: registry.Ref) -> QAction:
+        action = QAction(icon("geodock.svg"), tr(title), self.iface.mainWindow())
+        action.setObjectName(object_name)
+        action.triggered.connect(lambda _=False, r=ref: self.open_dialog(r))
+        self.platform_actions.append(action)
+        return action
+
+    def _remove_platform_actions(self) -> None:
+        for action in self.platform_actions:
+            if action in self.layer_actions:
                 self.iface.removeCustomActionForLayerType(action)
             else:
                 self.iface.removePluginWebMenu(MENU, action)
             action.setParent(None)
             action.deleteLater()
-        self.write_actions.clear()
-        for dialog in self._write_dialogs.values():
+        self.platform_actions.clear()
+        self.layer_actions.clear()
+        for dialog in self._dialogs.values():
             if hasattr(dialog, "shutdown"):
                 dialog.shutdown()
-            dialog.close()
-            dialog.setParent(None)
-            dialog.deleteLater()
-        self._write_dialogs.clear()
+            _dispose(dialog)
+        self._dialogs.clear()
+
+    @guarded
+    def open_dialog(self, ref: registry.Ref) -> QWidget:
+        """Show the platform dialog ``ref`` names (a class taking ``iface`` and ``parent``), replacing an
+        earlier one of the same class."""
+        dialog = registry.load(ref)(self.iface, parent=self.iface.mainWindow())
+        self._show_dialog(ref, dialog)
+        return dialog
 
     def _show_dialog(self, key: str, dialog: QWidget) -> None:
-        old = self._write_dialogs.pop(key, None)
+        old = self._dialogs.pop(key, None)
         if old is not None:
             old.close()
             old.deleteLater()
-        self._write_dialogs[key] = dialog
+        self._dialogs[key] = dialog
         dialog.show()
         dialog.raise_()
         dialog.activateWindow()
 
-    @guarded
-    def open_upload(self, layer: Any = None) -> None:
-        from qgis.core import QgsVectorLayer
 
-        from .platforms.geobox.upload_dialog import UploadDialog
-
-        layer = layer or self.iface.activeLayer()
-        self._show_dialog(
-            "upload",
-            UploadDialog(
-                self.iface, layer if isinstance(layer, QgsVectorLayer) else None, None, self.iface.mainWindow()
-            ),
-        )
-
-    def open_create_remote_layer(self) -> None:
-        from .platforms.geobox.upload_dialog import CreateEmptyLayerDialog
-
-        self._show_dialog("create", CreateEmptyLayerDialog(self.iface, None, self.iface.mainWindow()))
-
-    def open_sql_console(self, connection: Any = None, project_id: Optional[str] = None) -> None:
-        from .platforms.amigocloud.sql_console import SqlConsole
-
-        self._show_dialog("sql", SqlConsole(self.iface, connection, project_id, self.iface.mainWindow()))
-
-    def open_live_layer_dialog(self) -> None:
-        from .platforms.amigocloud.live_layer_dialog import LiveLayerDialog
-
-        self._show_dialog("live", LiveLayerDialog(self.iface, self.iface.mainWindow()))
-
-
-def _optional(module: str, attribute: str) -> Any:
-    """``attribute`` of ``module`` (relative to this package) called without arguments; None if absent."""
-    try:
-        target = getattr(import_module(module, __package__), attribute)
-    except (ImportError, AttributeError):
-        return None
-    return target()
+def _dispose(widget: QWidget) -> None:
+    """Close ``widget`` and let Qt delete it."""
+    widget.close()
+    widget.setParent(None)
+    widget.deleteLater()

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from typing import Optional
 
-from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import QMessageBox, QWidget
 
 from ..plugin.auth import CertificateAuthority
+from ..plugin.i18n import tr
 from .plain_text import plain
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("GeodockQuestions", text)
 
 
 def ask_yes_no(parent: Optional[QWidget], title: str, question: str) -> bool:

@@ -20,6 +20,7 @@ from qgis.PyQt.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 from ..plugin import log
 from ..plugin.errors import CancelledError, GeodockError
 from ..plugin.html_sanitize import safe_link, sanitize_html
+from ..plugin.i18n import tr
 from ..plugin.net.client import HttpRequest
 from ..plugin.platforms.base import PlatformAdapter, Resource
 from ..plugin.tasks import FunctionTask, run_in_background
@@ -78,7 +79,7 @@ def _number(value: float) -> str:
     return f"{value:.6g}"
 
 
-def details_html(resource: Resource, tr: Any = str) -> str:
+def details_html(resource: Resource) -> str:
     """The whole details document of ``resource`` (description sanitised, every value escaped)."""
     esc = html.escape
     rows = [
@@ -128,6 +129,7 @@ class ResourceDetails(QWidget):
         self.clear()
 
     def clear(self, text: str = "") -> None:
+        """Show ``text`` (or the hint to select an item) instead of a resource; stop loading."""
         self._cancel()
         self.resource = None
         self.thumbnail.clear()
@@ -150,7 +152,7 @@ class ResourceDetails(QWidget):
         self.complete = False
         self.thumbnail.clear()
         self.thumbnail.setVisible(False)
-        self.browser.setHtml(details_html(resource, self.tr))
+        self.browser.setHtml(details_html(resource))
         if adapter is None or not adapter.has_details:
             return
         generation = self.generation
@@ -176,7 +178,7 @@ class ResourceDetails(QWidget):
             return
         self.resource = full
         self.complete = True
-        self.browser.setHtml(details_html(full, self.tr))
+        self.browser.setHtml(details_html(full))
         if safe_link(full.thumbnail_url):
             self._fetch_thumbnail(generation, adapter, full.thumbnail_url)
 
@@ -222,4 +224,5 @@ class ResourceDetails(QWidget):
         self.thumbnail.setVisible(True)
 
     def shutdown(self) -> None:
+        """Stop every request (the dock is going away)."""
         self._cancel()

@@ -14,17 +14,13 @@ import traceback
 from typing import Any, Callable, Optional, TypeVar
 
 from qgis.core import Qgis
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ..plugin import log
 from ..plugin.errors import GeodockError
 from ..plugin.gui_hooks import push_message
+from ..plugin.i18n import tr
 
 Method = TypeVar("Method", bound=Callable[..., Any])
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("SlotGuard", text)
 
 
 def _positional_limit(function: Callable[..., Any]) -> Optional[int]:

@@ -21,9 +21,11 @@ class GeodockDropHandler(QgsCustomDropHandler):
         self.started: list[Any] = []  # the loading tasks, newest last (tests wait on them)
 
     def customUriProviderKey(self) -> str:
+        """The custom URI provider key this handler takes."""
         return PROVIDER_KEY
 
     def handleCustomUriDrop(self, uri: QgsMimeDataUtils.Uri) -> None:
+        """Start loading the dropped reference (a message on the bar when it cannot be read)."""
         try:
             reference = decode_custom_uri(uri.uri or "")
         except ValueError as err:

@@ -1,12 +1,14 @@
 """The Browser panel's Geodock items: root → connections → resource kinds → resources (→ children).
 
 ``createChildren()`` runs on a worker thread: it may block on the network (one page at a time) but never
-touches a widget. A kind (or an AmigoCloud project) keeps the pages it has loaded; its "Fetch more…" item
-asks for the next page and refreshes the parent, which then lists the cached pages plus the new one.
+touches a widget. A kind (or a container resource, such as a project) keeps the pages it has loaded; its
+"Fetch more…" item asks for the next page and refreshes the parent, which then lists the cached pages plus the
+new one.
 Layer items are ``QgsLayerItem`` s whose ``mimeUris()`` carry the same URIs as the Catalog dock's drags, so a
 drop on the map or the Layers panel loads natively (``geodock`` custom URIs go to :mod:`.drop_handler`).
-Context menu actions run on the GUI thread and hand loading to the GUI's layer loader. Layers dropped on a Geobox
-connection (or its "Vector layers") are uploaded by the GUI provider in ``ui/browser_drop.py`` (:func:`upload_target`).
+Context menu actions (:mod:`.actions`) run on the GUI thread and hand loading to the GUI's layer loader. Layers
+dropped on a connection whose platform uploads (or on its upload listing) are uploaded by the GUI provider in
+``ui/browser_drop.py`` (:func:`upload_target`).
 """
 
 from __future__ import annotations
@@ -24,30 +26,22 @@ from qgis.core import (
     QgsMimeDataUtils,
 )
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import QCoreApplication, QUrl
-from qgis.PyQt.QtGui import QDesktopServices, QGuiApplication, QIcon
+from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
 from .. import log
 from ..connections import Connection, store
 from ..errors import GeodockError
 from ..gui_hooks import hooks
-from ..html_sanitize import safe_link
-from ..platforms import EXPORTABLE_KINDS, adapter_for
+from ..i18n import tr
+from ..platforms import adapter_for, registry
 from ..platforms.base import LayerSource, ListQuery, PlatformAdapter, Resource
 from ..version import PLUGIN_DIR
+from .actions import refresh_action, resource_actions
 from .uris import PROVIDER_KEY, default_source, mime_uri
 
 PAGE_SIZE = 100
 ROOT_PATH = "geodock:"
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("GeodockBrowser", text)
-
-
-def _child_kind(adapter: PlatformAdapter, resource: Resource) -> str:
-    return adapter.child_kind(resource)
 
 
 class GeodockRootItem(QgsDataCollectionItem):
@@ -64,12 +58,12 @@ class GeodockRootItem(QgsDataCollectionItem):
             self.refresh()
 
     def createChildren(self) -> list[QgsDataItem]:
+        """One item per stored connection."""
         return owned_by(self, [ConnectionItem(self, connection) for connection in store().all()])
 
     def actions(self, parent: Any) -> list[QAction]:
-        refresh = QAction(QgsApplication.getThemeIcon("/mActionRefresh.svg"), tr("Refresh"), parent)
-        refresh.triggered.connect(lambda _=False: self.refresh())
-        return [refresh]
+        """Refresh."""
+        return [refresh_action(parent, self.refresh)]
 
 
 class ConnectionItem(QgsDataCollectionItem):
@@ -82,6 +76,7 @@ class ConnectionItem(QgsDataCollectionItem):
         self.setToolTip(connection.url)
 
     def createChildren(self) -> list[QgsDataItem]:
+        """One item per resource kind the platform lists (runs on a worker thread)."""
         try:
             adapter = adapter_for(self.connection)
             kinds = adapter.browse_kinds()
@@ -90,21 +85,26 @@ class ConnectionItem(QgsDataCollectionItem):
         return owned_by(self, [KindItem(self, self.connection, kind.id, kind.title) for kind in kinds])
 
     def actions(self, parent: Any) -> list[QAction]:
-        refresh = QAction(QgsApplication.getThemeIcon("/mActionRefresh.svg"), tr("Refresh"), parent)
-        refresh.triggered.connect(lambda _=False: self.refresh())
-        return [refresh]
+        """Refresh."""
+        return [refresh_action(parent, self.refresh)]
 
 
-GEOBOX_UPLOAD_KIND = "vectors"
+def _upload_kind(connection: Connection) -> Optional[str]:
+    """The listing uploads to ``connection`` land in; None when its platform does not upload."""
+    if not registry.supports(connection, registry.Capability.UPLOAD):
+        return None
+    return registry.platform(connection.kind).upload_kind
 
 
 def upload_target(item: Optional[QgsDataItem]) -> Optional[Connection]:
-    """The Geobox connection a drop on ``item`` uploads to: a Geobox connection item or its "Vector layers"."""
-    if item is None or sip.isdeleted(item):
+    """The connection a drop on ``item`` uploads to: a connection item whose platform uploads, or its upload
+    listing (the row's ``upload_kind``); None for any other item."""
+    if item is None or sip.isdeleted(item) or not isinstance(item, (ConnectionItem, KindItem)):
         return None
-    if isinstance(item, ConnectionItem) and item.connection.kind == "geobox":
-        return item.connection
-    if isinstance(item, KindItem) and item.connection.kind == "geobox" and item.kind == GEOBOX_UPLOAD_KIND:
+    upload_kind = _upload_kind(item.connection)
+    if upload_kind is None:
+        return None
+    if isinstance(item, ConnectionItem) or item.kind == upload_kind:
         return item.connection
     return None
 
@@ -117,7 +117,7 @@ def refresh_after_upload(item: QgsDataItem) -> None:
     listings = [
         child
         for child in getattr(item, "_python_children", [])
-        if not sip.isdeleted(child) and isinstance(child, KindItem) and child.kind == GEOBOX_UPLOAD_KIND
+        if not sip.isdeleted(child) and isinstance(child, KindItem) and child.kind == _upload_kind(child.connection)
     ]
     for listing in listings:
         if listing.state() != QgsDataItem.NotPopulated:
@@ -175,6 +175,7 @@ class PagedItem(QgsDataCollectionItem):
         self.started = True
 
     def createChildren(self) -> list[QgsDataItem]:
+        """The cached pages' resources, plus the next page when asked for (runs on a worker thread)."""
         with self._lock:
             error: Optional[BaseException] = None
             adapter: Optional[PlatformAdapter] = None
@@ -216,13 +217,12 @@ class PagedItem(QgsDataCollectionItem):
         self.refresh()
 
     def actions(self, parent: Any) -> list[QAction]:
-        refresh = QAction(QgsApplication.getThemeIcon("/mActionRefresh.svg"), tr("Refresh"), parent)
-        refresh.triggered.connect(lambda _=False: self.reload())
-        return [refresh]
+        """Refresh (from the first page)."""
+        return [refresh_action(parent, self.reload)]
 
 
 class KindItem(PagedItem):
-    """A resource kind of a connection (Koordinates layers, Geobox rasters, OGC processes...)."""
+    """A resource kind of a connection (layers, rasters, processes...)."""
 
     def __init__(self, parent: QgsDataItem, connection: Connection, kind: str, title: str) -> None:
         super().__init__(parent, title, f"{parent.path()}/{kind}", connection, kind)
@@ -230,7 +230,7 @@ class KindItem(PagedItem):
 
 
 class ContainerItem(PagedItem):
-    """A resource with children (an AmigoCloud project): its children are listed like a kind."""
+    """A resource with children (a project, say): its children are listed like a kind."""
 
     def __init__(
         self, parent: QgsDataItem, adapter: PlatformAdapter, connection: Connection, resource: Resource
@@ -240,13 +240,14 @@ class ContainerItem(PagedItem):
             resource.title or resource.id,
             f"{parent.path()}/{resource.id}",
             connection,
-            _child_kind(adapter, resource),
+            adapter.child_kind(resource),
             resource,
         )
         self.resource = resource
         self.setIcon(QgsApplication.getThemeIcon("/mIconFolder.svg"))
 
     def actions(self, parent: Any) -> list[QAction]:
+        """The resource's actions, then Refresh."""
         return resource_actions(self, self.connection, self.resource, [], parent) + super().actions(parent)
 
 
@@ -266,10 +267,12 @@ class FetchMoreItem(QgsDataItem):
         self.setState(QgsDataItem.Populated)  # no children
 
     def handleDoubleClick(self) -> bool:
+        """Load the next page."""
         self.listing.fetch_more()
         return True
 
     def actions(self, parent: Any) -> list[QAction]:
+        """Fetch more."""
         more = QAction(tr("Fetch more"), parent)
         more.triggered.connect(lambda _=False: self.listing.fetch_more())
         return [more]
@@ -332,6 +335,7 @@ class ResourceItem(QgsDataItem):
         self.setState(QgsDataItem.Populated)
 
     def actions(self, parent: Any) -> list[QAction]:
+        """The resource's actions."""
         return resource_actions(self, self.connection, self.resource, [], parent)
 
 
@@ -363,60 +367,24 @@ class ResourceLayerItem(QgsLayerItem):
         self.setToolTip(f"{resource.title}\n{resource.kind} · {resource.id} · {source.label}")
 
     def mimeUri(self) -> QgsMimeDataUtils.Uri:
+        """The URI a drag carries."""
         return self._mime
 
     def mimeUris(self) -> list[QgsMimeDataUtils.Uri]:
+        """The URIs a drag carries (one)."""
         return [self._mime]
 
     def hasDragEnabled(self) -> bool:
+        """Resource layers can be dragged to the map."""
         return True
 
     def handleDoubleClick(self) -> bool:
+        """Add the layer to the map through the GUI's loader (QGIS's own handling without a GUI)."""
         if hooks.add_to_map is None:  # no GUI: QGIS's own handling
             return False
         hooks.add_to_map(self.connection, self.resource, self.source)
         return True
 
     def actions(self, parent: Any) -> list[QAction]:
+        """The resource's actions."""
         return resource_actions(self, self.connection, self.resource, self.sources, parent)
-
-
-def resource_actions(
-    item: QgsDataItem, connection: Connection, resource: Resource, sources: list[LayerSource], parent: Any
-) -> list[QAction]:
-    """The context menu the Catalog dock offers too: add (as…), copy id/URL, open on the web."""
-    actions: list[QAction] = []
-    add_to_map, open_export = hooks.add_to_map, hooks.open_export
-    if sources and add_to_map is not None:
-        add = QAction(QgsApplication.getThemeIcon("/mActionAddLayer.svg"), tr("Add to map"), parent)
-        chosen = default_source(sources)
-        add.triggered.connect(lambda _=False: add_to_map(connection, resource, chosen))
-        actions.append(add)
-        if len(sources) > 1:
-            for source in sources:
-                action = QAction(tr("Add to map as {label}").format(label=source.label), parent)
-                action.triggered.connect(lambda _=False, s=source: add_to_map(connection, resource, s))
-                actions.append(action)
-    if open_export is not None and resource.kind in EXPORTABLE_KINDS.get(connection.kind, ()):
-        export = QAction(QgsApplication.getThemeIcon("/mActionSharingExport.svg"), tr("Export…"), parent)
-        export.triggered.connect(lambda _=False: open_export(connection, [resource]))
-        actions.append(export)
-    copy_id = QAction(QgsApplication.getThemeIcon("/mActionEditCopy.svg"), tr("Copy id"), parent)
-    copy_id.triggered.connect(lambda _=False: QGuiApplication.clipboard().setText(resource.id))
-    actions.append(copy_id)
-    url = resource.web_url or resource.api_url
-    if url:
-        copy_url = QAction(tr("Copy URL"), parent)
-        copy_url.triggered.connect(lambda _=False: QGuiApplication.clipboard().setText(url))
-        actions.append(copy_url)
-    link = safe_link(resource.web_url)
-    if link:
-        open_web = QAction(tr("Open on the web"), parent)
-        open_web.triggered.connect(lambda _=False: QDesktopServices.openUrl(QUrl(link)))
-        actions.append(open_web)
-    listing = item.parent()
-    if isinstance(listing, PagedItem):
-        refresh = QAction(QgsApplication.getThemeIcon("/mActionRefresh.svg"), tr("Refresh"), parent)
-        refresh.triggered.connect(lambda _=False: listing.reload())
-        actions.append(refresh)
-    return actions

@@ -19,15 +19,19 @@ class GeodockDataItemProvider(QgsDataItemProvider):
         self._roots: list[GeodockRootItem] = []  # the Python side of the roots QGIS owns (see items.owned_by)
 
     def name(self) -> str:
+        """The provider's name."""
         return "Geodock"
 
     def dataProviderKey(self) -> str:
+        """The provider key of Geodock's items."""
         return PROVIDER_KEY
 
     def capabilities(self) -> int:  # type: ignore[override]  # QGIS 3.22: QgsDataProvider.DataCapabilities
+        """Network data."""
         return QgsDataProvider.DataCapability.Net  # type: ignore[attr-defined]
 
     def createDataItem(self, path: Optional[str], parentItem: Optional[QgsDataItem]) -> Optional[QgsDataItem]:
+        """The Geodock root for the Browser's root path (None for any other path)."""
         if not path or path == ROOT_PATH:
             root = GeodockRootItem(parentItem)
             self._roots = [r for r in self._roots if not sip.isdeleted(r)] + [root]

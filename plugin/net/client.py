@@ -18,484 +18,42 @@ on to another origin.
 
 from __future__ import annotations
 
-import json
-import time
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, Protocol, Union
+from typing import Any, Callable, Optional, Union
 
-from qgis.core import QgsFeedback, QgsNetworkAccessManager
-from qgis.PyQt import sip
-from qgis.PyQt.QtCore import QByteArray, QEventLoop, QObject, QTimer, QUrl, QUrlQuery
-from qgis.PyQt.QtNetwork import QHttpMultiPart, QNetworkReply, QNetworkRequest
+from qgis.core import QgsFeedback
+from qgis.PyQt.QtCore import QEventLoop, QTimer, QUrl
+from qgis.PyQt.QtNetwork import QNetworkReply
 
-from .. import auth, log
+from .. import log
 from ..errors import (
     CancelledError,
     GeodockError,
     NetworkError,
     RequestTimeoutError,
     ResponseError,
-    UnreadableResponseError,
     error_for_status,
 )
+from ..i18n import tr
 from ..redact import redact_url
-from ..version import user_agent
-from . import json_limits
+from .exchange import GEODOCK_REQUEST_ATTRIBUTE as GEODOCK_REQUEST_ATTRIBUTE  # (re-exported: moved names)
+from .exchange import READ_BUFFER as READ_BUFFER
+from .exchange import READ_BUFFER_TLS as READ_BUFFER_TLS
+from .exchange import READ_CHUNK as READ_CHUNK
+from .exchange import _Attempt
+from .exchange import install_user_agent as install_user_agent
+from .exchange import uninstall_user_agent as uninstall_user_agent
+from .http import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
+from .http import AuthApplier as AuthApplier
+from .http import HttpRequest as HttpRequest
+from .http import HttpResponse as HttpResponse
+from .http import Params as Params
+from .http import ResponseSink as ResponseSink
 from .origin import Origin, may_authenticate, origin_of
-from .retry import DEFAULT_RETRIES, retry_after_seconds, retry_delay
 from .retry import backoff_delay as backoff_delay  # (re-exported: plugin.net.download imports it from here)
+from .retry import retry_after_seconds, retry_delay
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-DEFAULT_TIMEOUT = 60.0
 MAX_REDIRECTS = 5
-# A streamed body is taken with readAll() when at most READ_CHUNK is waiting, else in READ_CHUNK pieces. Qt 5.15's
-# readAll() copies the waiting blocks once into a new one; PyQt's read(n) copies twice (into a scratch buffer, then
-# into bytes); no PyQt 5 call hands on Qt's own block. Taking a whole backlog at once joins it into fresh multi-MiB
-# blocks whose page faults cost more than the second copy: measured, reading all that waits each time made a
-# 512 MiB download swing between 0.36 and 0.85 s (over half the bytes came in such joins). See `make bench`.
-READ_CHUNK = 256 * 1024
-READ_BUFFER = 4 * 1024 * 1024  # bytes Qt may hold for a reply before reading pauses (bounds memory)
-# Over TLS, Qt's HTTP channel caps its socket's read buffer at 64 KiB (Qt 5.15, qhttpnetworkconnectionchannel).
-# With a reply buffer of exactly that size, Qt hands each full socket buffer on as one block: 64 KiB blocks, each
-# taken with one readAll() copy, few bytes in flight. With 128 KiB most blocks are 4 KiB (the steps QSslSocket decrypts
-# in), and with READ_BUFFER a backlog piles up that is copied out: either way Qt spends about twice the CPU per
-# GiB (measured: `make bench` exports, and a block-size count). Plain HTTP reads straight from the kernel,
-# where a larger buffer means fewer, larger reads (`make bench` download).
-READ_BUFFER_TLS = 64 * 1024
-# Marks requests Geodock authenticated itself, so the provider-side request preprocessor leaves them alone.
-GEODOCK_REQUEST_ATTRIBUTE = QNetworkRequest.Attribute(QNetworkRequest.Attribute.User + 7041)
-
-Params = Union[Mapping[str, Any], Iterable[tuple[str, Any]], None]
-
-
-class AuthApplier(Protocol):
-    """Adds a connection's credentials to a request (a header, a query parameter, or an auth config).
-
-    ``origin`` is the connection's URL: only requests to its origin are given to :meth:`apply` (an empty
-    ``origin`` binds the credentials to the origin of the URL each request is made for).
-    """
-
-    origin: str
-
-    def apply(self, request: QNetworkRequest) -> None:
-        """Authenticate ``request`` in place (it may change the URL)."""
-
-    def renew(self, feedback: Optional[QgsFeedback]) -> bool:
-        """Called once after a 401: renew short-lived credentials; ``True`` to retry the request."""
-
-
-class ResponseSink(Protocol):
-    """Receives a response body as it streams in, instead of keeping it in memory."""
-
-    def begin(self, response: HttpResponse) -> None:
-        """Headers are in; the body follows (raise a GeodockError to refuse it)."""
-
-    def write(self, data: Any) -> None:
-        """Next part of the body (a bytes-like object: ``bytes`` or ``QByteArray``)."""
-
-
-@dataclass
-class HttpRequest:
-    """What to send. ``json`` or ``form`` or ``body`` (bytes) or ``multipart`` for the body."""
-
-    url: str
-    method: str = "GET"
-    params: Params = None
-    headers: dict[str, str] = field(default_factory=dict)
-    json: Any = None
-    form: Optional[Mapping[str, Any]] = None
-    body: Optional[bytes] = None
-    multipart: Optional[Callable[[], QHttpMultiPart]] = None  # a factory: a fresh body for every attempt
-    timeout: float = DEFAULT_TIMEOUT  # seconds without any progress
-    retries: Optional[int] = None  # None: DEFAULT_RETRIES (for a POST: only when the server did not process it)
-    accept: str = "application/json"
-    auth: Optional[AuthApplier] = None
-    on_upload_progress: Optional[Callable[[int, int], None]] = None  # (bytes sent, total or -1)
-
-    def max_retries(self) -> int:
-        """How many times the request may be sent again (:func:`plugin.net.retry.retryable` says after what)."""
-        return DEFAULT_RETRIES if self.retries is None else self.retries
-
-    def full_url(self) -> QUrl:
-        url = QUrl(self.url)
-        if self.params:
-            query = QUrlQuery(url)
-            items = self.params.items() if isinstance(self.params, Mapping) else self.params
-            for key, value in items:
-                if value is None:
-                    continue
-                if isinstance(value, bool):
-                    value = "true" if value else "false"
-                query.addQueryItem(str(key), _encode_query_value(str(value)))
-            url.setQuery(query)
-        return url
-
-
-def _encode_query_value(value: str) -> str:
-    # QUrlQuery leaves "+" and "&" alone in values; encode what would change the meaning of the query.
-    return value.replace("%", "%25").replace("+", "%2B").replace("&", "%26").replace("#", "%23")
-
-
-@dataclass
-class HttpResponse:
-    """A received answer. ``headers`` keys are lower case."""
-
-    status: int
-    headers: dict[str, str]
-    body: bytes
-    url: str
-
-    def header(self, name: str, default: str = "") -> str:
-        return self.headers.get(name.lower(), default)
-
-    def json(self) -> Any:
-        """The body as JSON, or :class:`UnreadableResponseError` (HTML page, malformed, truncated)."""
-        content_type = self.header("content-type")
-        text = self.body.decode("utf-8", errors="replace")
-        if "html" in content_type.lower() or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
-            raise UnreadableResponseError(
-                "The server answered with a web page instead of data",
-                f"HTML from {redact_url(self.url)}:\n{text[:2000]}",
-                self.url,
-            )
-        try:
-            return json_limits.loads(text) if text.strip() else None  # depth-capped: no RecursionError
-        except json.JSONDecodeError as err:
-            raise UnreadableResponseError(
-                f"The server's answer could not be read ({err.msg} at character {err.pos})",
-                f"Malformed JSON from {redact_url(self.url)}:\n{text[:2000]}",
-                self.url,
-            ) from None
-
-
-def _slot(method: Callable[..., None]) -> Callable[..., None]:
-    """Qt calls this method as a slot: an exception must never escape into Qt (PyQt aborts the process).
-
-    A RuntimeError from sip means the reply's wrapper was found deleted. When Qt really deleted the reply,
-    the slot just ends; when PyQt only marked a live reply's wrapper deleted (see :attr:`_Attempt.reply`),
-    the slot runs again with a fresh wrapper: ending it would leave the data unread, and the download stalled.
-    """
-
-    def wrapper(self: _Attempt, *args: Any) -> None:
-        for _ in range(3):
-            try:
-                method(self, *args)
-                return
-            except RuntimeError:
-                if self.reply_gone:
-                    return
-            except Exception as err:  # a bug in a sink or a callback: fail this request, keep QGIS alive
-                self.sink_error = GeodockError(f"Unexpected error while receiving data: {err}")
-                self.loop.quit()
-                return
-
-    wrapper.__name__ = method.__name__
-    wrapper.__doc__ = method.__doc__
-    return wrapper
-
-
-class _Attempt(QObject):
-    """One request/reply on the current thread's QgsNetworkAccessManager, driven by a local event loop."""
-
-    def __init__(
-        self,
-        request: HttpRequest,
-        url: QUrl,
-        method: str,
-        sink: Optional[ResponseSink],
-        feedback: Optional[QgsFeedback],
-        authenticate: bool,
-    ) -> None:
-        super().__init__()
-        self.request = request
-        self.url = url
-        self.method = method
-        self.sink = sink
-        self.feedback = feedback
-        self.authenticate = authenticate
-        self.loop = QEventLoop()
-        self.timer = QTimer()
-        self.timer.setSingleShot(True)
-        self.timer.timeout.connect(self._on_timeout)
-        self.chunks: list[bytes] = []
-        self.timed_out = False
-        self.cancelled = False
-        self.sink_error: Optional[GeodockError] = None
-        self.began = False
-        self.received = 0
-        self._reply: Optional[QNetworkReply] = None
-        self._reply_address = 0
-        self.reply_gone = False  # Qt deleted the reply (its destroyed() came)
-        self.last_activity = 0.0
-        self.lost = False
-        self.response: Optional[HttpResponse] = None
-        self.final_status = 0
-        self.retry_after: Optional[float] = None  # seconds, from an error answer's Retry-After
-
-    @property
-    def reply(self) -> Optional[QNetworkReply]:
-        """The reply, through a wrapper that PyQt has not marked deleted.
-
-        PyQt hears that a C++ object it wrapped was deleted through a watcher on the GUI thread, so the news of
-        a reply deleted on a worker thread comes queued; when the next reply of that thread was made at the same
-        address before the GUI thread got round to it (a busy GUI, a loaded machine), PyQt marked the new, live
-        reply's wrapper deleted, every slot met "wrapped C/C++ object has been deleted", and the download
-        stalled with its data unread (seen in CI; reproduced). So :meth:`dispose` keeps the news from being
-        sent, and a wrapper marked deleted anyway while the reply's own destroyed() (direct, on this thread)
-        has not come is made again from the address.
-        """
-        reply = self._reply
-        if reply is not None and sip.isdeleted(reply):
-            if self.reply_gone:
-                self._reply = None
-                return None
-            reply = self._reply = sip.wrapinstance(self._reply_address, QNetworkReply)
-        return reply
-
-    def _adopt(self, reply: QNetworkReply) -> None:
-        self._reply = reply
-        self._reply_address = sip.unwrapinstance(reply)
-        reply.destroyed.connect(self._on_reply_destroyed)
-
-    @_slot
-    def _on_reply_destroyed(self) -> None:
-        self.reply_gone = True
-        self.loop.quit()
-
-    def build(self) -> QNetworkRequest:
-        qreq = QNetworkRequest(self.url)
-        qreq.setAttribute(
-            QNetworkRequest.Attribute.RedirectPolicyAttribute, QNetworkRequest.RedirectPolicy.ManualRedirectPolicy
-        )
-        qreq.setAttribute(GEODOCK_REQUEST_ATTRIBUTE, True)
-        # Never through QGIS's disk cache: API answers change, and downloads would be copied into it.
-        qreq.setAttribute(
-            QNetworkRequest.Attribute.CacheLoadControlAttribute, QNetworkRequest.CacheLoadControl.AlwaysNetwork
-        )
-        qreq.setAttribute(QNetworkRequest.Attribute.CacheSaveControlAttribute, False)
-        if self.request.accept:
-            qreq.setRawHeader(b"Accept", self.request.accept.encode())
-        for name, value in self.request.headers.items():
-            qreq.setRawHeader(name.encode(), str(value).encode())
-        if self.authenticate and self.request.auth is not None:  # (send() checked the origin)
-            self.request.auth.apply(qreq)
-        return qreq
-
-    def body(self, qreq: QNetworkRequest) -> Union[QByteArray, QHttpMultiPart, None]:
-        request = self.request
-        if self.method in ("GET", "HEAD"):
-            return None
-        if request.multipart is not None:
-            return request.multipart()
-        if request.json is not None:
-            qreq.setHeader(QNetworkRequest.KnownHeaders.ContentTypeHeader, "application/json")
-            return QByteArray(json.dumps(request.json).encode())
-        if request.form is not None:
-            query = QUrlQuery()
-            for key, value in request.form.items():
-                if value is not None:
-                    query.addQueryItem(str(key), _encode_query_value(str(value)))
-            qreq.setHeader(QNetworkRequest.KnownHeaders.ContentTypeHeader, "application/x-www-form-urlencoded")
-            return QByteArray(query.toString(QUrl.ComponentFormattingOption.FullyEncoded).encode())
-        if request.body is not None:
-            return QByteArray(request.body)
-        return None
-
-    def _create(self, qreq: QNetworkRequest, data: Union[QByteArray, QHttpMultiPart, None]) -> QNetworkReply:
-        nam = QgsNetworkAccessManager.instance()
-        verb = self.method.encode()
-        # QGIS creates a request under its auth-database mutex (certificates of HTTPS hosts), holding Python's GIL
-        # all the while; credentials stored on the GUI thread meanwhile hold that mutex and need the GIL: both
-        # threads froze. Geodock's auth-database users take turns (see auth.serialized), waiting without the GIL.
-        with auth.serialized():
-            if isinstance(data, QHttpMultiPart):
-                reply = nam.post(qreq, data) if self.method == "POST" else nam.put(qreq, data)
-                data.setParent(reply)
-            elif data is not None:
-                reply = nam.sendCustomRequest(qreq, verb, data)
-            elif self.method == "GET":
-                reply = nam.get(qreq)
-            elif self.method == "HEAD":
-                reply = nam.head(qreq)
-            else:
-                reply = nam.sendCustomRequest(qreq, verb)
-        return reply
-
-    def run(self) -> QNetworkReply:
-        qreq = self.build()
-        data = self.body(qreq)
-        reply = self._create(qreq, data)
-        try:
-            self._adopt(reply)
-            reply.setReadBufferSize(READ_BUFFER_TLS if qreq.url().scheme() == "https" else READ_BUFFER)
-            reply.metaDataChanged.connect(self._on_meta)
-            reply.readyRead.connect(self._on_ready_read)
-            reply.uploadProgress.connect(self._on_upload_progress)
-            reply.finished.connect(self.loop.quit)
-        except RuntimeError:  # the network manager dropped the reply at once: report it as a lost connection
-            self.lost = True
-            self._reply = None
-            return reply
-        if self.feedback is not None:
-            self.feedback.canceled.connect(self.cancel)
-            if self.feedback.isCanceled():
-                self.cancel()
-        self.timer.start(int(self.request.timeout * 1000))
-        live = self.reply
-        if live is not None and not live.isFinished() and not self.cancelled:
-            self.loop.exec()
-        if self.feedback is not None:
-            try:
-                self.feedback.canceled.disconnect(self.cancel)
-            except TypeError:
-                pass
-        self.timer.stop()
-        live = self.reply
-        if live is None:
-            self.lost = True
-            return reply
-        if live.isFinished():
-            self._on_ready_read()
-        return self.reply or live
-
-    def dispose(self) -> None:
-        """Free the Qt objects on this (worker) thread, which owns them."""
-        self.timer.stop()
-        reply = self.reply
-        if reply is not None:
-            for signal, slot in (
-                (reply.metaDataChanged, self._on_meta),
-                (reply.readyRead, self._on_ready_read),
-                (reply.uploadProgress, self._on_upload_progress),
-                (reply.finished, self.loop.quit),
-            ):
-                try:
-                    signal.disconnect(slot)
-                except (TypeError, RuntimeError):
-                    pass
-            # The reply belongs to QGIS's network manager of this thread, which still holds it: let Qt
-            # delete it the Qt way (with the next event loop of this thread). Its destroyed() must reach nobody,
-            # PyQt's deletion watcher included (see `reply`): the wrapper is retired here instead.
-            try:
-                reply.destroyed.disconnect()
-            except (TypeError, RuntimeError):  # nothing connected
-                pass
-            try:
-                reply.deleteLater()
-                sip.setdeleted(reply)
-            except RuntimeError:  # already deleted by Qt
-                pass
-            self._reply = None
-        for obj in (self.timer, self.loop):
-            sip.delete(obj)
-
-    @_slot
-    def cancel(self) -> None:
-        self.cancelled = True
-        reply = self.reply
-        if reply is not None and not reply.isFinished():
-            reply.abort()
-        self.loop.quit()
-
-    @_slot
-    def _on_timeout(self) -> None:
-        self.timed_out = True
-        reply = self.reply
-        if reply is not None:
-            reply.abort()
-
-    def _alive(self) -> None:
-        """Data moved: restart the inactivity timer (at most every 100 ms: restarting costs)."""
-        now = time.monotonic()
-        if now - self.last_activity > 0.1:
-            self.last_activity = now
-            self.timer.start(int(self.request.timeout * 1000))
-
-    @_slot
-    def _on_upload_progress(self, done: int, total: int) -> None:
-        self._alive()
-        if self.request.on_upload_progress is not None and done > 0:
-            self.request.on_upload_progress(done, total)
-
-    def status(self) -> int:
-        reply = self.reply
-        value = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute) if reply is not None else None
-        return int(value) if value is not None else 0
-
-    def headers(self) -> dict[str, str]:
-        reply = self.reply
-        assert reply is not None
-        return {bytes(k).decode("latin-1").lower(): bytes(v).decode("latin-1") for k, v in reply.rawHeaderPairs()}
-
-    def _streaming(self) -> bool:
-        status = self.status()
-        return self.sink is not None and 200 <= status < 300
-
-    @_slot
-    def _on_meta(self) -> None:
-        if self._streaming() and not self.began:
-            reply = self.reply
-            assert reply is not None and self.sink is not None
-            response = HttpResponse(self.status(), self.headers(), b"", reply.url().toString())
-            self.began = True
-            try:
-                self.sink.begin(response)
-            except GeodockError as err:
-                self.sink_error = err
-                reply.abort()
-
-    @_slot
-    def _on_ready_read(self) -> None:
-        reply = self.reply
-        if reply is None or self.sink_error is not None or not reply.isOpen():  # closed: aborted, nothing to read
-            return
-        if not reply.isFinished():
-            self._alive()
-        if self.began or self._streaming():  # (began: streaming was decided once, from the status)
-            if not self.began:
-                self._on_meta()
-                if self.sink_error is not None:
-                    return
-            while (available := reply.bytesAvailable()) > 0:
-                data = reply.readAll() if available <= READ_CHUNK else reply.read(READ_CHUNK)
-                if not data:
-                    break
-                self.received += len(data)
-                try:
-                    self.sink.write(data)  # type: ignore[union-attr]
-                except GeodockError as err:
-                    self.sink_error = err
-                    reply.abort()
-                    return
-        else:
-            data = bytes(reply.readAll())
-            if data:
-                self.received += len(data)
-                self.chunks.append(data)
-
-
-_ua_preprocessor_id: Optional[str] = None
-
-
-def _set_user_agent(request: QNetworkRequest) -> None:
-    # QgsNetworkAccessManager sets its own User-Agent on every request before the preprocessors run.
-    if request.attribute(GEODOCK_REQUEST_ATTRIBUTE):
-        request.setRawHeader(b"User-Agent", user_agent().encode())
-
-
-def install_user_agent() -> None:
-    """Make Geodock's requests carry Geodock's User-Agent (idempotent)."""
-    global _ua_preprocessor_id
-    if _ua_preprocessor_id is None:
-        _ua_preprocessor_id = QgsNetworkAccessManager.setRequestPreprocessor(_set_user_agent)
-
-
-def uninstall_user_agent() -> None:
-    global _ua_preprocessor_id
-    if _ua_preprocessor_id is not None:
-        QgsNetworkAccessManager.removeRequestPreprocessor(_ua_preprocessor_id)
-        _ua_preprocessor_id = None
 
 
 class HttpClient:
@@ -506,6 +64,7 @@ class HttpClient:
     """
 
     def __init__(self, sleep: Optional[Callable[[float, Optional[QgsFeedback]], None]] = None) -> None:
+        """``sleep(seconds, feedback)`` waits between retries (default: :func:`wait`)."""
         self._sleep = sleep or wait
         install_user_agent()
 
@@ -537,7 +96,7 @@ class HttpClient:
             if isinstance(result, QUrl):  # redirect
                 redirects += 1
                 if redirects > MAX_REDIRECTS:
-                    raise NetworkError("Too many redirects", url=redact_url(url.toString()))
+                    raise NetworkError(tr("Too many redirects"), url=redact_url(url.toString()))
                 status = exchange.final_status
                 if status == 303 or (status in (301, 302) and method == "POST"):
                     method = "GET"
@@ -561,6 +120,7 @@ class HttpClient:
             raise err
 
     def _outcome(self, exchange: _Attempt, reply: QNetworkReply) -> Union[HttpResponse, QUrl, GeodockError]:
+        """What an ended attempt came to: the answer, a redirect's target, or the typed error."""
         if exchange.lost:
             return _lost(exchange)
         safe_url = redact_url(reply.url().toString())
@@ -570,7 +130,9 @@ class HttpClient:
             return CancelledError(url=safe_url)
         if exchange.timed_out:
             return RequestTimeoutError(
-                f"No answer from {reply.url().host()} within {exchange.request.timeout:g} s",
+                tr("No answer from {host} within {timeout:g} s").format(
+                    host=reply.url().host(), timeout=exchange.request.timeout
+                ),
                 f"Timed out: {exchange.method} {safe_url}",
                 safe_url,
             )
@@ -594,7 +156,7 @@ class HttpClient:
                 and exchange.received < int(expected)
             ):
                 return NetworkError(
-                    f"The answer from {reply.url().host()} was cut short",
+                    tr("The answer from {host} was cut short").format(host=reply.url().host()),
                     f"{exchange.method} {safe_url}: {exchange.received} of {expected} bytes",
                     safe_url,
                 )
@@ -633,7 +195,9 @@ class HttpClient:
 def _lost(exchange: _Attempt) -> NetworkError:
     """The error for a reply that Qt dropped before it was read: a dropped connection (retryable)."""
     host = exchange.url.host()
-    return NetworkError(f"The connection to {host} was dropped", f"{exchange.method}: reply lost", host)
+    return NetworkError(
+        tr("The connection to {host} was dropped").format(host=host), f"{exchange.method}: reply lost", host
+    )
 
 
 def _check_body_stays(request: HttpRequest, method: str, url: QUrl, origin: Origin) -> None:
@@ -641,30 +205,34 @@ def _check_body_stays(request: HttpRequest, method: str, url: QUrl, origin: Orig
     has_body = any(part is not None for part in (request.json, request.form, request.body, request.multipart))
     if has_body and method not in ("GET", "HEAD") and origin_of(url) != origin:
         raise NetworkError(
-            f"Not sent: the server redirected a {method} request to another site ({url.host()})",
+            tr("Not sent: the server redirected a {method} request to another site ({host})").format(
+                method=method, host=url.host()
+            ),
             f"{method} redirected from {origin[0]}://{origin[1]}:{origin[2]} to {redact_url(url.toString())}",
             redact_url(url.toString()),
         )
 
 
 def _network_message(reply: QNetworkReply) -> str:
+    """A one-line message for a failed connection to ``reply``'s host."""
     host = reply.url().host()
     code = reply.error()
     errors = QNetworkReply.NetworkError
     if code == errors.ConnectionRefusedError:
-        return f"Could not connect to {host}: connection refused"
+        return tr("Could not connect to {host}: connection refused").format(host=host)
     if code == errors.HostNotFoundError:
-        return f"Could not connect to {host}: unknown host"
+        return tr("Could not connect to {host}: unknown host").format(host=host)
     if code == errors.SslHandshakeFailedError:
-        return f"Secure connection to {host} failed (certificate not trusted?)"
+        return tr("Secure connection to {host} failed (certificate not trusted?)").format(host=host)
     if code in (errors.RemoteHostClosedError, errors.UnknownNetworkError):
-        return f"The connection to {host} was dropped"
+        return tr("The connection to {host} was dropped").format(host=host)
     if code == errors.ProxyConnectionRefusedError or code == errors.ProxyNotFoundError:
-        return f"Could not reach the proxy for {host}"
-    return f"Network error talking to {host}: {reply.errorString()}"
+        return tr("Could not reach the proxy for {host}").format(host=host)
+    return tr("Network error talking to {host}: {error}").format(host=host, error=reply.errorString())
 
 
 def _check_cancel(feedback: Optional[QgsFeedback]) -> None:
+    """Raise CancelledError when ``feedback`` was cancelled."""
     if feedback is not None and feedback.isCanceled():
         raise CancelledError()
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Callable, Optional
@@ -30,21 +29,23 @@ from qgis.core import QgsFeedback
 
 from .. import log
 from ..errors import GeodockError, NetworkError, ResponseError, UnreadableResponseError
+from ..i18n import tr
 from ..redact import redact_url
 from .client import HttpClient, HttpRequest, HttpResponse, backoff_delay, wait
 from .filenames import candidates as name_candidates
 from .filenames import commit_reserved, create_exclusive, release, safe_filename, server_filename
+from .ranges import parse_content_range, unsatisfied_size, validator
 
 __all__ = ["DownloadResult", "download", "safe_filename"]  # safe_filename: callers import it from here
 
 MAX_RESUMES = 8
 MAX_RESTARTS = 3  # from byte 0, after an answer that could not be resumed from
-_CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
-_UNSATISFIED_RANGE = re.compile(r"bytes\s+\*/(\d+)\s*$", re.IGNORECASE)
 
 
 @dataclass
 class DownloadResult:
+    """A finished download: the file, its size, and how often it resumed after a drop."""
+
     path: Path
     size: int
     resumed: int  # how many times the download went on after a drop
@@ -54,6 +55,7 @@ class _RestartError(GeodockError):
     """Raised by the sink to ask again from ``offset`` (0: from the start, the ``.part`` is dropped)."""
 
     def __init__(self, offset: int, reason: str = "") -> None:
+        """Ask again from byte ``offset`` because of ``reason``."""
         super().__init__(reason or "restart")
         self.offset = offset
 
@@ -62,6 +64,7 @@ class _Slot:
     """A reserved final name, its ``.part`` and the ``.part.json`` describing the partial content."""
 
     def __init__(self, final: Path, made: os.stat_result, url: str, wanted: str) -> None:
+        """A reserved name ``final`` (made at ``made``) for ``url``'s file, first wanted as ``wanted``."""
         self.final = final
         self.wanted = wanted
         self.made = made
@@ -81,7 +84,9 @@ class _Slot:
             if not slot.part.exists() or slot.info():
                 return slot  # (holding the name, we alone use its .part)
             release(candidate, made)  # another URL's .part, kept for its own resume
-        raise GeodockError(f"Could not find a free file name for {name} in {folder}")
+        raise GeodockError(
+            tr("Could not find a free file name for {name} in {folder}").format(name=name, folder=folder)
+        )
 
     def info(self) -> dict[str, Any]:
         """The saved description of the ``.part`` when it is this URL's, else {}."""
@@ -111,6 +116,7 @@ class _Slot:
         self.meta.write_text(json.dumps(doc), encoding="utf-8")
 
     def drop_part(self) -> None:
+        """Delete the ``.part`` (the next attempt starts from byte 0)."""
         self.part.unlink(missing_ok=True)
 
     def release(self) -> None:
@@ -118,29 +124,10 @@ class _Slot:
         release(self.final, self.made)
 
     def commit(self) -> Path:
+        """Move the complete ``.part`` to its final name; returns the path it got."""
         path = commit_reserved(self.part, self.final, self.made)
         self.meta.unlink(missing_ok=True)
         return path
-
-
-def validator(info: dict[str, Any]) -> str:
-    """The ``If-Range`` value for a saved ``.part``: its strong ETag, else its Last-Modified ("" if neither)."""
-    etag = str(info.get("etag") or "")
-    if etag and not etag.startswith("W/"):  # a weak ETag may not be used in If-Range (RFC 9110)
-        return etag
-    return str(info.get("last_modified") or "")
-
-
-def parse_content_range(value: str) -> Optional[tuple[int, int, Optional[int]]]:
-    """``bytes START-END/TOTAL`` as (start, end, total or None); None when it is not a valid byte range."""
-    match = _CONTENT_RANGE.match(value.strip())
-    if not match:
-        return None
-    start, end = int(match.group(1)), int(match.group(2))
-    total = None if match.group(3) == "*" else int(match.group(3))
-    if end < start or (total is not None and end >= total):
-        return None
-    return start, end, total
 
 
 class _FileSink:
@@ -156,6 +143,7 @@ class _FileSink:
         on_progress: Optional[Callable[[int, int], None]],
         feedback: Optional[QgsFeedback],
     ) -> None:
+        """A sink for an answer from byte ``offset``; ``saved`` describes the ``.part`` it goes on."""
         self.folder = folder
         self.slot = slot
         self.url = url
@@ -170,6 +158,7 @@ class _FileSink:
         self.reported = -1.0
 
     def begin(self, response: HttpResponse) -> None:
+        """Check the answer's headers against what was asked, claim the file name, open the ``.part``."""
         if self.slot is None:  # the server names the file: reserve its name now
             name = server_filename(response.header("content-disposition"), response.url or self.url)
             self.slot = _Slot.claim(self.folder, name, self.url)
@@ -185,7 +174,7 @@ class _FileSink:
             self.handle = self.slot.part.open("wb", buffering=0)
         else:
             if not self.slot.part.exists():
-                raise NetworkError("The partial download disappeared")
+                raise NetworkError(tr("The partial download disappeared"))
             self.handle = self.slot.part.open("r+b", buffering=0)
             self.handle.seek(start)
             self.handle.truncate()
@@ -202,7 +191,8 @@ class _FileSink:
             return 0
         if response.status != 206:
             raise UnreadableResponseError(
-                f"The server answered the download with HTTP {response.status} and no file", url=redact_url(self.url)
+                tr("The server answered the download with HTTP {status} and no file").format(status=response.status),
+                url=redact_url(self.url),
             )
         header = response.header("content-range")
         parsed = parse_content_range(header)
@@ -210,7 +200,7 @@ class _FileSink:
             if self.offset:
                 raise _RestartError(0, f"a partial answer without a valid Content-Range ({header!r})")
             raise UnreadableResponseError(
-                "The server sent part of a file without saying which part", f"Content-Range: {header!r}"
+                tr("The server sent part of a file without saying which part"), f"Content-Range: {header!r}"
             )
         start, end, total = parsed
         known = self.saved.get("total")
@@ -223,12 +213,13 @@ class _FileSink:
             if self.offset:
                 raise _RestartError(0, f"Content-Range {header} does not answer bytes={self.offset}-")
             raise UnreadableResponseError(
-                "The server sent part of a file that was not asked for", f"Content-Range: {header}"
+                tr("The server sent part of a file that was not asked for"), f"Content-Range: {header}"
             )
         self.total = total if total is not None else -1
         return start
 
     def write(self, data: Any) -> None:
+        """Append ``data`` to the ``.part`` and report progress."""
         assert self.handle is not None
         view = memoryview(data)
         size = len(view)
@@ -245,6 +236,7 @@ class _FileSink:
                 self.feedback.setProgress(percent)
 
     def close(self) -> None:
+        """Close the ``.part`` (idempotent)."""
         if self.handle is not None:
             self.handle.close()
             self.handle = None
@@ -252,8 +244,7 @@ class _FileSink:
 
 def _complete_after_416(err: ResponseError, slot: Optional[_Slot], offset: int, saved: dict[str, Any]) -> int:
     """The file's size when a ``416`` says the ``.part`` already holds all of it, else -1 (start again)."""
-    match = _UNSATISFIED_RANGE.match(err.headers.get("content-range", ""))
-    reported = int(match.group(1)) if match else None
+    reported = unsatisfied_size(err.headers.get("content-range", ""))
     known = saved.get("total")
     size = reported if reported is not None else (known if isinstance(known, int) and known >= 0 else None)
     if slot is None or size is None or offset != size or (isinstance(known, int) and known >= 0 and known != size):
@@ -300,6 +291,7 @@ class _Download:
         feedback: Optional[QgsFeedback],
         on_progress: Optional[Callable[[int, int], None]],
     ) -> None:
+        """A download of ``request`` into ``folder``."""
         self.client = client
         self.request = request
         self.folder = folder
@@ -311,6 +303,7 @@ class _Download:
         self.restarts = 0
 
     def _attempt(self, offset: int, saved: dict[str, Any]) -> _FileSink:
+        """Send the request once (from ``offset`` with a Range when resuming) into a new sink."""
         sink = _FileSink(self.folder, self.slot, self.url, offset, saved, self.on_progress, self.feedback)
         headers = dict(self.request.headers)
         if offset:
@@ -330,13 +323,14 @@ class _Download:
         """Drop the ``.part`` and go on from byte 0 (or give up after :data:`MAX_RESTARTS`)."""
         self.restarts += 1
         if self.restarts > MAX_RESTARTS:
-            raise error or NetworkError("The server's answers to the download did not fit together", reason)
+            raise error or NetworkError(tr("The server's answers to the download did not fit together"), reason)
         log.info(f"Starting the download of {redact_url(self.url)} again: {reason}")
         if self.slot is not None:
             self.slot.drop_part()
         return 0, {}
 
     def run(self, expected_size: Optional[int]) -> DownloadResult:
+        """Attempt until the file is whole: resume after drops, restart when answers do not fit."""
         offset, saved = self.slot.resumable() if self.slot is not None else (0, {})
         while True:
             try:
@@ -364,16 +358,21 @@ class _Download:
         return self._finish(total if expected_size is None else expected_size)
 
     def _resumable(self) -> bool:
+        """Whether the server takes ranges and the ``.part`` is still there."""
         assert self.slot is not None
         return bool(self.slot.info().get("ranges")) and self.slot.part.exists()
 
     def _finish(self, want: int) -> DownloadResult:
+        """Check the ``.part``'s size against ``want`` and give the file its final name."""
         slot = self.slot
         assert slot is not None
         size = slot.part.stat().st_size
         if want >= 0 and size != want:
             raise NetworkError(
-                f"The download of {slot.final.name} is incomplete ({size} of {want} bytes)", url=redact_url(self.url)
+                tr("The download of {file} is incomplete ({size} of {want} bytes)").format(
+                    file=slot.final.name, size=size, want=want
+                ),
+                url=redact_url(self.url),
             )
         path = slot.commit()
         if path.name != slot.wanted:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import GeodockError
+from ..i18n import tr
 
 MAX_NAME_BYTES = 200
 MAX_SUFFIX_CHARS = 16
@@ -51,6 +52,7 @@ def safe_filename(name: str, fallback: str = "download", max_bytes: int = MAX_NA
 
 
 def _dropped(char: str) -> bool:
+    """Whether ``char`` is of a Unicode category file names leave out."""
     return unicodedata.category(char) in _DROPPED_CATEGORIES
 
 
@@ -148,7 +150,9 @@ def reserve(path: Path) -> tuple[Path, os.stat_result]:
         made = create_exclusive(candidate)
         if made is not None:
             return candidate, made
-    raise GeodockError(f"Could not find a free file name for {path.name} in {path.parent}")
+    raise GeodockError(
+        tr("Could not find a free file name for {name} in {folder}").format(name=path.name, folder=path.parent)
+    )
 
 
 def still_reserved(path: Path, made: os.stat_result) -> bool:
@@ -247,4 +251,4 @@ def unique_path(path: Path) -> Path:
     for candidate in candidates(path):
         if not candidate.exists():
             return candidate
-    raise GeodockError(f"Could not find a free file name for {path.name}")
+    raise GeodockError(tr("Could not find a free file name for {name}").format(name=path.name))

@@ -24,6 +24,7 @@ class JsonTooDeepError(json.JSONDecodeError):
     """A JSON document nested deeper than :data:`MAX_DEPTH` levels."""
 
     def __init__(self, doc: str, pos: int, limit: int) -> None:
+        """The error at ``pos`` of ``doc``, deeper than ``limit``."""
         super().__init__(f"JSON nested deeper than {limit} levels", doc, pos)
 
 

@@ -19,6 +19,7 @@ from typing import Any, Callable, Optional, Union
 from qgis.core import QgsFeedback
 
 from ..errors import UnreadableResponseError
+from ..i18n import tr
 from ..redact import redact_url
 from .client import AuthApplier, HttpClient, HttpRequest, HttpResponse, Params
 
@@ -27,6 +28,8 @@ PageToken = Union[str, int, None]
 
 @dataclass
 class Page:
+    """One page of a listing: its items, the total when known, and the token of the next page."""
+
     items: list[Any]
     total: Optional[int] = None
     next: PageToken = None
@@ -60,7 +63,7 @@ def link_page(response: HttpResponse) -> Page:
     items = response.json() or []
     if not isinstance(items, list):
         raise UnreadableResponseError(
-            "The server answered with something that is not a list of items",
+            tr("The server answered with something that is not a list of items"),
             f"Unexpected list body from {redact_url(response.url)}: {str(items)[:500]}",
             response.url,
         )
@@ -75,7 +78,9 @@ def cursor_page(data: Any, items_key: str = "results") -> Page:
         if items is None:
             items = data.get("data", [])
         if not isinstance(items, list):
-            raise UnreadableResponseError(f"The server answered a page whose {items_key!r} is not a list")
+            raise UnreadableResponseError(
+                tr("The server answered a page whose {key!r} is not a list").format(key=items_key)
+            )
         count, next_url = data.get("count"), data.get("next")
         total = count if isinstance(count, int) and not isinstance(count, bool) else None
         return Page(list(items), total, next_url if isinstance(next_url, str) and next_url else None, data)
@@ -88,7 +93,7 @@ def ogc_page(data: Any, items_key: str, url: str = "") -> Page:
     items = data.get(items_key, []) if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise UnreadableResponseError(
-            f"The server answered with something that is not a list of {items_key}",
+            tr("The server answered with something that is not a list of {key}").format(key=items_key),
             f"Unexpected page from {redact_url(url)}: {str(data)[:500]}",
             url,
         )

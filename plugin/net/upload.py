@@ -11,6 +11,7 @@ from qgis.PyQt.QtCore import QFile, QIODevice
 from qgis.PyQt.QtNetwork import QHttpMultiPart, QHttpPart, QNetworkRequest
 
 from ..errors import GeodockError
+from ..i18n import tr
 from .download import safe_filename
 
 
@@ -24,11 +25,12 @@ def multipart_factory(
     """A factory of ``multipart/form-data`` bodies: text ``fields`` then ``path`` streamed as ``file_field``."""
     path = Path(path)
     if not path.is_file():
-        raise GeodockError(f"Cannot upload {path.name}: no such file")
+        raise GeodockError(tr("Cannot upload {file}: no such file").format(file=path.name))
     name = safe_filename(filename or path.name)
     mime = content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
 
     def build() -> QHttpMultiPart:
+        """A fresh multipart body (one per attempt: Qt consumes it)."""
         multipart = QHttpMultiPart(QHttpMultiPart.ContentType.FormDataType)
         for key, value in fields.items():
             if value is None:
@@ -39,7 +41,7 @@ def multipart_factory(
             multipart.append(part)
         device = QFile(str(path))
         if not device.open(QIODevice.OpenModeFlag.ReadOnly):
-            raise GeodockError(f"Cannot read {path.name}: {device.errorString()}")
+            raise GeodockError(tr("Cannot read {file}: {reason}").format(file=path.name, reason=device.errorString()))
         file_part = QHttpPart()
         file_part.setHeader(
             QNetworkRequest.KnownHeaders.ContentDispositionHeader, f'form-data; name="{file_field}"; filename="{name}"'

@@ -1,8 +1,9 @@
 """The one interface every platform adapter implements, and the models it returns.
 
-The UI and the Processing algorithms only talk to :class:`PlatformAdapter`; a new platform is one new
-module in this package. Adapter methods block (see :mod:`plugin.net.client`): call them from a QgsTask
-or an algorithm, never on the GUI thread.
+The UI and the Processing algorithms only talk to :class:`PlatformAdapter` (and the capabilities of
+:mod:`.capabilities`); a new platform is one package and one registry row (:mod:`.registry`). Adapter
+methods block (see :mod:`plugin.net.client`): call them from a QgsTask or an algorithm, never on the GUI
+thread.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from qgis.PyQt.QtNetwork import QNetworkRequest
 
 from ..connections import Connection
 from ..errors import GeodockError
+from ..i18n import tr
 from ..net.client import HttpClient, shared_client
 from ..net.paging import Page, PageToken
 
@@ -69,6 +71,7 @@ class Resource:
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        """Keep ``fields`` a tuple and ``raw`` to scalar values only."""
         self.fields = tuple(self.fields)
         self.raw = {key: value for key, value in self.raw.items() if value is None or isinstance(value, SCALARS)}
 
@@ -92,6 +95,8 @@ class LayerSource:
 
 @dataclass
 class ListQuery:
+    """How to list a kind: search text, sort field and direction, page size."""
+
     search: str = ""
     sort: str = ""
     descending: bool = False
@@ -104,6 +109,7 @@ class PlatformAdapter(ABC):
     kind: ClassVar[str]
 
     def __init__(self, connection: Connection, client: Optional[HttpClient] = None) -> None:
+        """An adapter for ``connection``, sending through ``client`` (default: the shared one)."""
         self.connection = connection
         self.client = client or shared_client()
 
@@ -121,6 +127,7 @@ class PlatformAdapter(ABC):
         return [self.connection.base_url]
 
     def browse_kinds(self) -> list[ResourceKind]:
+        """The resource kinds this platform lists (none by default)."""
         return []
 
     def list_page(
@@ -131,6 +138,7 @@ class PlatformAdapter(ABC):
         parent: Optional[Resource] = None,
         feedback: Optional[QgsFeedback] = None,
     ) -> Page:
+        """One page of resources of ``kind`` (the platform's adapter says how)."""
         raise NotImplementedError(f"{self.kind} cannot list {kind}")
 
     def get_details(self, resource: Resource, feedback: Optional[QgsFeedback] = None) -> Resource:
@@ -145,7 +153,7 @@ class PlatformAdapter(ABC):
     def resource_by_id(self, resource_id: str, feedback: Optional[QgsFeedback] = None) -> Resource:
         """The loadable resource (layer, table, dataset) named by its platform id, with its details;
         :class:`plugin.errors.NotFoundError` when there is none."""
-        raise GeodockError(f"{self.connection.name}: this platform has no layers to fetch")
+        raise GeodockError(tr("{name}: this platform has no layers to fetch").format(name=self.connection.name))
 
     def child_kind(self, resource: Resource) -> str:
         """The kind listed below a resource with children (``has_children``), e.g. a project's ``datasets``."""

@@ -25,6 +25,7 @@ class MalformedItemError(UnreadableResponseError):
 
 
 def _coordinates(value: Any) -> Iterable[tuple[float, float]]:
+    """Every (x, y) pair in a nested GeoJSON coordinates array."""
     if isinstance(value, (list, tuple)):
         if len(value) >= 2 and all(isinstance(v, (int, float)) for v in value[:2]):
             yield float(value[0]), float(value[1])

@@ -11,20 +11,18 @@ from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException 
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..connections import KIND_TITLES, Connection, store
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("GeodockAlgorithm", text)
+from ..connections import Connection, kind_title, store
 
 
 class GeodockAlgorithm(QgsProcessingAlgorithm):
     """Translation with the class name as context, and ``createInstance`` returning a new instance."""
 
     def tr(self, text: str) -> str:
+        """``text`` translated, in the context of the algorithm's class."""
         return QCoreApplication.translate(type(self).__name__, text)
 
     def createInstance(self) -> GeodockAlgorithm:
+        """A new instance of the same algorithm."""
         return type(self)()
 
 
@@ -37,14 +35,20 @@ def connection_parameter(name: str, description: str, kind: Optional[str] = None
 def connection_of_kind(name: str, kind: str) -> Connection:
     """The stored connection ``name``, which must be of ``kind`` (a Processing error otherwise)."""
     connection = store().get(name.strip())
-    title = KIND_TITLES[kind]
+    title = kind_title(kind)
     if connection is None:
-        known = ", ".join(c.name for c in store().all() if c.kind == kind) or tr("none")
+        known = ", ".join(c.name for c in store().all() if c.kind == kind) or QCoreApplication.translate(
+            "GeodockAlgorithm", "none"
+        )
         raise QgsProcessingException(
-            tr("No Geodock connection named {name!r} (known {title} connections: {known})").format(
-                name=name, title=title, known=known
-            )
+            QCoreApplication.translate(
+                "GeodockAlgorithm", "No Geodock connection named {name!r} (known {title} connections: {known})"
+            ).format(name=name, title=title, known=known)
         )
     if connection.kind != kind:
-        raise QgsProcessingException(tr("{name} is not a {title} connection").format(name=connection.name, title=title))
+        raise QgsProcessingException(
+            QCoreApplication.translate("GeodockAlgorithm", "{name} is not a {title} connection").format(
+                name=connection.name, title=title
+            )
+        )
     return connection

@@ -28,31 +28,39 @@ from .base import GeodockAlgorithm, connection_parameter
 
 
 class FetchLayerAlgorithm(GeodockAlgorithm):
+    """``geodock:fetchlayer``: a remote layer's features into a feature sink."""
+
     CONNECTION = "CONNECTION"
     RESOURCE = "RESOURCE"
     EXTENT = "EXTENT"
     OUTPUT = "OUTPUT"
 
     def name(self) -> str:
+        """The algorithm's id within the provider."""
         return "fetchlayer"
 
     def displayName(self) -> str:
+        """The name shown in the toolbox."""
         return self.tr("Fetch remote layer")
 
     def group(self) -> str:
+        """The toolbox group."""
         return self.tr("Data")
 
     def groupId(self) -> str:
+        """The toolbox group's id."""
         return "data"
 
     def shortHelpString(self) -> str:
+        """The help shown beside the parameters."""
         return self.tr(
-            "Copies every feature and attribute of a remote vector layer, view, table or dataset into a layer: "
-            "a Koordinates layer or table id, a Geobox vector layer or view uuid, or an AmigoCloud dataset id. "
+            "Copies every feature and attribute of a remote vector layer, view, table or dataset into a layer, "
+            "given its id (or uuid) on the connection's platform. "
             "An extent keeps only the features that intersect it. Tables give attribute-only output."
         )
 
     def initAlgorithm(self, config: Any = None) -> None:
+        """Connection, resource id, optional extent and output sink."""
         self.addParameter(connection_parameter(self.CONNECTION, self.tr("Geodock connection (name)")))
         self.addParameter(QgsProcessingParameterString(self.RESOURCE, self.tr("Layer, table or dataset id")))
         self.addParameter(QgsProcessingParameterExtent(self.EXTENT, self.tr("Extent"), optional=True))
@@ -70,6 +78,7 @@ class FetchLayerAlgorithm(GeodockAlgorithm):
         context: QgsProcessingContext,
         feedback: Optional[QgsProcessingFeedback],
     ) -> dict[str, Any]:
+        """Fetch the resource's features and copy them into the sink."""
         if feedback is None:  # QGIS may run an algorithm without a feedback object
             feedback = QgsProcessingFeedback()
         steps = QgsProcessingMultiStepFeedback(2, feedback)

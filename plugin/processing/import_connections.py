@@ -20,24 +20,31 @@ from .base import GeodockAlgorithm
 
 
 class ImportConnectionsAlgorithm(GeodockAlgorithm):
+    """``geodock:importconnections``: add connections (and their credentials) from a JSON file."""
+
     INPUT = "INPUT"
     TRUST_CERTIFICATES = "TRUST_CERTIFICATES"
     COUNT = "COUNT"
     TRUSTED = "CERTIFICATES_TRUSTED"
 
     def name(self) -> str:
+        """The algorithm's id within the Geodock provider."""
         return "importconnections"
 
     def displayName(self) -> str:
+        """The algorithm's title."""
         return self.tr("Import connections")
 
     def group(self) -> str:
+        """The group it is listed in."""
         return self.tr("Connections")
 
     def groupId(self) -> str:
+        """The id of its group."""
         return "connections"
 
     def shortHelpString(self) -> str:
+        """The help shown beside the parameters."""
         return self.tr(
             'Imports Geodock connections from a JSON file {"connections": [{"name", "kind", "url", "authcfg"}]}. '
             'An entry may carry "credentials" ({"token"}, {"apikey"} or {"username", "password"}): they are stored '
@@ -49,6 +56,7 @@ class ImportConnectionsAlgorithm(GeodockAlgorithm):
         )
 
     def initAlgorithm(self, config: Any = None) -> None:
+        """The file and trust-certificates parameters, and the count output."""
         self.addParameter(QgsProcessingParameterFile(self.INPUT, self.tr("Connections file"), extension="json"))
         self.addParameter(
             QgsProcessingParameterBoolean(
@@ -61,6 +69,7 @@ class ImportConnectionsAlgorithm(GeodockAlgorithm):
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: Optional[QgsProcessingFeedback]
     ) -> dict[str, Any]:
+        """Import the file's connections; a bad file is a QgsProcessingException."""
         path = self.parameterAsFile(parameters, self.INPUT, context)
         trust = self.parameterAsBoolean(parameters, self.TRUST_CERTIFICATES, context)
         try:

@@ -1,47 +1,49 @@
-"""The ``geodock`` Processing provider: every Geodock operation as an algorithm (toolbox, models, qgis_process)."""
+"""The ``geodock`` Processing provider: every Geodock operation as an algorithm (toolbox, models, qgis_process).
+
+The generic algorithms are listed here; each platform's come from its registry row (``algorithms`` and
+``dynamic_algorithms``). An import error is not hidden: QGIS logs it.
+"""
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from qgis.core import QgsProcessingProvider
-from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
+from ..i18n import tr
+from ..platforms import registry
 from ..version import PLUGIN_DIR
+from .fetch_layer import FetchLayerAlgorithm
+from .import_connections import ImportConnectionsAlgorithm
 
-# module (in this package) -> algorithm classes. A module may also define ``dynamic_algorithms()``
-# returning more instances (e.g. one algorithm per remote OGC process).
-ALGORITHM_MODULES = {
-    ".import_connections": ("ImportConnectionsAlgorithm",),
-    ".fetch_layer": ("FetchLayerAlgorithm",),
-    "..platforms.koordinates.export_algorithm": ("KoordinatesExportAlgorithm",),
-    "..platforms.geobox.export_algorithm": ("GeoboxExportAlgorithm",),
-    "..platforms.geobox.upload_algorithm": ("GeoboxUploadAlgorithm",),
-    "..platforms.amigocloud.sql_algorithm": ("AmigoCloudSqlAlgorithm",),
-    "..platforms.ogcapi.process_algorithms": ("ExecuteProcessAlgorithm",),
-}
+GENERIC_ALGORITHMS = (ImportConnectionsAlgorithm, FetchLayerAlgorithm)
 
 
 class GeodockProvider(QgsProcessingProvider):
+    """The provider of every Geodock algorithm."""
+
     def id(self) -> str:
+        """The provider id: algorithm ids are ``geodock:<name>``."""
         return "geodock"
 
     def name(self) -> str:
+        """The short name shown in the toolbox."""
         return "Geodock"
 
     def longName(self) -> str:
-        return QCoreApplication.translate("GeodockProvider", "Geodock: remote geodata platforms")
+        """The long name shown in the toolbox."""
+        return tr("Geodock: remote geodata platforms")
 
     def icon(self) -> QIcon:
+        """Geodock's icon."""
         return QIcon(str(PLUGIN_DIR / "resources" / "icons" / "geodock.svg"))
 
     def loadAlgorithms(self) -> None:
-        for module_name, class_names in ALGORITHM_MODULES.items():
-            module = import_module(module_name, __package__)
-            for class_name in class_names:
-                self.addAlgorithm(getattr(module, class_name)())
-            dynamic = getattr(module, "dynamic_algorithms", None)
-            if dynamic is not None:
-                for algorithm in dynamic():
+        """Add the generic algorithms, then every platform's (its classes, then its dynamic ones)."""
+        for algorithm_class in GENERIC_ALGORITHMS:
+            self.addAlgorithm(algorithm_class())
+        for row in registry.platforms():
+            for ref in row.algorithms:
+                self.addAlgorithm(registry.load(ref)())
+            if row.dynamic_algorithms:
+                for algorithm in registry.load(row.dynamic_algorithms)():
                     self.addAlgorithm(algorithm)

@@ -168,7 +168,7 @@ def _polling(bench, server, connection, api) -> None:
     server.export_timing(seconds)
     export = run_task(lambda fb: api.create(body, fb))
     job = export.to_job(connection, "", add_to_project=False)
-    job.result.pop("geodock_download", None)
+    job.download = None
     told = []
     manager.job_finished.connect(lambda jid: told.append(time.time()))
     probe = StallProbe()
@@ -192,7 +192,7 @@ def _polling(bench, server, connection, api) -> None:
 def simulated_schedule(seconds: float) -> tuple[int, float]:
     """Polls the manager's delay function makes over the local server's progress curve (progress = t/T, held
     at 95% until T), and how late after T the end is seen. Counted with a virtual clock."""
-    import geodock.plugin.jobs as jobs
+    import geodock.plugin.jobs.schedule as jobs
 
     now = [0.0]
     real_time = jobs.time.time

@@ -12,7 +12,8 @@ import urllib.request
 
 from helpers import StallProbe, wait_until
 
-from geodock.plugin.platforms.amigocloud.realtime.live_layer import DatasetRef, add_live_layer, stop_all
+from geodock.plugin.platforms.amigocloud.realtime.live_layer import AmigoCloudLive, DatasetRef
+from geodock.plugin.platforms.amigocloud.realtime.registry import stop_all
 
 RATE, SECONDS = 1000, 10
 
@@ -28,7 +29,7 @@ def _post(server, path: str, body: dict) -> dict:
 def run(bench) -> None:
     server = bench.server("amigocloud")
     connection = bench.connection(server, name="Bench AmigoCloud")
-    live = add_live_layer(connection, DatasetRef("2", "5", "vehicles"))
+    live = AmigoCloudLive(connection).add_live_layer(DatasetRef("2", "5", "vehicles"))
     try:
         wait_until(lambda: live.state == "live" and len(live.applied_seqs - {0}) > 0, 60, "live layer")
         first = max(live.applied_seqs) + 1

@@ -13,6 +13,7 @@ name, out = sys.argv[1], sys.argv[2]
 files = [Path("metadata.txt"), Path("__init__.py"), Path("README.md")]
 for folder in ("plugin", "ui", "resources"):
     files += sorted(p for p in Path(folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo"))
+files += sorted(Path("i18n").glob("*.qm"))  # compiled translations (the .ts sources stay out)
 with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
     for path in files:
         archive.write(path, f"{name}/{path.as_posix()}")

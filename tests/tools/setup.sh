@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 APT_PACKAGES=(qgis python3-qgis qgis-providers qgis-server python3-pyqt5.qtwebsockets gdal-bin
-              python3-venv python3-pip xvfb imagemagick curl openssl zip unzip sqlite3 libsqlite3-mod-spatialite)
+              python3-venv python3-pip xvfb imagemagick curl openssl zip unzip sqlite3 libsqlite3-mod-spatialite
+              pyqt5-dev-tools qttools5-dev-tools)  # pylupdate5, lrelease: make translations
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

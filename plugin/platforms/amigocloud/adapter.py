@@ -15,6 +15,7 @@ from typing import Any, Optional
 from qgis.core import QgsDataSourceUri, QgsFeedback
 
 from ...errors import NotFoundError, UnreadableResponseError
+from ...i18n import tr
 from ...net import json_limits
 from ...net.client import HttpRequest
 from ...net.paging import Page, PageToken, cursor_page
@@ -30,13 +31,17 @@ _GEOJSON_COLUMN = "geodock_geojson"
 
 
 class AmigoCloudAdapter(PlatformAdapter):
+    """AmigoCloud: projects and their datasets, token in the ``token`` query parameter."""
+
     kind = "amigocloud"
 
     @property
     def auth(self) -> QueryTokenAuth:
+        """The API token, sent as the ``token`` query parameter."""
         return QueryTokenAuth(self.connection.authcfg, "token", self.connection.url)
 
     def check(self, feedback: Optional[QgsFeedback] = None) -> str:
+        """Ask ``/me`` who the token belongs to (a short, unretried request)."""
         me = self.client.get_json(self.url("me"), auth=self.auth, feedback=feedback, retries=0, timeout=20)
         who = me.get("email") or me.get("username") or me.get("id") if isinstance(me, dict) else None
         return f"AmigoCloud answered: signed in as {who}"
@@ -44,6 +49,7 @@ class AmigoCloudAdapter(PlatformAdapter):
     # Listing and details ---------------------------------------------------------------------------------
 
     def browse_kinds(self) -> list[ResourceKind]:
+        """Projects (datasets are listed inside a project)."""
         return [ResourceKind("projects", "Projects", (), searchable=False)]
 
     def list_page(
@@ -71,7 +77,7 @@ class AmigoCloudAdapter(PlatformAdapter):
         data = self.client.send(request, feedback).json()
         if not isinstance(data, dict) or not isinstance(data.get("results"), list):
             raise UnreadableResponseError(
-                "AmigoCloud answered with something that is not a page of items",
+                tr("AmigoCloud answered with something that is not a page of items"),
                 f"Unexpected body: {str(data)[:500]}",
                 request.url,
             )
@@ -84,11 +90,13 @@ class AmigoCloudAdapter(PlatformAdapter):
         url = resource.api_url or self.url(f"projects/{resource.id}")
         doc = self.client.get_json(url, auth=self.auth, feedback=feedback)
         if not isinstance(doc, dict) or "id" not in doc:
-            raise UnreadableResponseError("AmigoCloud answered with an unreadable item", str(doc)[:500], url)
+            raise UnreadableResponseError(tr("AmigoCloud answered with an unreadable item"), str(doc)[:500], url)
         try:
             details = project_from_json(doc) if resource.kind == "project" else dataset_from_json(doc)
         except MalformedItemError as err:
-            raise MalformedItemError(f"AmigoCloud answered an unreadable item: {err}", str(doc)[:500], url) from None
+            raise MalformedItemError(
+                tr("AmigoCloud answered an unreadable item: {error}").format(error=err), str(doc)[:500], url
+            ) from None
         if resource.kind == "project":
             return details
         schema_url = text(doc.get("schema")) or url.rstrip("/") + "/schema"
@@ -113,12 +121,16 @@ class AmigoCloudAdapter(PlatformAdapter):
                 except NotFoundError:
                     continue
             if projects.next is None:
-                raise NotFoundError(f"No AmigoCloud dataset {resource_id} in the visible projects", 404)
+                raise NotFoundError(
+                    tr("No AmigoCloud dataset {resource_id} in the visible projects").format(resource_id=resource_id),
+                    404,
+                )
             token = projects.next
 
     # Layer sources ---------------------------------------------------------------------------------------
 
     def layer_sources(self, resource: Resource) -> list[LayerSource]:
+        """A dataset as a GeoJSON layer through the SQL API; other kinds have no layer."""
         if resource.kind != "dataset":
             return []
         name = resource.title or f"dataset {resource.id}"
@@ -140,11 +152,12 @@ class AmigoCloudAdapter(PlatformAdapter):
     # Fetching --------------------------------------------------------------------------------------------
 
     def _sql(self, url: str, query: str, offset: int, limit: int, feedback: Optional[QgsFeedback]) -> dict[str, Any]:
+        """One page of an SQL query's rows from ``url`` (the read endpoint)."""
         data = self.client.get_json(
             url, params={"query": query, "offset": offset, "limit": limit}, auth=self.auth, feedback=feedback
         )
         if not isinstance(data, dict) or not isinstance(data.get("data"), list):
-            raise UnreadableResponseError("AmigoCloud answered an SQL page without rows", str(data)[:500], url)
+            raise UnreadableResponseError(tr("AmigoCloud answered an SQL page without rows"), str(data)[:500], url)
         return data
 
     def fetch_features(

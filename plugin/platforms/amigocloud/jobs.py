@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any, Optional
 
 from qgis.core import QgsFeedback
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ... import job_status
 from ...connections import Connection
 from ...errors import GeodockError, one_line
-from ...job_model import Job, JobBackend, JobState, JobStatus, register_backend
+from ...i18n import tr
+from ...job_model import Job, JobBackend, JobState, JobStatus
 from ...net.client import HttpClient, HttpRequest, shared_client
 from ...net.download import download
 from ..base import Resource
@@ -44,12 +44,10 @@ STATES = {
 }
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("AmigoCloudJobs", text)
-
-
 @dataclass
 class AmigoJob:
+    """An AmigoCloud job (an export) as the server describes it."""
+
     id: str
     status: str
     extra: dict[str, Any] = field(default_factory=dict)
@@ -71,6 +69,7 @@ class AmigoJob:
         )
 
     def status_of(self) -> JobStatus:
+        """The job as a poll's answer (state, message, download link)."""
         state = STATES.get(self.status, JobState.RUNNING)
         message = {
             JobState.QUEUED: tr("Waiting on the server"),
@@ -116,11 +115,13 @@ class AmigoCloudExports:
         return job
 
     def job(self, job_id: str, feedback: Optional[QgsFeedback] = None) -> AmigoJob:
+        """The job ``job_id`` as the server describes it now."""
         url = self.adapter.url(f"me/jobs/{job_id}")
         doc = self.client.get_json(url, auth=self.adapter.auth, feedback=feedback)
         return AmigoJob.from_json(doc, url, polled=True)
 
     def download(self, job: AmigoJob, folder: Path, feedback: Optional[QgsFeedback] = None) -> Path:
+        """Download the finished export's file into ``folder`` (its link needs no token)."""
         link = job.extra.get("link")
         if not link:
             raise GeodockError(tr("The export job {id} has no file to download").format(id=job.id))
@@ -152,9 +153,11 @@ class AmigoCloudJobBackend(JobBackend):
         self.api = AmigoCloudExports(connection)
 
     def poll(self, job: Job, feedback: Optional[QgsFeedback] = None) -> JobStatus:
+        """The export job's status now."""
         return self.api.job(job.remote_id, feedback).status_of()
 
     def cancel(self, job: Job, feedback: Optional[QgsFeedback] = None) -> JobStatus:
+        """Stop following the job (AmigoCloud cannot cancel one; a finished job says so)."""
         remote = self.api.job(job.remote_id, feedback)
         if STATES.get(remote.status, JobState.RUNNING).final:
             return remote.status_of()
@@ -162,7 +165,5 @@ class AmigoCloudJobBackend(JobBackend):
         return JobStatus(JobState.CANCELLED, message=tr("No longer followed (AmigoCloud jobs cannot be cancelled)"))
 
     def fetch_results(self, job: Job, folder: Path, feedback: Optional[QgsFeedback] = None) -> list[Path]:
+        """Download the export's file into ``folder``."""
         return [self.api.download(self.api.job(job.remote_id, feedback), folder, feedback)]
-
-
-register_backend("amigocloud", "export", AmigoCloudJobBackend)

@@ -17,9 +17,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Union
+from typing import Optional, Union
 
 from ...errors import UnreadableResponseError
+from ...i18n import tr
 
 #: Statements that read (the first word of a query that can be a read).
 READ_STARTS = frozenset({"select", "with", "values", "table", "show", "explain"})
@@ -74,7 +75,9 @@ def quote_identifier(name: str) -> str:
     """``name`` as a quoted SQL identifier (``"..."`` with ``"`` doubled); refuses an empty name or NUL."""
     name = str(name)
     if not name or "\x00" in name:
-        raise UnreadableResponseError(f"The server named a table or column {name!r}, which is not a usable SQL name")
+        raise UnreadableResponseError(
+            tr("The server named a table or column {name!r}, which is not a usable SQL name").format(name=name)
+        )
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -141,60 +144,69 @@ def tokenize(sql: str, backslash_strings: bool = False) -> list[Token]:
     tokens: list[Token] = []
     i, size = 0, len(sql)
     while i < size:
-        char, pair = sql[i], sql[i : i + 2]
-        if char.isspace():
-            i += 1
-        elif pair == "--":
-            ends = [p for p in (sql.find("\n", i), sql.find("\r", i)) if p >= 0]
-            i = min(ends) + 1 if ends else size
-        elif pair == "/*":
-            i = _end_of_comment(sql, i)
-        elif char == "'":
-            end = _end_of_quoted(sql, i, "'", backslash_strings)
-            tokens.append(Token("string", sql[i:end]))
-            i = end
-        elif char == '"':
-            end = _end_of_quoted(sql, i, '"', False)
-            tokens.append(Token("name", sql[i + 1 : end - 1].replace('""', '"')))
-            i = end
-        elif pair in ("E'", "e'"):
-            end = _end_of_quoted(sql, i + 1, "'", True)
-            tokens.append(Token("string", sql[i:end]))
-            i = end
-        elif pair.lower() in ("b'", "x'", "n'"):
-            end = _end_of_quoted(sql, i + 1, "'", backslash_strings and pair.lower() == "n'")
-            tokens.append(Token("string", sql[i:end]))
-            i = end
-        elif sql[i : i + 3].lower() == 'u&"':
-            raise UnprovableSqlError("a Unicode-escaped identifier")
-        elif sql[i : i + 3].lower() == "u&'":
-            end = _end_of_quoted(sql, i + 2, "'", False)
-            tokens.append(Token("string", sql[i:end]))
-            i = end
-        elif char == "$":
-            parameter = _PARAMETER.match(sql, i)
-            tag = _DOLLAR_TAG.match(sql, i)
-            if parameter:
-                tokens.append(Token("parameter", parameter.group()))
-                i = parameter.end()
-            elif tag:
-                close = sql.find(tag.group(), tag.end())
-                if close < 0:
-                    raise UnprovableSqlError("unterminated dollar quote")
-                tokens.append(Token("string", sql[i : close + len(tag.group())]))
-                i = close + len(tag.group())
-            else:
-                raise UnprovableSqlError("a stray $")
-        elif word := _WORD.match(sql, i):
-            tokens.append(Token("word", word.group().lower()))
-            i = word.end()
-        elif number := _NUMBER.match(sql, i):
-            tokens.append(Token("number", number.group()))
-            i = number.end()
-        else:
-            tokens.append(Token("symbol", char))
-            i += 1
+        token, i = _lex_one(sql, i, backslash_strings)
+        if token is not None:
+            tokens.append(token)
     return tokens
+
+
+def _lex_one(sql: str, i: int, backslash_strings: bool) -> tuple[Optional[Token], int]:
+    """The token starting at ``i`` (None for blanks and comments) and where the next one starts."""
+    char, pair = sql[i], sql[i : i + 2]
+    if char.isspace():
+        return None, i + 1
+    if pair == "--":
+        ends = [p for p in (sql.find("\n", i), sql.find("\r", i)) if p >= 0]
+        return None, (min(ends) + 1 if ends else len(sql))
+    if pair == "/*":
+        return None, _end_of_comment(sql, i)
+    quoted = _lex_quoted(sql, i, backslash_strings)
+    if quoted is not None:
+        return quoted
+    if char == "$":
+        return _lex_dollar(sql, i)
+    if word := _WORD.match(sql, i):
+        return Token("word", word.group().lower()), word.end()
+    if number := _NUMBER.match(sql, i):
+        return Token("number", number.group()), number.end()
+    return Token("symbol", char), i + 1
+
+
+def _lex_quoted(sql: str, i: int, backslash_strings: bool) -> Optional[tuple[Token, int]]:
+    """A string constant or quoted identifier starting at ``i`` and its end, or None when none starts there."""
+    pair, triple = sql[i : i + 2], sql[i : i + 3].lower()
+    if sql[i] == "'":
+        start, escapes = i, backslash_strings
+    elif sql[i] == '"':
+        end = _end_of_quoted(sql, i, '"', False)
+        return Token("name", sql[i + 1 : end - 1].replace('""', '"')), end
+    elif pair in ("E'", "e'"):
+        start, escapes = i + 1, True
+    elif pair.lower() in ("b'", "x'", "n'"):
+        start, escapes = i + 1, backslash_strings and pair.lower() == "n'"
+    elif triple == 'u&"':
+        raise UnprovableSqlError("a Unicode-escaped identifier")
+    elif triple == "u&'":
+        start, escapes = i + 2, False
+    else:
+        return None
+    end = _end_of_quoted(sql, start, "'", escapes)
+    return Token("string", sql[i:end]), end
+
+
+def _lex_dollar(sql: str, i: int) -> tuple[Token, int]:
+    """A positional parameter (``$1``) or a dollar-quoted string (``$tag$...$tag$``) starting at ``i``."""
+    parameter = _PARAMETER.match(sql, i)
+    if parameter:
+        return Token("parameter", parameter.group()), parameter.end()
+    tag = _DOLLAR_TAG.match(sql, i)
+    if not tag:
+        raise UnprovableSqlError("a stray $")
+    close = sql.find(tag.group(), tag.end())
+    if close < 0:
+        raise UnprovableSqlError("unterminated dollar quote")
+    end = close + len(tag.group())
+    return Token("string", sql[i:end]), end
 
 
 def _statements(tokens: list[Token]) -> list[list[Token]]:
@@ -225,6 +237,7 @@ def _has_side_effect(tokens: list[Token]) -> bool:
 
 
 def _is_read_statement(tokens: list[Token]) -> bool:
+    """Whether one statement's tokens start as a read (after any opening parentheses)."""
     start = 0
     while start < len(tokens) and tokens[start] == Token("symbol", "("):
         start += 1

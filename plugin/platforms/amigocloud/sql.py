@@ -27,6 +27,7 @@ from qgis.PyQt.QtCore import QVariant
 
 from ...connections import Connection
 from ...errors import CancelledError, GeodockError, ValidationError
+from ...i18n import tr
 from ...net import json_limits
 from ...net.client import HttpRequest
 from .adapter import AmigoCloudAdapter
@@ -62,13 +63,15 @@ class SqlError(GeodockError):
     ) -> None:
         self.position = position
         self.line, self.column = line_column(query, position) if position else (None, None)
-        where = f" (line {self.line}, column {self.column})" if self.line else ""
+        where = tr(" (line {line}, column {column})").format(line=self.line, column=self.column) if self.line else ""
         super().__init__(f"{message}{where}", details, url)
         self.engine_message = message
 
 
 @dataclass
 class SqlColumn:
+    """A result column: its name and the SQL API's type for it."""
+
     name: str
     type: str = "string"
 
@@ -84,6 +87,7 @@ class SqlPage:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SqlPage:
+        """A page from the SQL API's answer (columns named from the first row when the answer gives none)."""
         columns = [SqlColumn(str(c.get("name")), str(c.get("type") or "string")) for c in data.get("columns") or []]
         rows = data.get("data") or []
         if not columns and rows:
@@ -130,6 +134,7 @@ def line_column(query: str, position: Optional[int]) -> tuple[Optional[int], Opt
 
 
 def sql_url(connection: Connection, project_id: str) -> str:
+    """The SQL endpoint of ``connection``'s project ``project_id``."""
     return AmigoCloudAdapter(connection).url(f"projects/{int(project_id)}/sql")
 
 
@@ -148,88 +153,6 @@ def _sql_error(err: ValidationError, query: str) -> SqlError:
         message = "; ".join(str(m) for m in message)
     position = body.get("position")
     return SqlError(str(message), int(position) if isinstance(position, int) else None, query, err.details, err.url)
-
-
-def run_select(
-    connection: Connection,
-    project_id: str,
-    query: str,
-    feedback: Optional[QgsFeedback] = None,
-    limit: int = DEFAULT_PAGE_SIZE,
-) -> SqlPage:
-    """The first page of read ``query`` (``limit`` rows); follow :attr:`SqlPage.next` with :func:`next_page`."""
-    if not query.strip():
-        raise SqlError("The query is empty")
-    adapter = AmigoCloudAdapter(connection)
-    request = HttpRequest(
-        sql_url(connection, project_id), params={"query": query, "offset": 0, "limit": limit}, auth=adapter.auth
-    )
-    try:
-        return SqlPage.from_json(adapter.client.send(request, feedback).json())
-    except ValidationError as err:
-        raise _sql_error(err, query) from None
-
-
-def next_page(connection: Connection, url: str, query: str = "", feedback: Optional[QgsFeedback] = None) -> SqlPage:
-    """The page at cursor URL ``url`` (a previous page's ``next``)."""
-    adapter = AmigoCloudAdapter(connection)
-    try:
-        return SqlPage.from_json(adapter.client.get_json(url, auth=adapter.auth, feedback=feedback))
-    except ValidationError as err:
-        raise _sql_error(err, query) from None
-
-
-def iter_pages(
-    connection: Connection,
-    project_id: str,
-    query: str,
-    feedback: Optional[QgsFeedback] = None,
-    limit: int = DEFAULT_PAGE_SIZE,
-) -> Iterator[SqlPage]:
-    """Every page of read ``query``, following the cursor; progress on ``feedback`` when the count is known."""
-    page = run_select(connection, project_id, query, feedback, limit)
-    done = len(page.rows)
-    yield page
-    while page.next:
-        if feedback is not None:
-            if feedback.isCanceled():
-                raise CancelledError()
-            if page.count:
-                feedback.setProgress(min(99.0, 100.0 * done / page.count))
-        page = next_page(connection, page.next, query, feedback)
-        done += len(page.rows)
-        yield page
-
-
-def execute_write(connection: Connection, project_id: str, query: str, feedback: Optional[QgsFeedback] = None) -> int:
-    """Run write ``query`` (``POST {"query"}``); returns the number of rows affected."""
-    if not query.strip():
-        raise SqlError("The query is empty")
-    adapter = AmigoCloudAdapter(connection)
-    request = HttpRequest(sql_url(connection, project_id), "POST", json={"query": query}, auth=adapter.auth)
-    try:
-        data = adapter.client.send(request, feedback).json() or {}
-    except ValidationError as err:
-        raise _sql_error(err, query) from None
-    return int(data.get("count") or 0)
-
-
-def list_tables(connection: Connection, project_id: str, feedback: Optional[QgsFeedback] = None) -> list[TableInfo]:
-    """The project's datasets with their SQL table names and columns."""
-    adapter = AmigoCloudAdapter(connection)
-    url: Optional[str] = adapter.url(f"projects/{int(project_id)}/datasets")
-    params: Optional[dict[str, Any]] = {"limit": 100}
-    tables: list[TableInfo] = []
-    while url:
-        data = adapter.client.get_json(url, params=params, auth=adapter.auth, feedback=feedback) or {}
-        for item in data.get("results") or []:
-            dataset_url = item.get("url") or adapter.url(f"projects/{int(project_id)}/datasets/{item.get('id')}")
-            schema = adapter.client.get_json(f"{dataset_url.rstrip('/')}/schema", auth=adapter.auth, feedback=feedback)
-            columns = [SqlColumn(str(c.get("name")), str(c.get("type") or "")) for c in schema.get("schema") or []]
-            table = schema.get("table_name") or f"dataset_{item.get('id')}"
-            tables.append(TableInfo(str(item.get("id")), str(item.get("name")), str(table), columns))
-        url, params = data.get("next"), None
-    return tables
 
 
 # Query results as features ---------------------------------------------------------------------------------
@@ -292,50 +215,6 @@ def _qfield(column: SqlColumn, used: set[str]) -> QgsField:
     return QgsField(name, FIELD_TYPES.get(column.type.lower(), QVariant.Type.String))
 
 
-def query_features(
-    connection: Connection,
-    project_id: str,
-    query: str,
-    feedback: Optional[QgsFeedback] = None,
-    limit: int = DEFAULT_PAGE_SIZE,
-) -> QueryFeatures:
-    """All rows of read ``query`` as features, the geometry taken from a geometry column (hex WKB) or a
-    ``ST_AsGeoJSON(...)`` column; without one, the features have no geometry."""
-    fields = QgsFields()
-    features: list[QgsFeature] = []
-    geometry: Optional[tuple[int, str]] = None
-    attribute_indexes: list[int] = []
-    wkb_type = QgsWkbTypes.Type.NoGeometry
-    skipped = 0
-    geometry_name: Optional[str] = None
-    for number, page in enumerate(iter_pages(connection, project_id, query, feedback, limit)):
-        if number == 0:
-            geometry = geometry_column(page)
-            geometry_name = page.columns[geometry[0]].name if geometry else None
-            used: set[str] = set()
-            attribute_indexes = [i for i in range(len(page.columns)) if not geometry or i != geometry[0]]
-            for index in attribute_indexes:
-                fields.append(_qfield(page.columns[index], used))
-        for row in page.rows:
-            feature = QgsFeature(fields)
-            feature.setAttributes([_attribute(row[i], fields.at(n)) for n, i in enumerate(attribute_indexes)])
-            if geometry is not None and row[geometry[0]] not in (None, ""):
-                value = row[geometry[0]]
-                shape = _wkb_geometry(value) if geometry[1] == "wkb" else _geojson_geometry(value)
-                if shape is not None and not shape.isNull():
-                    if wkb_type == QgsWkbTypes.Type.NoGeometry:
-                        wkb_type = QgsWkbTypes.multiType(shape.wkbType())
-                    if QgsWkbTypes.geometryType(shape.wkbType()) != QgsWkbTypes.geometryType(wkb_type):
-                        skipped += 1
-                        continue
-                    shape.convertToMultiType()
-                    feature.setGeometry(shape)
-            features.append(feature)
-    if geometry is not None and wkb_type == QgsWkbTypes.Type.NoGeometry:
-        wkb_type = QgsWkbTypes.Type.Unknown
-    return QueryFeatures(fields, wkb_type, features, geometry_name, skipped)
-
-
 def _attribute(value: Any, qfield: QgsField) -> Any:
     if value is None:
         return None
@@ -344,36 +223,174 @@ def _attribute(value: Any, qfield: QgsField) -> Any:
     return value
 
 
-def query_to_geopackage(
-    connection: Connection,
-    project_id: str,
-    query: str,
-    output: Path,
-    feedback: Optional[QgsFeedback] = None,
-    layer_name: str = "query",
-) -> Path:
-    """Write all rows of ``query`` to GeoPackage ``output`` (table ``layer_name``, EPSG:4326); returns it."""
-    result = query_features(connection, project_id, query, feedback)
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "GPKG"
-    options.layerName = layer_name
-    options.fileEncoding = "UTF-8"
-    wkb_type = result.wkb_type if result.wkb_type != QgsWkbTypes.Type.Unknown else QgsWkbTypes.Type.NoGeometry
-    writer = QgsVectorFileWriter.create(
-        str(output),
-        result.fields,
-        wkb_type,
-        QgsCoordinateReferenceSystem("EPSG:4326"),
-        QgsCoordinateTransformContext(),
-        options,
-    )
-    if writer.hasError() != QgsVectorFileWriter.WriterError.NoError:
-        raise GeodockError(f"Could not write {output.name}: {writer.errorMessage()}")
-    if not writer.addFeatures(result.features):
-        message = writer.errorMessage()
+class AmigoCloudSql:
+    """The SQL capability of an AmigoCloud connection (:class:`..capabilities.SqlRunner`): every call blocks."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def _adapter(self) -> AmigoCloudAdapter:
+        """A new adapter, made on the calling (worker) thread as each call's own."""
+        return AmigoCloudAdapter(self.connection)
+
+    def run_select(
+        self,
+        project_id: str,
+        query: str,
+        feedback: Optional[QgsFeedback] = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+    ) -> SqlPage:
+        """The first page of read ``query`` (``limit`` rows); follow :attr:`SqlPage.next` with :func:`next_page`."""
+        if not query.strip():
+            raise SqlError(tr("The query is empty"))
+        adapter = self._adapter()
+        request = HttpRequest(
+            sql_url(self.connection, project_id),
+            params={"query": query, "offset": 0, "limit": limit},
+            auth=adapter.auth,
+        )
+        try:
+            return SqlPage.from_json(adapter.client.send(request, feedback).json())
+        except ValidationError as err:
+            raise _sql_error(err, query) from None
+
+    def next_page(self, url: str, query: str = "", feedback: Optional[QgsFeedback] = None) -> SqlPage:
+        """The page at cursor URL ``url`` (a previous page's ``next``)."""
+        adapter = self._adapter()
+        try:
+            return SqlPage.from_json(adapter.client.get_json(url, auth=adapter.auth, feedback=feedback))
+        except ValidationError as err:
+            raise _sql_error(err, query) from None
+
+    def iter_pages(
+        self,
+        project_id: str,
+        query: str,
+        feedback: Optional[QgsFeedback] = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+    ) -> Iterator[SqlPage]:
+        """Every page of read ``query``, following the cursor; progress on ``feedback`` when the count is known."""
+        page = self.run_select(project_id, query, feedback, limit)
+        done = len(page.rows)
+        yield page
+        while page.next:
+            if feedback is not None:
+                if feedback.isCanceled():
+                    raise CancelledError()
+                if page.count:
+                    feedback.setProgress(min(99.0, 100.0 * done / page.count))
+            page = self.next_page(page.next, query, feedback)
+            done += len(page.rows)
+            yield page
+
+    def execute_write(self, project_id: str, query: str, feedback: Optional[QgsFeedback] = None) -> int:
+        """Run write ``query`` (``POST {"query"}``); returns the number of rows affected."""
+        if not query.strip():
+            raise SqlError(tr("The query is empty"))
+        adapter = self._adapter()
+        request = HttpRequest(sql_url(self.connection, project_id), "POST", json={"query": query}, auth=adapter.auth)
+        try:
+            data = adapter.client.send(request, feedback).json() or {}
+        except ValidationError as err:
+            raise _sql_error(err, query) from None
+        return int(data.get("count") or 0)
+
+    def list_tables(self, project_id: str, feedback: Optional[QgsFeedback] = None) -> list[TableInfo]:
+        """The project's datasets with their SQL table names and columns."""
+        adapter = self._adapter()
+        url: Optional[str] = adapter.url(f"projects/{int(project_id)}/datasets")
+        params: Optional[dict[str, Any]] = {"limit": 100}
+        tables: list[TableInfo] = []
+        while url:
+            data = adapter.client.get_json(url, params=params, auth=adapter.auth, feedback=feedback) or {}
+            for item in data.get("results") or []:
+                dataset_url = item.get("url") or adapter.url(f"projects/{int(project_id)}/datasets/{item.get('id')}")
+                schema = adapter.client.get_json(
+                    f"{dataset_url.rstrip('/')}/schema", auth=adapter.auth, feedback=feedback
+                )
+                columns = [SqlColumn(str(c.get("name")), str(c.get("type") or "")) for c in schema.get("schema") or []]
+                table = schema.get("table_name") or f"dataset_{item.get('id')}"
+                tables.append(TableInfo(str(item.get("id")), str(item.get("name")), str(table), columns))
+            url, params = data.get("next"), None
+        return tables
+
+    def query_features(
+        self,
+        project_id: str,
+        query: str,
+        feedback: Optional[QgsFeedback] = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+    ) -> QueryFeatures:
+        """All rows of read ``query`` as features, the geometry taken from a geometry column (hex WKB) or a
+        ``ST_AsGeoJSON(...)`` column; without one, the features have no geometry."""
+        fields = QgsFields()
+        features: list[QgsFeature] = []
+        geometry: Optional[tuple[int, str]] = None
+        attribute_indexes: list[int] = []
+        wkb_type = QgsWkbTypes.Type.NoGeometry
+        skipped = 0
+        geometry_name: Optional[str] = None
+        for number, page in enumerate(self.iter_pages(project_id, query, feedback, limit)):
+            if number == 0:
+                geometry = geometry_column(page)
+                geometry_name = page.columns[geometry[0]].name if geometry else None
+                used: set[str] = set()
+                attribute_indexes = [i for i in range(len(page.columns)) if not geometry or i != geometry[0]]
+                for index in attribute_indexes:
+                    fields.append(_qfield(page.columns[index], used))
+            for row in page.rows:
+                feature = QgsFeature(fields)
+                feature.setAttributes([_attribute(row[i], fields.at(n)) for n, i in enumerate(attribute_indexes)])
+                if geometry is not None and row[geometry[0]] not in (None, ""):
+                    value = row[geometry[0]]
+                    shape = _wkb_geometry(value) if geometry[1] == "wkb" else _geojson_geometry(value)
+                    if shape is not None and not shape.isNull():
+                        if wkb_type == QgsWkbTypes.Type.NoGeometry:
+                            wkb_type = QgsWkbTypes.multiType(shape.wkbType())
+                        if QgsWkbTypes.geometryType(shape.wkbType()) != QgsWkbTypes.geometryType(wkb_type):
+                            skipped += 1
+                            continue
+                        shape.convertToMultiType()
+                        feature.setGeometry(shape)
+                features.append(feature)
+        if geometry is not None and wkb_type == QgsWkbTypes.Type.NoGeometry:
+            wkb_type = QgsWkbTypes.Type.Unknown
+        return QueryFeatures(fields, wkb_type, features, geometry_name, skipped)
+
+    def query_to_geopackage(
+        self,
+        project_id: str,
+        query: str,
+        output: Path,
+        feedback: Optional[QgsFeedback] = None,
+        layer_name: str = "query",
+    ) -> Path:
+        """Write all rows of ``query`` to GeoPackage ``output`` (table ``layer_name``, EPSG:4326); returns it."""
+        result = self.query_features(project_id, query, feedback)
+        output = Path(output)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        options = QgsVectorFileWriter.SaveVectorOptions()
+        options.driverName = "GPKG"
+        options.layerName = layer_name
+        options.fileEncoding = "UTF-8"
+        wkb_type = result.wkb_type if result.wkb_type != QgsWkbTypes.Type.Unknown else QgsWkbTypes.Type.NoGeometry
+        writer = QgsVectorFileWriter.create(
+            str(output),
+            result.fields,
+            wkb_type,
+            QgsCoordinateReferenceSystem("EPSG:4326"),
+            QgsCoordinateTransformContext(),
+            options,
+        )
+        if writer.hasError() != QgsVectorFileWriter.WriterError.NoError:
+            raise GeodockError(
+                tr("Could not write {file}: {reason}").format(file=output.name, reason=writer.errorMessage())
+            )
+        if not writer.addFeatures(result.features):
+            message = writer.errorMessage()
+            del writer
+            raise GeodockError(
+                tr("Could not write the query's rows to {file}: {reason}").format(file=output.name, reason=message)
+            )
         del writer
-        raise GeodockError(f"Could not write the query's rows to {output.name}: {message}")
-    del writer
-    return output
+        return output

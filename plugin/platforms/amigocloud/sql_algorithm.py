@@ -18,28 +18,35 @@ from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException 
 
 from ...errors import GeodockError
 from ...processing.base import GeodockAlgorithm, connection_of_kind, connection_parameter
-from .sql import is_write, query_features
+from .sql import AmigoCloudSql, is_write
 
 
 class AmigoCloudSqlAlgorithm(GeodockAlgorithm):
+    """``geodock:amigocloudsql``: run an AmigoCloud SQL query and write its rows as a layer."""
+
     CONNECTION = "CONNECTION"
     PROJECT = "PROJECT"
     QUERY = "QUERY"
     OUTPUT = "OUTPUT"
 
     def name(self) -> str:
+        """The algorithm's id within the Geodock provider."""
         return "amigocloudsql"
 
     def displayName(self) -> str:
+        """The algorithm's title."""
         return self.tr("AmigoCloud SQL query to layer")
 
     def group(self) -> str:
+        """The group it is listed in."""
         return self.tr("AmigoCloud")
 
     def groupId(self) -> str:
+        """The id of its group."""
         return "amigocloud"
 
     def shortHelpString(self) -> str:
+        """The help shown beside the parameters."""
         return self.tr(
             "Runs a read (SELECT) query through the SQL API of an AmigoCloud project, following the cursor through "
             "every page, and writes the rows to a layer. The geometry comes from a geometry column or from a "
@@ -49,6 +56,7 @@ class AmigoCloudSqlAlgorithm(GeodockAlgorithm):
         )
 
     def initAlgorithm(self, config: Any = None) -> None:
+        """The algorithm's parameters and outputs."""
         self.addParameter(connection_parameter(self.CONNECTION, self.tr("AmigoCloud connection (name)"), "amigocloud"))
         self.addParameter(
             QgsProcessingParameterNumber(
@@ -64,6 +72,7 @@ class AmigoCloudSqlAlgorithm(GeodockAlgorithm):
         context: QgsProcessingContext,
         feedback: Optional[QgsProcessingFeedback],
     ) -> dict[str, Any]:
+        """Run it (blocking); a failure is a QgsProcessingException with a one-line message."""
         if feedback is None:  # QGIS may run an algorithm without a feedback object
             feedback = QgsProcessingFeedback()
         connection = connection_of_kind(self.parameterAsString(parameters, self.CONNECTION, context), "amigocloud")
@@ -72,7 +81,7 @@ class AmigoCloudSqlAlgorithm(GeodockAlgorithm):
         if is_write(query):
             raise QgsProcessingException(self.tr("Only read queries can make a layer; run writes in the SQL console"))
         try:
-            result = query_features(connection, project, query, feedback)
+            result = AmigoCloudSql(connection).query_features(project, query, feedback)
         except GeodockError as err:
             raise QgsProcessingException(err.message) from None
         wkb_type = result.wkb_type if result.wkb_type != QgsWkbTypes.Type.Unknown else QgsWkbTypes.Type.NoGeometry

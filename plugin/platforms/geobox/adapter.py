@@ -16,6 +16,7 @@ from typing import Any, Optional
 from qgis.core import QgsDataSourceUri, QgsFeedback
 
 from ...errors import AuthenticationError, NotFoundError, UnreadableResponseError
+from ...i18n import tr
 from ...net.client import HttpRequest
 from ...net.download import download
 from ...net.paging import Page, PageToken, offset_page
@@ -38,20 +39,24 @@ def xyz_uri(url: str, zmax: int) -> str:
 
 
 class GeoboxAdapter(PlatformAdapter):
+    """Geobox: vector layers, views, rasters, tilesets and files; a login token or an API key."""
+
     kind = "geobox"
 
     @property
     def auth(self) -> LoginTokenAuth:
+        """A bearer token from a login, or an API key in the ``apikey`` query parameter."""
         return LoginTokenAuth(self.connection.authcfg, self._login, origin=self.connection.url)
 
     def _login(self, username: str, password: str, feedback: Optional[QgsFeedback]) -> str:
+        """Exchange username and password for an access token (``POST auth/token/``)."""
         request = HttpRequest(
             self.url("auth/token/"), "POST", form={"username": username, "password": password}, retries=0, timeout=30
         )
         data = self.client.send(request, feedback).json()
         token = data.get("access_token") if isinstance(data, dict) else None
         if not token:
-            raise AuthenticationError("Geobox login answered without an access token", 401)
+            raise AuthenticationError(tr("Geobox login answered without an access token"), 401)
         return str(token)
 
     def authenticated(self, feedback: Optional[QgsFeedback] = None) -> LoginTokenAuth:
@@ -61,6 +66,7 @@ class GeoboxAdapter(PlatformAdapter):
         return applier
 
     def check(self, feedback: Optional[QgsFeedback] = None) -> str:
+        """Ask the server who is signed in (logging in first when needed)."""
         applier = self.authenticated(feedback)
         data = self.client.send(
             HttpRequest(
@@ -78,6 +84,7 @@ class GeoboxAdapter(PlatformAdapter):
     # Listing and details ---------------------------------------------------------------------------------
 
     def browse_kinds(self) -> list[ResourceKind]:
+        """Vector layers, views, rasters, tilesets and files."""
         return [
             ResourceKind("vectors", "Vector layers", ("name", "display_name", "created_at", "feature_count")),
             ResourceKind("views", "Views", ("name", "display_name", "created_at", "feature_count")),
@@ -87,6 +94,7 @@ class GeoboxAdapter(PlatformAdapter):
         ]
 
     def _get(self, path: str, params: Any, feedback: Optional[QgsFeedback]) -> Any:
+        """GET ``path``'s JSON, authenticated (logging in first when needed)."""
         applier = self.authenticated(feedback)
         return self.client.get_json(self.url(path), params=params, auth=applier, feedback=feedback)
 
@@ -98,6 +106,7 @@ class GeoboxAdapter(PlatformAdapter):
         parent: Optional[Resource] = None,
         feedback: Optional[QgsFeedback] = None,
     ) -> Page:
+        """One page of a collection (``skip``/``limit`` paging, search and sort on the server)."""
         if kind not in COLLECTIONS:
             raise ValueError(f"Geobox lists {', '.join(COLLECTIONS)}, not {kind!r}")
         path, resource_kind = COLLECTIONS[kind]
@@ -111,19 +120,20 @@ class GeoboxAdapter(PlatformAdapter):
             counted = self._get(path, {**params, "return_count": "true"}, feedback)
             total = counted.get("count") if isinstance(counted, dict) else counted
             if not isinstance(total, int):
-                raise UnreadableResponseError("Geobox answered a count that is not a number", str(counted)[:300])
+                raise UnreadableResponseError(tr("Geobox answered a count that is not a number"), str(counted)[:300])
         if query.sort:
             params["order_by"] = f"{query.sort} {'D' if query.descending else 'A'}"
         data = self._get(path, {**params, "skip": skip, "limit": limit}, feedback)
         if not isinstance(data, list):
             raise UnreadableResponseError(
-                "Geobox answered with something that is not a list of items",
+                tr("Geobox answered with something that is not a list of items"),
                 f"Unexpected list body: {str(data)[:500]}",
                 self.url(path),
             )
         page = offset_page(data, skip, limit, total)
 
         def convert(doc: dict[str, Any]) -> Resource:
+            """One collection document as a Resource."""
             return resource_from_json(doc, resource_kind, self.url(f"{path}{doc.get('uuid')}/"))
 
         page.items, page.skipped = readable_items(data, convert, self.url(path), "Geobox")
@@ -134,12 +144,12 @@ class GeoboxAdapter(PlatformAdapter):
         path = COLLECTION_OF_KIND[resource.kind] + f"{resource.id}/"
         doc = self._get(path, {"f": "json"}, feedback)
         if not isinstance(doc, dict) or "uuid" not in doc:
-            raise UnreadableResponseError("Geobox answered with an unreadable item", str(doc)[:500], self.url(path))
+            raise UnreadableResponseError(tr("Geobox answered with an unreadable item"), str(doc)[:500], self.url(path))
         try:
             details = resource_from_json(doc, resource.kind, self.url(path))
         except MalformedItemError as err:
             raise MalformedItemError(
-                f"Geobox answered an unreadable item: {err}", str(doc)[:500], self.url(path)
+                tr("Geobox answered an unreadable item: {error}").format(error=err), str(doc)[:500], self.url(path)
             ) from None
         if resource.kind in ("vector", "view"):
             fields = self._get(path + "fields/", {"f": "json"}, feedback)
@@ -162,6 +172,7 @@ class GeoboxAdapter(PlatformAdapter):
     # Layer sources ---------------------------------------------------------------------------------------
 
     def layer_sources(self, resource: Resource) -> list[LayerSource]:
+        """The ways to load a resource: features or vector tiles, raster tiles or a GeoTIFF, a tileset."""
         name = resource.title or resource.id
         collection = COLLECTION_OF_KIND.get(resource.kind, "")
         tiles = self.url(f"{collection}{resource.id}/tiles/{{z}}/{{x}}/{{y}}")
@@ -227,6 +238,7 @@ class GeoboxAdapter(PlatformAdapter):
         copier: Any,
         feedback: Optional[QgsFeedback],
     ) -> str:
+        """Copy every page of features into ``copier`` until the server has no more."""
         skip = 0
         while True:
             copier.check_cancel()

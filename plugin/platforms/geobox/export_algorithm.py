@@ -30,6 +30,8 @@ FORMATS = ["GPKG", "Shapefile", "GeoJSON", "CSV", "KML", "DXF"]
 
 
 class GeoboxExportAlgorithm(GeodockAlgorithm):
+    """``geodock:geoboxexport``: export Geobox layers to files through an export task."""
+
     CONNECTION = "CONNECTION"
     LAYER = "LAYER"
     FORMAT = "FORMAT"
@@ -40,24 +42,30 @@ class GeoboxExportAlgorithm(GeodockAlgorithm):
     LAYERS = "LAYERS"
 
     def name(self) -> str:
+        """The algorithm's id within the Geodock provider."""
         return "geoboxexport"
 
     def displayName(self) -> str:
+        """The algorithm's title."""
         return self.tr("Geobox export")
 
     def group(self) -> str:
+        """The group it is listed in."""
         return self.tr("Exports")
 
     def groupId(self) -> str:
+        """The id of its group."""
         return "exports"
 
     def shortHelpString(self) -> str:
+        """The help shown beside the parameters."""
         return self.tr(
             "Exports a Geobox vector layer (by uuid) as a server task in the chosen format and CRS, optionally "
             "limited to an extent, waits for the task, and downloads (and safely unpacks) the file."
         )
 
     def initAlgorithm(self, config: Any = None) -> None:
+        """The algorithm's parameters and outputs."""
         self.addParameter(connection_parameter(self.CONNECTION, self.tr("Geobox connection (name)"), "geobox"))
         self.addParameter(QgsProcessingParameterString(self.LAYER, self.tr("Vector layer uuid")))
         self.addParameter(QgsProcessingParameterEnum(self.FORMAT, self.tr("Format"), FORMATS, defaultValue=0))
@@ -70,6 +78,7 @@ class GeoboxExportAlgorithm(GeodockAlgorithm):
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: Optional[QgsProcessingFeedback]
     ) -> dict[str, Any]:
+        """Run it (blocking); a failure is a QgsProcessingException with a one-line message."""
         from .jobs import GeoboxTaskBackend, GeoboxTasks
 
         try:

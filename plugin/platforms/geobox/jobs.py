@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any, Optional
 
 from qgis.core import QgsFeedback
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ... import job_status, log
 from ...connections import Connection
 from ...errors import GeodockError, UnreadableResponseError
-from ...job_model import Job, JobBackend, JobState, JobStatus, register_backend
+from ...i18n import tr
+from ...job_model import Job, JobBackend, JobState, JobStatus
 from ...net.client import HttpClient, HttpRequest, shared_client
 from ...net.download import download, safe_filename
 from ...net.filenames import commit_reserved, release, reserve
@@ -45,12 +45,10 @@ STATES = {
 RESULT_KEYS = ("file_uuid", "layer_uuid", "raster_uuid", "table_uuid", "tileset_uuid", "file_name")
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("GeoboxJobs", text)
-
-
 @dataclass
 class GeoboxTask:
+    """A Geobox server task (an export, a publish...) as the server describes it."""
+
     uuid: str
     name: str
     state: str
@@ -77,6 +75,7 @@ class GeoboxTask:
 
     @property
     def error(self) -> str:
+        """The task's error message, '' when it has none."""
         detail = self.result.get("detail")
         if isinstance(detail, dict):
             return str(detail.get("msg") or "")
@@ -86,6 +85,7 @@ class GeoboxTask:
         return str(detail or "")
 
     def status(self) -> JobStatus:
+        """The task as a poll's answer (state, progress, message, result ids)."""
         state = STATES.get(self.state, JobState.RUNNING)
         message = {
             JobState.QUEUED: tr("Waiting on the server"),
@@ -100,6 +100,7 @@ class GeoboxTask:
         return JobStatus(state, 100.0 if state == JobState.SUCCEEDED else self.progress, message, result)
 
     def to_job(self, connection: Connection, folder: str = "", add_to_project: bool = True) -> Job:
+        """A job-manager job following this task."""
         job = Job(
             platform="geobox",
             connection=connection.name,
@@ -137,22 +138,23 @@ class GeoboxTasks:
         feedback: Optional[QgsFeedback] = None,
     ) -> GeoboxTask:
         """Start an export of a vector layer (or view); returns its task."""
-        if out_format not in EXPORT_FORMATS:
-            raise GeodockError(tr("Geobox cannot export as {fmt}").format(fmt=out_format))
-        form: dict[str, Any] = {"out_format": out_format, "run_async": "true"}
-        if out_srid:
-            form["out_srid"] = int(out_srid)
-        if bbox:
-            form["bbox"] = ",".join(f"{v:.10g}" for v in bbox)
-            form["bbox_srid"] = int(bbox_srid)
-        if cql.strip():
-            form["q"] = cql.strip()
-        if fields:
-            form["fields"] = ",".join(fields)
-        if filename:
-            form["out_filename"] = filename
-        if out_format == "Shapefile":
-            form["zipped"] = "true"
+        from .exporter import GeoboxExportRequest  # (the body is the exporter's, which imports this module)
+
+        export = GeoboxExportRequest(
+            name="",
+            items=[layer_uuid],
+            format=out_format,
+            srid=out_srid,
+            bbox=bbox,
+            bbox_srid=bbox_srid,
+            cql=cql,
+            fields=list(fields or []),
+            filename=filename,
+        )
+        return self.start_export(layer_uuid, export.body(), feedback)
+
+    def start_export(self, layer_uuid: str, form: dict[str, Any], feedback: Optional[QgsFeedback] = None) -> GeoboxTask:
+        """POST an export ``form`` (:meth:`.exporter.GeoboxExportRequest.body`) for a layer; returns its task."""
         request = HttpRequest(
             self.adapter.url(f"vectorLayers/{layer_uuid}/export/"), "POST", form=form, auth=self._auth(feedback)
         )
@@ -163,6 +165,7 @@ class GeoboxTasks:
         return self.task(str(task_id), feedback)
 
     def task(self, uuid: str, feedback: Optional[QgsFeedback] = None) -> GeoboxTask:
+        """The task ``uuid`` as the server describes it now."""
         url = self.adapter.url(f"tasks/{uuid}/")
         return GeoboxTask.from_json(self.client.get_json(url, auth=self._auth(feedback), feedback=feedback), url)
 
@@ -174,6 +177,7 @@ class GeoboxTasks:
         return min(100.0, 100.0 * (current or 0.0) / total) if total else None
 
     def abort(self, uuid: str, feedback: Optional[QgsFeedback] = None) -> GeoboxTask:
+        """Ask the server to abort the task; the task after that."""
         url = self.adapter.url(f"tasks/{uuid}/abort/")
         doc = self.client.send(HttpRequest(url, "POST", form={}, auth=self._auth(feedback)), feedback).json()
         if isinstance(doc, dict) and doc.get("uuid"):
@@ -198,10 +202,18 @@ class GeoboxTasks:
             log.warning(f"{len(errors)} unreadable task(s) skipped in {redact_url(url)}; the first: {errors[0]}")
         return tasks
 
+    def list_jobs(self, feedback: Optional[QgsFeedback] = None) -> list[Job]:
+        """SERVER_JOBS: the user's tasks as jobs to follow (folder and download state set)."""
+        from ...jobs.fetching import to_follow
+
+        return [to_follow(task.to_job(self.connection)) for task in self.tasks(feedback=feedback)]
+
     def running_tasks(self, feedback: Optional[QgsFeedback] = None) -> list[GeoboxTask]:
+        """The user's tasks that wait or run."""
         return self.tasks("PENDING", feedback=feedback) + self.tasks("PROGRESS", feedback=feedback)
 
     def download_file(self, file_uuid: str, folder: Path, feedback: Optional[QgsFeedback] = None) -> Path:
+        """Download the file ``file_uuid`` into ``folder``."""
         request = HttpRequest(self.adapter.url(f"files/{file_uuid}/download/"), auth=self._auth(feedback), timeout=120)
         return download(self.client, request, folder, None, feedback).path
 
@@ -214,6 +226,7 @@ class GeoboxTaskBackend(JobBackend):
         self.api = GeoboxTasks(connection)
 
     def poll(self, job: Job, feedback: Optional[QgsFeedback] = None) -> JobStatus:
+        """The task's status now (with its progress from ``status/`` when the task has none)."""
         task = self.api.task(job.remote_id, feedback)
         status = task.status()
         if status.state == JobState.RUNNING and task.progress is None:
@@ -221,6 +234,7 @@ class GeoboxTaskBackend(JobBackend):
         return status
 
     def cancel(self, job: Job, feedback: Optional[QgsFeedback] = None) -> JobStatus:
+        """Abort the task."""
         return self.api.abort(job.remote_id, feedback).status()
 
     def fetch_results(self, job: Job, folder: Path, feedback: Optional[QgsFeedback] = None) -> list[Path]:
@@ -248,7 +262,3 @@ class GeoboxTaskBackend(JobBackend):
             made = ", ".join(f"{k} {v}" for k, v in job.result.items() if k.endswith("_uuid")) or tr("nothing")
             raise GeodockError(tr("This task made no file to download (it made {made})").format(made=made))
         return [self.api.download_file(str(file_uuid), folder, feedback)]
-
-
-register_backend("geobox", "task", GeoboxTaskBackend)
-register_backend("geobox", "export", GeoboxTaskBackend)

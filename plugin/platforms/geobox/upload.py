@@ -33,13 +33,17 @@ from qgis.PyQt.QtCore import QObject, Qt, QVariant, pyqtSignal
 from ... import log
 from ...connections import Connection
 from ...errors import CancelledError, GeodockError
-from ...net.client import HttpRequest, wait
+from ...i18n import tr
+from ...job_model import Job, JobState
+from ...jobs import manager, wait_for_job
+from ...jobs.waiting import copy_job
+from ...net.client import HttpRequest
 from ...net.upload import multipart_factory
 from .adapter import GeoboxAdapter
+from .jobs import GeoboxTaskBackend
 
 #: Share of the progress bar given to the upload itself; publishing takes the rest.
 UPLOAD_SHARE = 80.0
-FINAL_STATES = ("SUCCESS", "FAILURE", "ABORTED")
 #: Geobox layer types by QGIS geometry type (the server's ``LAYER_TYPES``).
 #: The ignores: these are QGIS 3.22's names; qgis-stubs describe newer QGIS (Qgis.GeometryType.Point, ...).
 LAYER_TYPES = {
@@ -74,6 +78,7 @@ class FieldSpec:
     width: Optional[int] = None
 
     def to_json(self) -> dict[str, Any]:
+        """The field as Geobox's ``fields`` entry."""
         data: dict[str, Any] = {"name": self.name, "datatype": self.datatype}
         if self.width:
             data["width"] = self.width
@@ -90,6 +95,7 @@ class UploadedFile:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> UploadedFile:
+        """The file record from the server's JSON."""
         layers = data.get("layers") or {}
         items = layers.get("layers", []) if isinstance(layers, dict) else layers
         return cls(str(data.get("uuid", "")), str(data.get("name", "")), list(items or []))
@@ -137,11 +143,15 @@ def write_geopackage(layer: QgsVectorLayer, folder: Path, name: str, feedback: O
     if feedback is not None and feedback.isCanceled():
         raise CancelledError()
     if code != QgsVectorFileWriter.WriterError.NoError:
-        raise UploadError(f"Could not write {layer.name()} to a GeoPackage: {message}")
+        raise UploadError(
+            tr("Could not write {name} to a GeoPackage: {message}").format(name=layer.name(), message=message)
+        )
     expected = layer.featureCount()
     written = QgsVectorLayer(f"{target}|layername={options.layerName}", "written", "ogr").featureCount()
     if expected > 0 and written == 0:  # e.g. its file was deleted after it was loaded: never publish it empty
-        raise UploadError(f"Could not read the features of {layer.name()}: is its data source still there?")
+        raise UploadError(
+            tr("Could not read the features of {name}: is its data source still there?").format(name=layer.name())
+        )
     return target
 
 
@@ -178,55 +188,22 @@ def upload_file(
     data = adapter.client.send(request, feedback).json()
     log.info(f"Uploaded {path.name} ({path.stat().st_size / 1e6:.1f} MB) in {time.monotonic() - started:.1f} s")
     if not isinstance(data, dict) or not data.get("uuid"):
-        raise UploadError(f"Geobox accepted {path.name} but did not say under which id")
+        raise UploadError(tr("Geobox accepted {name} but did not say under which id").format(name=path.name))
     return UploadedFile.from_json(data)
 
 
-def wait_for_task(
-    connection: Connection,
-    task_id: str,
-    feedback: Optional[QgsFeedback] = None,
-    progress_from: float = 0.0,
-    interval: float = 0.5,
+def _wait_for_task(
+    connection: Connection, job: Job, feedback: Optional[QgsFeedback], progress_from: float
 ) -> dict[str, Any]:
-    """Poll ``tasks/{task_id}/`` until it is final; returns its ``result``, or raises with its message.
-
-    Cancelling the feedback aborts the remote task too.
-    """
-    adapter = GeoboxAdapter(connection)
-    applier = adapter.authenticated(feedback)
-    while True:
-        try:
-            task = adapter.client.get_json(adapter.url(f"tasks/{task_id}/"), auth=applier, feedback=feedback)
-        except CancelledError:
-            _abort_task(adapter, applier, task_id)
-            raise
-        state = str(task.get("state", ""))
-        if state in FINAL_STATES:
-            result = task.get("result") or {}
-            if state == "SUCCESS":
-                if feedback is not None:
-                    feedback.setProgress(100.0)
-                return result
-            detail = result.get("detail") if isinstance(result, dict) else None
-            reason = (detail or {}).get("msg") if isinstance(detail, dict) else None
-            reason = reason or "; ".join(str(e) for e in (result.get("errors") or [])) or state.lower()
-            raise UploadError(f"Geobox task {task.get('name') or task_id} ended in {state}: {reason}")
-        if feedback is not None and task.get("total"):
-            share = 100.0 - progress_from
-            feedback.setProgress(progress_from + share * float(task.get("current") or 0) / float(task["total"]))
-        try:
-            wait(interval, feedback)
-        except CancelledError:
-            _abort_task(adapter, applier, task_id)
-            raise
-
-
-def _abort_task(adapter: GeoboxAdapter, applier: Any, task_id: str) -> None:
-    try:
-        adapter.client.send(HttpRequest(adapter.url(f"tasks/{task_id}/abort/"), "POST", auth=applier, timeout=15))
-    except GeodockError as err:
-        log.warning(f"Could not abort Geobox task {task_id}: {err.message}")
+    """Follow the task of ``job`` to its end (cancelling ``feedback`` aborts it); its result, or UploadError."""
+    status = wait_for_job(
+        GeoboxTaskBackend(connection), job, feedback, progress=(progress_from, 100.0), cancel_remote=True
+    )
+    if status.state != JobState.SUCCEEDED:
+        raise UploadError(tr("Geobox task {name} ended: {reason}").format(name=job.title, reason=status.message))
+    if feedback is not None:
+        feedback.setProgress(100.0)
+    return job.result
 
 
 def publish_file(
@@ -253,12 +230,13 @@ def publish_file(
     ).json()
     task_id = str((answer or {}).get("task_id") or "")
     if not task_id:
-        raise UploadError("Geobox did not start a publishing task")
-    _follow_in_jobs(connection, task_id, f"Publish {name}")
-    result = wait_for_task(connection, task_id, feedback, progress_from)
+        raise UploadError(tr("Geobox did not start a publishing task"))
+    job = Job("geobox", connection.name, task_id, tr("Publish {name}").format(name=name), "task", add_to_project=False)
+    _follow_in_jobs(job)
+    result = _wait_for_task(connection, job, feedback, progress_from)
     uuid = result.get("layer_uuid") or result.get("raster_uuid") or result.get("table_uuid")
     if not uuid:
-        raise UploadError("The publishing task succeeded without naming the new layer")
+        raise UploadError(tr("The publishing task succeeded without naming the new layer"))
     return str(uuid)
 
 
@@ -282,21 +260,15 @@ class _GuiDispatcher(QObject):
 _dispatcher: Optional[_GuiDispatcher] = None
 
 
-def _follow_in_jobs(connection: Connection, task_id: str, title: str) -> None:
-    """Show the task in the Jobs dock when the job manager runs (it is optional: another part of Geodock)."""
+def _follow_in_jobs(job: Job) -> None:
+    """Show the task in the Jobs dock when a GUI session follows jobs (headless Processing and tests do not)."""
     global _dispatcher
-    try:
-        from ...job_model import Job
-        from ...jobs import manager
-    except ImportError:
-        return
     jobs = manager()
-    if not getattr(jobs, "_started", False):  # headless (Processing, tests): nobody shows jobs
+    if not jobs.is_running():
         return
     if _dispatcher is None:
         _dispatcher = _GuiDispatcher()
-    job = Job("geobox", connection.name, task_id, title, "task", add_to_project=False)
-    _dispatcher.call.emit(lambda: jobs.submit(job))
+    _dispatcher.call.emit(lambda: jobs.submit(copy_job(job)))
 
 
 def upload_layer(
@@ -311,16 +283,20 @@ def upload_layer(
     layer's uuid. A layer that is not a GeoPackage table is written to a temporary GeoPackage first."""
     name = name.strip()
     if not name:
-        raise UploadError("The remote layer needs a name")
+        raise UploadError(tr("The remote layer needs a name"))
     folder = Path(tempfile.mkdtemp(prefix="geodock-upload-"))
     try:
         input_layer: Optional[str] = None
         if isinstance(source, QgsVectorLayer):
             if not source.isValid():
-                raise UploadError(f"{source.name()} is not a valid layer")
+                raise UploadError(tr("{name} is not a valid layer").format(name=source.name()))
             missing = missing_source_file(source)
             if missing is not None:
-                raise UploadError(f"{source.name()} cannot be read: its file {missing.name} is no longer there")
+                raise UploadError(
+                    tr("{name} cannot be read: its file {file} is no longer there").format(
+                        name=source.name(), file=missing.name
+                    )
+                )
             if input_srid is None and source.crs().isValid() and source.crs().postgisSrid():
                 input_srid = source.crs().postgisSrid()
             found = geopackage_path_of(source)
@@ -332,7 +308,7 @@ def upload_layer(
         else:
             path = Path(source)
             if not path.is_file():
-                raise UploadError(f"Cannot upload {path.name}: no such file")
+                raise UploadError(tr("Cannot upload {name}: no such file").format(name=path.name))
         if feedback is not None and feedback.isCanceled():
             raise CancelledError()
         uploaded = upload_file(connection, path, feedback, UPLOAD_SHARE)
@@ -361,6 +337,7 @@ def fields_of(layer: QgsVectorLayer) -> list[FieldSpec]:
 
 
 def field_spec(qfield: QgsField) -> FieldSpec:
+    """The Geobox field spec of a QGIS field (unknown types become strings)."""
     datatype = FIELD_TYPES.get(qfield.type(), "String")
     width = qfield.length() if datatype == "String" and qfield.length() > 0 else None
     return FieldSpec(qfield.name(), datatype, width)
@@ -375,7 +352,7 @@ def create_empty_layer(
 ) -> str:
     """Create an empty remote vector layer (``POST vectorLayers/``); returns its uuid."""
     if not name.strip():
-        raise UploadError("The remote layer needs a name")
+        raise UploadError(tr("The remote layer needs a name"))
     adapter = GeoboxAdapter(connection)
     applier = adapter.authenticated(feedback)
     payload = {
@@ -390,5 +367,29 @@ def create_empty_layer(
         HttpRequest(adapter.url("vectorLayers/"), "POST", json=payload, auth=applier, timeout=60), feedback
     ).json()
     if not isinstance(data, dict) or not data.get("uuid"):
-        raise UploadError("Geobox created the layer without saying under which id")
+        raise UploadError(tr("Geobox created the layer without saying under which id"))
     return str(data["uuid"])
+
+
+class GeoboxUploader:
+    """UPLOAD for a Geobox connection: :func:`upload_layer` and :func:`create_empty_layer` bound to it."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def upload_layer(
+        self,
+        source: Union[QgsVectorLayer, str, Path],
+        name: str,
+        feedback: Optional[QgsFeedback] = None,
+        publish_as: str = "vector",
+        input_srid: Optional[int] = None,
+    ) -> str:
+        """Upload and publish ``source`` as ``name``; the new remote layer's uuid."""
+        return upload_layer(self.connection, source, name, feedback, publish_as, input_srid)
+
+    def create_empty_layer(
+        self, name: str, geometry_type: str, fields: list[FieldSpec], feedback: Optional[QgsFeedback] = None
+    ) -> str:
+        """Create an empty remote vector layer; its uuid."""
+        return create_empty_layer(self.connection, name, geometry_type, fields, feedback)

@@ -20,24 +20,31 @@ from .upload import upload_layer
 
 
 class GeoboxUploadAlgorithm(GeodockAlgorithm):
+    """``geodock:geoboxupload``: upload a vector layer to Geobox."""
+
     CONNECTION = "CONNECTION"
     INPUT = "INPUT"
     NAME = "NAME"
     LAYER_UUID = "LAYER_UUID"
 
     def name(self) -> str:
+        """The algorithm's id within the Geodock provider."""
         return "geoboxupload"
 
     def displayName(self) -> str:
+        """The algorithm's title."""
         return self.tr("Upload layer to Geobox")
 
     def group(self) -> str:
+        """The group it is listed in."""
         return self.tr("Geobox")
 
     def groupId(self) -> str:
+        """The id of its group."""
         return "geobox"
 
     def shortHelpString(self) -> str:
+        """The help shown beside the parameters."""
         return self.tr(
             "Uploads a vector layer to a Geobox connection and publishes it as a new remote vector layer. A layer "
             "that is a GeoPackage table is sent as it is; any other layer is written to a GeoPackage first. "
@@ -45,6 +52,7 @@ class GeoboxUploadAlgorithm(GeodockAlgorithm):
         )
 
     def initAlgorithm(self, config: Any = None) -> None:
+        """The algorithm's parameters and outputs."""
         self.addParameter(connection_parameter(self.CONNECTION, self.tr("Geobox connection (name)"), "geobox"))
         self.addParameter(
             QgsProcessingParameterVectorLayer(
@@ -62,6 +70,7 @@ class GeoboxUploadAlgorithm(GeodockAlgorithm):
         context: QgsProcessingContext,
         feedback: Optional[QgsProcessingFeedback],
     ) -> dict[str, Any]:
+        """Run it (blocking); a failure is a QgsProcessingException with a one-line message."""
         if feedback is None:  # QGIS may run an algorithm without a feedback object
             feedback = QgsProcessingFeedback()
         connection = connection_of_kind(self.parameterAsString(parameters, self.CONNECTION, context), "geobox")

@@ -17,6 +17,7 @@ from typing import Optional
 from qgis.core import QgsDataSourceUri, QgsFeedback
 
 from ...errors import UnreadableResponseError
+from ...i18n import tr
 from ...net.client import HttpRequest
 from ...net.paging import Page, PageToken, fetch_link_page, parse_resource_range
 from ..auth_appliers import HeaderKeyAuth
@@ -29,10 +30,13 @@ _KIND_PATHS = {"layers": "layers/", "tables": "tables/", "data": "data/"}
 
 
 class KoordinatesAdapter(PlatformAdapter):
+    """Koordinates: layers, tables and the data catalog; ``Authorization: key <token>``."""
+
     kind = "koordinates"
 
     @property
     def auth(self) -> HeaderKeyAuth:
+        """The API key, sent as ``Authorization: key <token>``."""
         return HeaderKeyAuth(self.connection.authcfg, "key", self.connection.url)
 
     @property
@@ -47,6 +51,7 @@ class KoordinatesAdapter(PlatformAdapter):
         return [self.services_root]
 
     def check(self, feedback: Optional[QgsFeedback] = None) -> str:
+        """List one layer to prove the key works (a short, unretried request)."""
         response = self.client.send(
             HttpRequest(self.url("layers/"), params={"page_size": 1}, auth=self.auth, retries=0, timeout=20), feedback
         )
@@ -57,6 +62,7 @@ class KoordinatesAdapter(PlatformAdapter):
     # Listing and details ---------------------------------------------------------------------------------
 
     def browse_kinds(self) -> list[ResourceKind]:
+        """Layers, tables and the data catalog, with their sort fields."""
         return [
             ResourceKind("layers", "Layers", SORTS),
             ResourceKind("tables", "Tables", SORTS),
@@ -71,6 +77,7 @@ class KoordinatesAdapter(PlatformAdapter):
         parent: Optional[Resource] = None,
         feedback: Optional[QgsFeedback] = None,
     ) -> Page:
+        """One page of a kind (``page``/``page_size`` paging, search and sort on the server)."""
         if kind not in _KIND_PATHS:
             raise ValueError(f"Koordinates lists {', '.join(_KIND_PATHS)}, not {kind!r}")
         params: list[tuple[str, object]] = [("page_size", max(1, min(1000, query.page_size)))]
@@ -89,11 +96,13 @@ class KoordinatesAdapter(PlatformAdapter):
         url = resource.api_url or self.url(f"{'tables' if resource.kind == 'table' else 'layers'}/{resource.id}/")
         doc = self.client.get_json(url, auth=self.auth, feedback=feedback)
         if not isinstance(doc, dict) or "id" not in doc:
-            raise UnreadableResponseError("Koordinates answered with an unreadable item", str(doc)[:500], url)
+            raise UnreadableResponseError(tr("Koordinates answered with an unreadable item"), str(doc)[:500], url)
         try:
             return resource_from_json(doc)
         except MalformedItemError as err:
-            raise MalformedItemError(f"Koordinates answered an unreadable item: {err}", str(doc)[:500], url) from None
+            raise MalformedItemError(
+                tr("Koordinates answered an unreadable item: {error}").format(error=err), str(doc)[:500], url
+            ) from None
 
     def resource_by_id(self, resource_id: str, feedback: Optional[QgsFeedback] = None) -> Resource:
         """The layer or table ``resource_id`` (one id sequence; ``/layers/{id}/`` answers for both)."""
@@ -124,6 +133,7 @@ class KoordinatesAdapter(PlatformAdapter):
         return bytes(uri.encodedUri()).decode()
 
     def layer_sources(self, resource: Resource) -> list[LayerSource]:
+        """A vector as WFS (or rendered tiles), a raster as XYZ tiles, a table as a local copy."""
         name = resource.title or f"Koordinates {resource.id}"
         if resource.kind == "vector":
             return [

@@ -27,6 +27,8 @@ from ...results import expand_results
 
 
 class KoordinatesExportAlgorithm(GeodockAlgorithm):
+    """``geodock:koordinatesexport``: export Koordinates layers or tables to files (and optionally load them)."""
+
     CONNECTION = "CONNECTION"
     ITEMS = "ITEMS"
     CRS = "CRS"
@@ -37,18 +39,23 @@ class KoordinatesExportAlgorithm(GeodockAlgorithm):
     LAYERS = "LAYERS"
 
     def name(self) -> str:
+        """The algorithm's id within the Geodock provider."""
         return "koordinatesexport"
 
     def displayName(self) -> str:
+        """The algorithm's title."""
         return self.tr("Koordinates export")
 
     def group(self) -> str:
+        """The group it is listed in."""
         return self.tr("Exports")
 
     def groupId(self) -> str:
+        """The id of its group."""
         return "exports"
 
     def shortHelpString(self) -> str:
+        """The help shown beside the parameters."""
         return self.tr(
             "Creates an export of Koordinates layers and tables on the server, waits for it, downloads the "
             "archive (resuming a dropped download) and unpacks it safely. ITEMS are item ids (5, tables/5) or API "
@@ -57,6 +64,7 @@ class KoordinatesExportAlgorithm(GeodockAlgorithm):
         )
 
     def initAlgorithm(self, config: Any = None) -> None:
+        """The algorithm's parameters and outputs."""
         self.addParameter(
             connection_parameter(self.CONNECTION, self.tr("Koordinates connection (name)"), "koordinates")
         )
@@ -71,6 +79,7 @@ class KoordinatesExportAlgorithm(GeodockAlgorithm):
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: Optional[QgsProcessingFeedback]
     ) -> dict[str, Any]:
+        """Run it (blocking); a failure is a QgsProcessingException with a one-line message."""
         from .exports import KoordinatesExports, bbox_polygon, export_body
 
         try:

@@ -13,16 +13,17 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 from qgis.core import QgsFeedback
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ... import job_status, log
 from ...connections import Connection
 from ...errors import ConflictError, GeodockError, UnreadableResponseError, one_line
-from ...job_model import Job, JobBackend, JobState, JobStatus, register_backend
+from ...i18n import tr
+from ...job_model import Job, JobBackend, JobState, JobStatus
 from ...net.client import HttpClient, HttpRequest, shared_client
 from ...net.download import download
 from ...redact import redact_url
 from .adapter import KoordinatesAdapter
+from .validation import ExportFormat, Validation
 
 DATA_KINDS = ("vector", "table", "raster", "grid")
 STATES = {
@@ -32,92 +33,6 @@ STATES = {
     "error": JobState.FAILED,
     "gone": JobState.FAILED,
 }
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("KoordinatesExports", text)
-
-
-def reason_text(reason: str) -> str:
-    """An invalid reason code of ``/exports/validate/`` in words."""
-    words = {
-        "outside-extent": tr("it lies entirely outside the crop extent"),
-        "no-data": tr("it has no data that can be exported"),
-        "not-found": tr("it does not exist on the server (or you may not see it)"),
-        "no-format": tr("no export format is chosen for its kind of data"),
-        "unsupported-format": tr("the chosen format cannot hold this kind of data"),
-        "invalid-crs": tr("the coordinate reference system is unknown to the server"),
-        "no-items": tr("nothing is selected for export"),
-        "too-large": tr("it is too large to export"),
-        "not-licensed": tr("its licence does not allow exports"),
-        "price": tr("it must be paid for"),
-    }
-    return words.get(reason, reason.replace("-", " "))
-
-
-@dataclass
-class ExportFormat:
-    value: str  # MIME-like value sent to the server
-    name: str  # display name
-
-
-@dataclass
-class ItemCheck:
-    item: str  # item URL
-    is_valid: bool
-    reasons: list[str]  # codes
-    license: str = ""
-    license_url: str = ""
-    size_estimate: Optional[int] = None
-
-    @property
-    def reason_texts(self) -> list[str]:
-        return [reason_text(r) for r in self.reasons]
-
-
-@dataclass
-class Validation:
-    """The answer of ``POST /exports/validate/``."""
-
-    is_valid: bool
-    reasons: list[str]
-    items: list[ItemCheck]
-    size_estimate_zipped: Optional[int]
-
-    @classmethod
-    def from_json(cls, doc: dict[str, Any]) -> Validation:
-        items = []
-        for entry in doc.get("items") or []:
-            licence = entry.get("license") if isinstance(entry.get("license"), dict) else {}
-            items.append(
-                ItemCheck(
-                    item=str(entry.get("item", "")),
-                    is_valid=bool(entry.get("is_valid")),
-                    reasons=[str(r) for r in entry.get("invalid_reasons") or []],
-                    license=str(licence.get("title") or ""),
-                    license_url=str(licence.get("url") or licence.get("url_html") or ""),
-                    size_estimate=entry.get("size_estimate_zipped"),
-                )
-            )
-        return cls(
-            is_valid=bool(doc.get("is_valid")),
-            reasons=[str(r) for r in doc.get("invalid_reasons") or []],
-            items=items,
-            size_estimate_zipped=doc.get("size_estimate_zipped"),
-        )
-
-    def problems(self, names: Optional[dict[str, str]] = None) -> list[str]:
-        """Every reason in words, one line each (``names`` maps item URLs to titles)."""
-        names = names or {}
-        lines = [reason_text(r).capitalize() for r in self.reasons]
-        for item in self.items:
-            label = names.get(item.item) or item_label(item.item)
-            lines += [f"{label}: {text}" for text in item.reason_texts]
-        return lines
-
-    @property
-    def licenses(self) -> list[str]:
-        return sorted({item.license for item in self.items if item.license})
 
 
 def _export_id(doc: dict[str, Any], url: str) -> int:
@@ -170,9 +85,11 @@ class Export:
 
     @property
     def job_state(self) -> JobState:
+        """The job-model state of the export's state."""
         return STATES.get(self.state, JobState.RUNNING)
 
     def status(self) -> JobStatus:
+        """The export as a poll's answer (state, progress, message, URLs)."""
         message = {
             "processing": tr("Processing on the server"),
             "complete": tr("Ready to download"),
@@ -190,6 +107,7 @@ class Export:
         )
 
     def to_job(self, connection: Connection, folder: str = "", add_to_project: bool = True) -> Job:
+        """A job-manager job following this export."""
         job = Job(
             platform="koordinates",
             connection=connection.name,
@@ -205,6 +123,8 @@ class Export:
 
 @dataclass
 class CropLayer:
+    """A layer of crop features the server offers (``exports/croplayers/``)."""
+
     id: int
     name: str
     url: str
@@ -213,15 +133,12 @@ class CropLayer:
 
 @dataclass
 class CropFeature:
+    """A crop feature: a named area to crop an export to."""
+
     id: int
     name: str
     url: str
     geometry: Optional[dict[str, Any]] = None
-
-
-def item_label(url: str) -> str:
-    parts = [p for p in url.split("/") if p]
-    return f"{parts[-2].rstrip('s')} {parts[-1]}" if len(parts) >= 2 else url
 
 
 def export_body(
@@ -266,6 +183,7 @@ class KoordinatesExports:
 
     @property
     def auth(self) -> Any:
+        """The connection's credentials, applied to each request."""
         return self.adapter.auth
 
     def item_url(self, item_id: Union[str, int], kind: str = "layers") -> str:
@@ -293,17 +211,20 @@ class KoordinatesExports:
         return result
 
     def validate(self, body: dict[str, Any], feedback: Optional[QgsFeedback] = None) -> Validation:
+        """``POST /exports/validate/``: whether the server would accept ``body``, with its reasons."""
         doc = self.client.send_json(
             "POST", self.adapter.url("exports/validate/"), body, auth=self.auth, feedback=feedback
         )
         return Validation.from_json(doc or {})
 
     def create(self, body: dict[str, Any], feedback: Optional[QgsFeedback] = None) -> Export:
+        """``POST /exports/``: start an export; the new export."""
         url = self.adapter.url("exports/")
         doc = self.client.send(HttpRequest(url, "POST", json=body, auth=self.auth), feedback).json()
         return Export.from_json(doc, url)
 
     def get(self, export_id: Union[int, str], feedback: Optional[QgsFeedback] = None) -> Export:
+        """The export ``export_id`` as the server describes it now."""
         url = self.adapter.url(f"exports/{export_id}/")
         return Export.from_json(self.client.get_json(url, auth=self.auth, feedback=feedback), url)
 
@@ -328,6 +249,12 @@ class KoordinatesExports:
             log.warning(f"{len(errors)} unreadable export(s) skipped in {redact_url(url)}; the first: {errors[0]}")
         return sorted(exports, key=lambda e: e.created_at, reverse=True)
 
+    def list_jobs(self, feedback: Optional[QgsFeedback] = None) -> builtins.list[Job]:
+        """SERVER_JOBS: this account's exports as jobs to follow (folder and download state set), newest first."""
+        from ...jobs.fetching import to_follow
+
+        return [to_follow(export.to_job(self.connection)) for export in self.list(feedback)]
+
     def download(self, export: Export, folder: Path, feedback: Optional[QgsFeedback] = None) -> Path:
         """Stream the finished export's zip into ``folder`` (resuming a ``.part`` left earlier)."""
         if not export.download_url:
@@ -342,6 +269,7 @@ class KoordinatesExports:
 
     # builtins.list: in this class's annotations, ``list`` is the list() method above.
     def crop_layers(self, feedback: Optional[QgsFeedback] = None) -> builtins.list[CropLayer]:
+        """The crop layers the server offers."""
         docs = self.client.get_json(self.adapter.url("exports/croplayers/"), auth=self.auth, feedback=feedback) or []
         return [
             CropLayer(
@@ -352,6 +280,7 @@ class KoordinatesExports:
         ]
 
     def crop_features(self, layer: CropLayer, feedback: Optional[QgsFeedback] = None) -> builtins.list[CropFeature]:
+        """The crop features of ``layer``."""
         url = layer.features_url or self.adapter.url(f"exports/croplayers/{layer.id}/cropfeatures/")
         docs = self.client.get_json(url, auth=self.auth, feedback=feedback) or []
         return [
@@ -364,14 +293,16 @@ class KoordinatesExports:
 class KoordinatesExportBackend(JobBackend):
     """Polls, cancels and downloads Koordinates exports for the job manager."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, client: Optional[HttpClient] = None) -> None:
         super().__init__(connection)
-        self.api = KoordinatesExports(connection)
+        self.api = KoordinatesExports(connection, client)
 
     def poll(self, job: Job, feedback: Optional[QgsFeedback] = None) -> JobStatus:
+        """The export's status now."""
         return self.api.get(job.remote_id, feedback).status()
 
     def cancel(self, job: Job, feedback: Optional[QgsFeedback] = None) -> JobStatus:
+        """Cancel the export (an export that has finished says so instead)."""
         try:
             return self.api.cancel(job.remote_id, feedback).status()
         except ConflictError:
@@ -385,8 +316,6 @@ class KoordinatesExportBackend(JobBackend):
             raise
 
     def fetch_results(self, job: Job, folder: Path, feedback: Optional[QgsFeedback] = None) -> list[Path]:
+        """Download the finished export's zip into ``folder``."""
         export = self.api.get(job.remote_id, feedback)
         return [self.api.download(export, folder, feedback)]
-
-
-register_backend("koordinates", "export", KoordinatesExportBackend)

@@ -7,7 +7,6 @@ polled until ``complete``), downloaded and copied into the target GeoPackage.
 from __future__ import annotations
 
 import tempfile
-import time
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
@@ -17,7 +16,10 @@ from qgis.core import QgsFeedback
 
 from ...errors import GeodockError, UnreadableResponseError
 from ...fetch import FeatureCopier, layer_name_for, ogr_source
-from ...net.client import HttpRequest, wait
+from ...i18n import tr
+from ...job_model import JobState
+from ...jobs import wait_for_job
+from ...net.client import HttpRequest
 from ...net.download import download
 from ..base import Resource
 
@@ -40,7 +42,9 @@ def fetch_item(
     if resource.kind == "table":
         return _fetch_table(adapter, resource, output, feedback)
     if resource.kind != "vector":
-        raise GeodockError(f"{resource.title}: only vector layers and tables can be copied locally")
+        raise GeodockError(
+            tr("{title}: only vector layers and tables can be copied locally").format(title=resource.title)
+        )
     return _fetch_wfs(adapter, resource, output, extent, feedback)
 
 
@@ -79,7 +83,9 @@ def _fetch_wfs(
             )
             data = response.json()
             if not isinstance(data, dict) or not isinstance(data.get("features"), list):
-                raise UnreadableResponseError("The Koordinates WFS answered without GeoJSON features", str(data)[:500])
+                raise UnreadableResponseError(
+                    tr("The Koordinates WFS answered without GeoJSON features"), str(data)[:500]
+                )
             copier.add_features(data["features"], total)
             start += len(data["features"])
             if len(data["features"]) < WFS_PAGE:
@@ -89,32 +95,25 @@ def _fetch_wfs(
 
 def _fetch_table(adapter: KoordinatesAdapter, resource: Resource, output: Path, feedback: Optional[QgsFeedback]) -> str:
     """Export the table as a GeoPackage, download it and copy its layer into ``output``."""
+    from .exports import KoordinatesExportBackend, export_body
+
+    backend = KoordinatesExportBackend(adapter.connection, adapter.client)
     item_url = resource.api_url or adapter.url(f"tables/{resource.id}/")
-    body = {
-        "crs": "EPSG:4326",
-        "formats": {"table": "application/x-ogc-gpkg"},
-        "items": [{"item": item_url}],
-        "name": f"geodock-{layer_name_for(resource)}",
-        "delivery": {"method": "download"},
-    }
-    export = adapter.client.send_json("POST", adapter.url("exports/"), body, auth=adapter.auth, feedback=feedback)
-    export_url = export.get("url") if isinstance(export, dict) else None
-    if not export_url:
-        raise UnreadableResponseError("Koordinates answered an export without its URL", str(export)[:500])
-    deadline = time.monotonic() + EXPORT_TIMEOUT
-    while export.get("state") == "processing":
-        if time.monotonic() > deadline:
-            raise GeodockError(f"The export of {resource.title} did not finish in time")
-        if feedback is not None and isinstance(export.get("progress"), (int, float)):
-            feedback.setProgress(min(90.0, 90.0 * float(export["progress"])))
-        wait(0.5, feedback)
-        export = adapter.client.get_json(export_url, auth=adapter.auth, feedback=feedback)
-    if export.get("state") != "complete" or not export.get("download_url"):
-        raise GeodockError(f"The export of {resource.title} ended {export.get('state')}", str(export)[:500])
+    body = export_body(
+        [item_url], "EPSG:4326", {"table": "application/x-ogc-gpkg"}, f"geodock-{layer_name_for(resource)}"
+    )
+    job = backend.api.create(body, feedback).to_job(adapter.connection, add_to_project=False)
+    status = wait_for_job(backend, job, feedback, timeout=EXPORT_TIMEOUT, progress=(0.0, 90.0))
+    download_url = str(job.result.get("download_url") or "")
+    if status.state != JobState.SUCCEEDED or not download_url:
+        raise GeodockError(
+            tr("The export of {title} ended {state}").format(title=resource.title, state=status.state.value),
+            status.message,
+        )
     with tempfile.TemporaryDirectory(prefix="geodock-export-", dir=str(output.parent)) as folder:
         result = download(
             adapter.client,
-            HttpRequest(export["download_url"], auth=adapter.auth, accept="*/*"),
+            HttpRequest(download_url, auth=adapter.auth, accept="*/*"),
             Path(folder),
             "export.zip",
             feedback=feedback,
@@ -122,7 +121,7 @@ def _fetch_table(adapter: KoordinatesAdapter, resource: Resource, output: Path, 
         with zipfile.ZipFile(result.path) as archive:
             members = [name for name in archive.namelist() if name.lower().endswith(".gpkg")]
         if not members:
-            raise UnreadableResponseError(f"The export of {resource.title} holds no GeoPackage")
+            raise UnreadableResponseError(tr("The export of {title} holds no GeoPackage").format(title=resource.title))
         source = f"/vsizip/{result.path}/{members[0]}"
         partial = Path(folder) / "copy.gpkg"  # in this call's own folder: two fetches never share a partial file
         options = gdal.VectorTranslateOptions(
@@ -133,7 +132,9 @@ def _fetch_table(adapter: KoordinatesAdapter, resource: Resource, output: Path, 
         )
         written = gdal.VectorTranslate(str(partial), source, options=options)
         if written is None:
-            raise GeodockError(f"Could not copy the exported table {resource.title}", gdal.GetLastErrorMsg())
+            raise GeodockError(
+                tr("Could not copy the exported table {title}").format(title=resource.title), gdal.GetLastErrorMsg()
+            )
         written = None
         partial.replace(output)  # output: the caller's target (a new temporary file or Geodock's own cache copy)
     if feedback is not None:

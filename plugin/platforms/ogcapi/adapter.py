@@ -19,6 +19,7 @@ from urllib.parse import quote
 from qgis.core import QgsFeedback
 
 from ...errors import UnreadableResponseError
+from ...i18n import tr
 from ...job_model import JobState
 from ...net import json_limits
 from ...net.client import HttpRequest, HttpResponse
@@ -57,32 +58,38 @@ def lenient_json(response: HttpResponse) -> Any:
             return json_limits.loads(response.body.decode("utf-8"))
         except json_limits.JsonTooDeepError as err:
             raise UnreadableResponseError(
-                f"The server's answer could not be read ({err.msg})", url=response.url
+                tr("The server's answer could not be read ({msg})").format(msg=err.msg), url=response.url
             ) from None
         except ValueError:
             raise UnreadableResponseError(
-                "The server answered with a web page instead of data", url=response.url
+                tr("The server answered with a web page instead of data"), url=response.url
             ) from None
 
 
 def _with_json_format(url: str) -> Optional[dict[str, str]]:
+    """``f=json`` for ``url`` unless its query already names a format."""
     return None if "f=" in url.partition("?")[2] else F_JSON
 
 
 @dataclass
 class LandingPage:
+    """The server's landing page: title, description, links."""
+
     title: str
     description: str = ""
     links: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def from_json(cls, data: Any) -> LandingPage:
+        """The landing page from its JSON (anything unreadable gives empty fields)."""
         data = data if isinstance(data, dict) else {}
         return cls(str(data.get("title") or ""), str(data.get("description") or ""), list(data.get("links") or []))
 
 
 @dataclass
 class ProcessSummary:
+    """One process of the ``/processes`` list."""
+
     id: str
     title: str = ""
     description: str = ""
@@ -121,6 +128,7 @@ class StatusInfo:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> StatusInfo:
+        """A job status document (``statusInfo``) as a StatusInfo."""
         progress = data.get("progress")
         trace = data.get("x-traceback") or data.get("traceback") or ""
         if isinstance(trace, list):
@@ -142,6 +150,7 @@ class StatusInfo:
 
     @property
     def state(self) -> JobState:
+        """The Geodock job state of the server's status (unknown ones count as running)."""
         return STATES.get(self.status, JobState.RUNNING)
 
 
@@ -156,18 +165,23 @@ class ExecuteOutcome:
 
 
 class OgcProcessesAdapter(PlatformAdapter):
+    """OGC API – Processes: processes, their descriptions, execution and jobs."""
+
     kind = "ogcapi-processes"
 
     @property
     def auth(self) -> AuthConfigAuth:
+        """The connection's QGIS auth config, applied by QGIS (standard HTTP auth)."""
         return AuthConfigAuth(self.connection.authcfg, self.connection.url)
 
     def _get(self, path: str, feedback: Optional[QgsFeedback] = None, **kwargs: Any) -> Any:
+        """GET ``path`` as JSON (``f=json`` added), read leniently."""
         url = self.url(path)
         request = HttpRequest(url, params=_with_json_format(url), auth=self.auth, **kwargs)
         return lenient_json(self.client.send(request, feedback))
 
     def check(self, feedback: Optional[QgsFeedback] = None) -> str:
+        """List the processes to prove the server answers (a short, unretried request)."""
         data = self._get("processes", feedback, retries=0, timeout=20)
         processes = data.get("processes", []) if isinstance(data, dict) else []
         return f"OGC API – Processes answered: {len(processes)} processes"
@@ -175,15 +189,18 @@ class OgcProcessesAdapter(PlatformAdapter):
     # Server ---------------------------------------------------------------------------------------------
 
     def landing_page(self, feedback: Optional[QgsFeedback] = None) -> LandingPage:
+        """The server's landing page."""
         return LandingPage.from_json(self._get("", feedback))
 
     def conformance(self, feedback: Optional[QgsFeedback] = None) -> list[str]:
+        """The conformance classes the server declares (none when it says nothing readable)."""
         data = self._get("conformance", feedback)
         return [str(c) for c in (data or {}).get("conformsTo", []) or []] if isinstance(data, dict) else []
 
     # Processes ------------------------------------------------------------------------------------------
 
     def browse_kinds(self) -> list[ResourceKind]:
+        """Processes."""
         return [ResourceKind("processes", "Processes")]
 
     def list_page(
@@ -194,6 +211,7 @@ class OgcProcessesAdapter(PlatformAdapter):
         parent: Optional[Resource] = None,
         feedback: Optional[QgsFeedback] = None,
     ) -> Page:
+        """One page of processes (only ``processes`` can be listed)."""
         if kind != "processes":
             raise NotImplementedError(f"{self.kind} cannot list {kind}")
         page = self.processes_page(token, query.page_size, feedback)
@@ -224,6 +242,7 @@ class OgcProcessesAdapter(PlatformAdapter):
         return ogc_page(data, "processes", self.url(str(token) if token else "processes"))
 
     def _get_limited(self, path: str, limit: int, feedback: Optional[QgsFeedback]) -> Any:
+        """GET ``path`` as JSON with a ``limit``."""
         request = HttpRequest(self.url(path), params={**F_JSON, "limit": limit}, auth=self.auth)
         return lenient_json(self.client.send(request, feedback))
 
@@ -242,6 +261,7 @@ class OgcProcessesAdapter(PlatformAdapter):
             token = page.next
 
     def describe(self, process_id: str, feedback: Optional[QgsFeedback] = None) -> ProcessDescription:
+        """The description of process ``process_id`` (``GET /processes/{id}``)."""
         path = f"processes/{quote(process_id)}"
         data = self._get(path, feedback) or {}
         try:
@@ -253,6 +273,7 @@ class OgcProcessesAdapter(PlatformAdapter):
     # Execution and jobs ---------------------------------------------------------------------------------
 
     def job_url(self, job_id: str) -> str:
+        """The URL of job ``job_id``."""
         return self.url(f"jobs/{quote(job_id)}")
 
     def execute(

@@ -10,7 +10,6 @@ A job whose server answered synchronously carries its results already written (`
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -20,9 +19,11 @@ from qgis.core import QgsFeedback
 from ... import job_status, log
 from ...connections import Connection
 from ...errors import CancelledError, GeodockError
-from ...job_model import Job, JobBackend, JobState, JobStatus, register_backend
+from ...i18n import tr
+from ...job_model import Job, JobBackend, JobState, JobStatus
+from ...jobs import wait_for_job
 from ...net import json_limits
-from ...net.client import HttpRequest, wait
+from ...net.client import HttpRequest
 from ...net.download import download, safe_filename
 from ...net.filenames import write_atomically, write_new_file
 from .adapter import STATES, OgcProcessesAdapter, StatusInfo
@@ -45,6 +46,8 @@ class ResultItem:
 
 @dataclass
 class WrittenResults:
+    """The files a job's results were written to, and every output (files named, values as they are)."""
+
     results_file: Path
     layer_files: list[Path] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
@@ -99,6 +102,7 @@ def classify(name: str, value: Any) -> ResultItem:
 
 
 def results_file_name(job_id: str) -> str:
+    """The name of the results JSON of ``job_id``."""
     return f"results-{safe_filename(job_id or 'job', 'job')}.json"
 
 
@@ -165,36 +169,67 @@ def status_of(info: StatusInfo) -> JobStatus:
         result["server_finished"] = info.finished
     message = info.message
     if info.state == JobState.FAILED and not message:
-        message = "The process failed"
+        message = tr("The process failed")
     return JobStatus(info.state, info.progress, message, result)
 
 
-class OgcJobBackend(JobBackend):
-    """Polls ``/jobs/{id}``, dismisses with ``DELETE``, and writes ``/jobs/{id}/results`` into files."""
+def job_for_status(connection: Connection, info: StatusInfo, title: str, job_url: str = "", folder: str = "") -> Job:
+    """The Geodock job following the server's job ``info`` (``job_url``: its URL, else the usual one)."""
+    return Job(
+        platform=PLATFORM,
+        connection=connection.name,
+        remote_id=info.job_id,
+        title=title,
+        kind=KIND,
+        state=info.state,
+        progress=info.progress,
+        message=info.message,
+        result={"job_url": job_url or OgcProcessesAdapter(connection).job_url(info.job_id), "process": info.process_id},
+        folder=folder,
+    )
 
-    def __init__(self, connection: Connection) -> None:
+
+class OgcJobBackend(JobBackend):
+    """Polls ``/jobs/{id}``, dismisses with ``DELETE``, and writes ``/jobs/{id}/results`` into files.
+
+    ``on_status`` (optional) sees every statusInfo read; :attr:`last` is the latest.
+    """
+
+    def __init__(
+        self,
+        connection: Connection,
+        adapter: Optional[OgcProcessesAdapter] = None,
+        on_status: Optional[Callable[[StatusInfo], None]] = None,
+    ) -> None:
         super().__init__(connection)
-        self.adapter = OgcProcessesAdapter(connection)
+        self.adapter = adapter or OgcProcessesAdapter(connection)
+        self.on_status = on_status
+        self.last: Optional[StatusInfo] = None
 
     def _job_ref(self, job: Job) -> str:
         return str(job.result.get("job_url") or job.remote_id)
 
     def poll(self, job: Job, feedback: Optional[QgsFeedback] = None) -> JobStatus:
+        """The job's statusInfo (a job answered synchronously has succeeded already)."""
         if job.result.get("prefetched"):
-            return JobStatus(JobState.SUCCEEDED, 100.0, job.message or "Finished", {})
-        info = read_status(self.adapter, self._job_ref(job), feedback)
+            return JobStatus(JobState.SUCCEEDED, 100.0, job.message or tr("Finished"), {})
+        info = self.last = read_status(self.adapter, self._job_ref(job), feedback)
+        if self.on_status is not None:
+            self.on_status(info)
         if info.state == JobState.FAILED and info.traceback:
             log.error(f"{job.title} failed on the server: {info.message}\n{info.traceback}")
         return status_of(info)
 
     def cancel(self, job: Job, feedback: Optional[QgsFeedback] = None) -> JobStatus:
+        """Dismiss the job (``DELETE /jobs/{id}``)."""
         info = self.adapter.dismiss(self._job_ref(job), feedback)
         status = status_of(info)
         status.state = JobState.CANCELLED
-        status.message = info.message or "Dismissed"
+        status.message = info.message or tr("Dismissed")
         return status
 
     def fetch_results(self, job: Job, folder: Path, feedback: Optional[QgsFeedback] = None) -> list[Path]:
+        """Write the job's results into ``folder`` (those of a synchronous answer are there already)."""
         prefetched = job.result.get("prefetched")
         if isinstance(prefetched, dict):
             return [Path(p) for p in prefetched.get("layer_files", []) if Path(p).exists()]
@@ -204,11 +239,6 @@ class OgcJobBackend(JobBackend):
 
 class ProcessFailedError(GeodockError):
     """The job ended as failed on the server (``message`` is the server's; ``details`` its traceback)."""
-
-
-def poll_delay(elapsed: float) -> float:
-    """Seconds between polls of a job followed in a blocking run (Processing): fast at first, then 1 s."""
-    return 0.25 if elapsed < 2.0 else 0.5 if elapsed < 10.0 else 1.0
 
 
 def run_to_end(
@@ -230,27 +260,16 @@ def run_to_end(
         on_status(info)
     if outcome.results is not None:
         return info, write_results(adapter, outcome.results, folder, outcome.job_id or process_id, feedback)
-    started = time.monotonic()
-    job_ref = outcome.job_url or outcome.job_id
-    try:
-        while not info.state.final:
-            wait(poll_delay(time.monotonic() - started), feedback)
-            info = read_status(adapter, job_ref, feedback)
-            if on_status is not None:
-                on_status(info)
-    except CancelledError:
-        try:
-            adapter.dismiss(job_ref, QgsFeedback())
-            log.info(f"Dismissed job {outcome.job_id} of {process_id}")
-        except GeodockError as err:
-            log.exception(err, f"Dismissing job {outcome.job_id}")
-        raise
+    backend = OgcJobBackend(adapter.connection, adapter, on_status)
+    job = job_for_status(adapter.connection, info, process_id, outcome.job_url or outcome.job_id)
+    job.remote_id = outcome.job_id
+    if not info.state.final:
+        wait_for_job(backend, job, feedback, cancel_remote=True)
+        info = backend.last or info
     if info.state == JobState.FAILED:
-        raise ProcessFailedError(info.message or f"{process_id} failed", info.traceback)
+        raise ProcessFailedError(info.message or tr("{process} failed").format(process=process_id), info.traceback)
     if info.state == JobState.CANCELLED:
-        raise CancelledError(f"The job {outcome.job_id} was dismissed on the server")
-    data = adapter.results(job_ref, feedback)
-    return info, write_results(adapter, data, folder, outcome.job_id, feedback)
-
-
-register_backend(PLATFORM, KIND, OgcJobBackend)
+        raise CancelledError(tr("The job {job} was dismissed on the server").format(job=outcome.job_id))
+    return info, write_results(
+        adapter, adapter.results(job.result["job_url"], feedback), folder, outcome.job_id, feedback
+    )

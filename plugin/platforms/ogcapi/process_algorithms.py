@@ -15,16 +15,13 @@ when connections change or the Processes dock loads a connection, then reloads t
 from __future__ import annotations
 
 import json
-import re
 import time
 from pathlib import Path
 from typing import Any, Optional
 
 from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException is missing from qgis-stubs
     QgsApplication,
-    QgsCoordinateReferenceSystem,
     QgsFeedback,
-    QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
@@ -32,112 +29,26 @@ from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException 
     QgsProcessingOutputFile,
     QgsProcessingOutputMultipleLayers,
     QgsProcessingOutputString,
-    QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
-    QgsProcessingParameterEnum,
-    QgsProcessingParameterExtent,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
-    QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsProcessingUtils,
-    QgsRectangle,
-    QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ... import log
 from ...connections import Connection, store
 from ...errors import CancelledError, GeodockError
 from ...html_sanitize import inert_text
+from ...i18n import tr
 from ...net.filenames import write_atomically
 from ...processing.base import GeodockAlgorithm, connection_of_kind, connection_parameter
 from .adapter import OgcProcessesAdapter, StatusInfo
 from .jobs import run_to_end
-from .process_description import (
-    InputKind,
-    ProcessDescription,
-    ProcessInput,
-    collection_from_source,
-    encode_bbox,
-    encode_file,
-    encode_link,
-    execute_request,
-    qgis_crs,
-    validate_inputs,
-)
+from .process_description import InputKind, ProcessDescription, execute_request
+from .process_parameters import parameter_for, parameter_value, resolve_value, slug
+from .process_values import validate_inputs
 
 KIND = "ogcapi-processes"
 CACHE_FILE = "ogc_processes.json"
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("ExecuteProcessAlgorithm", text)
-
-
-# Inputs given as text (INPUTS JSON, or Processing values) → request values --------------------------------
-
-
-def _layer(value: str, context: QgsProcessingContext) -> Optional[QgsVectorLayer]:
-    layer = QgsProcessingUtils.mapLayerFromString(value, context, True, QgsProcessingUtils.LayerHint.Vector)
-    return layer if isinstance(layer, QgsVectorLayer) and layer.isValid() else None
-
-
-def layer_collection(
-    layer: Any, spec: ProcessInput, context: QgsProcessingContext, feedback: Optional[QgsFeedback] = None
-) -> dict[str, Any]:
-    """A vector layer or feature source as a GeoJSON FeatureCollection in the CRS ``spec`` expects."""
-    total = layer.featureCount() if hasattr(layer, "featureCount") else 0
-    return collection_from_source(
-        layer.getFeatures(),
-        layer.sourceCrs() if hasattr(layer, "sourceCrs") else layer.crs(),
-        qgis_crs(spec.expected_crs()),
-        context.transformContext(),
-        feedback,
-        max(total, 0),
-    )
-
-
-_EXTENT = re.compile(r"^\s*([-\d.eE+]+)\s*,\s*([-\d.eE+]+)\s*,\s*([-\d.eE+]+)\s*,\s*([-\d.eE+]+)\s*(?:\[(.+)\])?\s*$")
-
-
-def resolve_value(
-    spec: ProcessInput, value: Any, context: QgsProcessingContext, feedback: Optional[QgsFeedback] = None
-) -> Any:
-    """A value from INPUTS made into what the server expects (layers, extents, files given as text)."""
-    if not isinstance(value, str):
-        if spec.kind == InputKind.BBOX and isinstance(value, list):
-            return {"bbox": value, "crs": spec.bbox_crs_options()[0]}
-        return value
-    if spec.kind in (InputKind.FEATURES, InputKind.GEOMETRY):
-        layer = _layer(value, context)
-        if layer is None:
-            raise QgsProcessingException(tr("{input}: no vector layer {value!r}").format(input=spec.title, value=value))
-        collection = layer_collection(layer, spec, context, feedback)
-        if spec.kind == InputKind.GEOMETRY:
-            features = collection["features"]
-            if not features:
-                raise QgsProcessingException(tr("{input}: the layer has no features").format(input=spec.title))
-            return features[0]["geometry"]
-        return collection
-    if spec.kind == InputKind.BBOX:
-        match = _EXTENT.match(value)
-        if not match:
-            raise QgsProcessingException(
-                tr("{input}: expected an extent 'xmin,xmax,ymin,ymax [EPSG:code]'").format(input=spec.title)
-            )
-        xmin, xmax, ymin, ymax = (float(match.group(i)) for i in range(1, 5))
-        crs = QgsCoordinateReferenceSystem(match.group(5) or "EPSG:4326")
-        return encode_bbox(spec, QgsRectangle(xmin, ymin, xmax, ymax), crs, context.transformContext())
-    if spec.kind == InputKind.FILE:
-        if value.startswith(("http://", "https://")):
-            return encode_link(spec, value)
-        path = Path(value)
-        if not path.is_file():
-            raise QgsProcessingException(tr("{input}: no file {path}").format(input=spec.title, path=value))
-        return encode_file(spec, path)
-    return value
 
 
 def run_process(
@@ -166,6 +77,7 @@ def _run_process(
     feedback: QgsProcessingFeedback,
     description: Optional[ProcessDescription],
 ) -> dict[str, Any]:
+    """:func:`run_process` without the run count."""
     connection = connection_of_kind(connection_name, KIND)
     adapter = OgcProcessesAdapter(connection)
     try:
@@ -185,6 +97,7 @@ def _run_process(
         last = {"message": "", "job": ""}
 
         def on_status(info: StatusInfo) -> None:
+            """Tell the job's id once, its progress, and each new message."""
             if info.job_id and not last["job"]:
                 last["job"] = info.job_id
                 feedback.pushInfo(tr("Job {job} on {connection}").format(job=info.job_id, connection=connection.name))
@@ -212,12 +125,15 @@ def _run_process(
 
 
 class _ProcessAlgorithmBase(GeodockAlgorithm):
+    """The outputs every process algorithm shares (results folder, JSON, layers, job id)."""
+
     OUTPUT_FOLDER = "OUTPUT_FOLDER"
     RESULTS = "RESULTS"
     LAYERS = "LAYERS"
     JOB_ID = "JOB_ID"
 
     def _add_outputs(self) -> None:
+        """Add the results folder parameter and the outputs."""
         self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, self.tr("Results folder")))
         self.addOutput(QgsProcessingOutputFile(self.RESULTS, self.tr("Results (JSON)")))
         self.addOutput(QgsProcessingOutputMultipleLayers(self.LAYERS, self.tr("Result layers")))
@@ -225,23 +141,30 @@ class _ProcessAlgorithmBase(GeodockAlgorithm):
 
 
 class ExecuteProcessAlgorithm(_ProcessAlgorithmBase):
+    """``geodock:executeprocess``: any process of any connection, inputs as JSON."""
+
     CONNECTION = "CONNECTION"
     PROCESS = "PROCESS"
     INPUTS = "INPUTS"
 
     def name(self) -> str:
+        """The algorithm's id within the Geodock provider."""
         return "executeprocess"
 
     def displayName(self) -> str:
+        """The algorithm's title."""
         return self.tr("Execute an OGC API process")
 
     def group(self) -> str:
+        """The group it is listed in."""
         return self.tr("OGC API – Processes")
 
     def groupId(self) -> str:
+        """The id of its group."""
         return "ogcapiprocesses"
 
     def shortHelpString(self) -> str:
+        """The help shown beside the parameters."""
         return self.tr(
             "Runs a process of an OGC API – Processes connection and waits for its job. INPUTS is a JSON object of "
             "the process inputs; a GeoJSON input may be given as a layer id, layer name or file path (sent as a "
@@ -252,6 +175,7 @@ class ExecuteProcessAlgorithm(_ProcessAlgorithmBase):
         )
 
     def initAlgorithm(self, config: Any = None) -> None:
+        """Connection, process id and INPUTS parameters, and the shared outputs."""
         self.addParameter(connection_parameter(self.CONNECTION, self.tr("Connection (name)"), KIND))
         self.addParameter(QgsProcessingParameterString(self.PROCESS, self.tr("Process id")))
         self.addParameter(
@@ -265,6 +189,7 @@ class ExecuteProcessAlgorithm(_ProcessAlgorithmBase):
         context: QgsProcessingContext,
         feedback: Optional[QgsProcessingFeedback],
     ) -> dict[str, Any]:
+        """Read INPUTS (an object, or a whole execute request) and run the process."""
         if feedback is None:  # QGIS may run an algorithm without a feedback object
             feedback = QgsProcessingFeedback()
         text = self.parameterAsString(parameters, self.INPUTS, context).strip() or "{}"
@@ -289,80 +214,43 @@ class ExecuteProcessAlgorithm(_ProcessAlgorithmBase):
 # One algorithm per remote process ---------------------------------------------------------------------------
 
 
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "x"
-
-
-def parameter_for(spec: ProcessInput) -> Optional[QgsProcessingParameterDefinition]:
-    """The Processing parameter of an input (the same mapping as the execution form)."""
-    name, title = spec.name, inert_text(spec.title or spec.name)  # QGIS shows it as a label that guesses rich text
-    default = spec.default if spec.has_default else None
-    parameter: QgsProcessingParameterDefinition
-    if spec.kind in (InputKind.NUMBER, InputKind.INTEGER):
-        kind = (
-            QgsProcessingParameterNumber.Type.Integer
-            if spec.kind == InputKind.INTEGER
-            else QgsProcessingParameterNumber.Type.Double
-        )
-        parameter = QgsProcessingParameterNumber(name, title, kind, default, spec.optional)
-        if spec.minimum is not None:
-            parameter.setMinimum(spec.minimum)
-        if spec.maximum is not None:
-            parameter.setMaximum(spec.maximum)
-    elif spec.kind == InputKind.BOOLEAN:
-        parameter = QgsProcessingParameterBoolean(name, title, bool(default), spec.optional)
-    elif spec.kind == InputKind.ENUM:
-        options = [str(v) for v in spec.enum]
-        index = options.index(str(default)) if default is not None and str(default) in options else None
-        parameter = QgsProcessingParameterEnum(name, title, options, False, index, spec.optional)
-    elif spec.kind == InputKind.BBOX:
-        parameter = QgsProcessingParameterExtent(name, title, None, spec.optional)
-    elif spec.kind in (InputKind.FEATURES, InputKind.GEOMETRY):
-        parameter = QgsProcessingParameterFeatureSource(
-            name,
-            title,
-            [QgsProcessing.SourceType.TypeVectorAnyGeometry],  # type: ignore[attr-defined]  # QGIS 3.22 name; stubs: Qgis.ProcessingSourceType
-            None,
-            spec.optional,
-        )
-    elif spec.kind == InputKind.FILE:
-        parameter = QgsProcessingParameterFile(name, title, optional=spec.optional)
-    else:  # strings, arrays (comma-separated or JSON), objects (JSON)
-        text_default = json.dumps(default) if isinstance(default, (list, dict)) else default
-        parameter = QgsProcessingParameterString(name, title, text_default, spec.kind == InputKind.JSON, spec.optional)
-    parameter.setHelp(inert_text(f"{spec.description}\n{spec.type_label()}".strip()))
-    return parameter
-
-
 class RemoteProcessAlgorithm(_ProcessAlgorithmBase):
     """One remote process of one connection, with parameters from its (cached) description."""
 
     def __init__(self, connection_name: str, description: ProcessDescription) -> None:
+        """The process of ``description`` on connection ``connection_name``."""
         super().__init__()
         self.connection_name = connection_name
         self.description = description
 
     def createInstance(self) -> RemoteProcessAlgorithm:
+        """A copy for Processing to run."""
         return type(self)(self.connection_name, self.description)
 
     def name(self) -> str:
+        """``ogc_<connection>_<process>``."""
         return f"ogc_{slug(self.connection_name)}_{slug(self.description.id)}"
 
     def displayName(self) -> str:
+        """The process's title (inert: QGIS may show it as rich text)."""
         return inert_text(self.description.title or self.description.id)
 
     def group(self) -> str:
+        """The connection's name."""
         return self.connection_name
 
     def groupId(self) -> str:
+        """``ogc_<connection>``."""
         return f"ogc_{slug(self.connection_name)}"
 
     def shortHelpString(self) -> str:
+        """The process's description and its inputs with their types."""
         lines = [self.description.description, ""]
         lines += [f"{i.title} ({i.name}): {i.type_label()}" for i in self.description.inputs]
         return inert_text("\n".join(lines).strip())  # the Processing dialog shows it as HTML
 
     def initAlgorithm(self, config: Any = None) -> None:
+        """One parameter per input, and the shared outputs."""
         for spec in self.description.inputs:
             parameter = parameter_for(spec)
             if parameter is not None:
@@ -375,13 +263,14 @@ class RemoteProcessAlgorithm(_ProcessAlgorithmBase):
         context: QgsProcessingContext,
         feedback: Optional[QgsProcessingFeedback],
     ) -> dict[str, Any]:
+        """The set parameters as request values (defaults left out), then run the process."""
         if feedback is None:  # QGIS may run an algorithm without a feedback object
             feedback = QgsProcessingFeedback()
         values: dict[str, Any] = {}
         for spec in self.description.inputs:
             if parameters.get(spec.name) is None and spec.kind != InputKind.BOOLEAN:
                 continue
-            value = self._value(spec, parameters, context, feedback)
+            value = parameter_value(self, spec, parameters, context, feedback)
             if value is None or (spec.has_default and value == spec.default):
                 continue  # optional inputs left at their default stay out of the request
             values[spec.name] = value
@@ -390,64 +279,17 @@ class RemoteProcessAlgorithm(_ProcessAlgorithmBase):
             self.connection_name, self.description.id, values, folder, context, feedback, self.description
         )
 
-    def _value(
-        self, spec: ProcessInput, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsFeedback
-    ) -> Any:
-        name = spec.name
-        if spec.kind == InputKind.INTEGER:
-            return self.parameterAsInt(parameters, name, context)
-        if spec.kind == InputKind.NUMBER:
-            return self.parameterAsDouble(parameters, name, context)
-        if spec.kind == InputKind.BOOLEAN:
-            return self.parameterAsBoolean(parameters, name, context)
-        if spec.kind == InputKind.ENUM:
-            return spec.enum[self.parameterAsEnum(parameters, name, context)]
-        if spec.kind == InputKind.BBOX:
-            crs = self.parameterAsExtentCrs(parameters, name, context)
-            extent = self.parameterAsExtent(parameters, name, context, crs)
-            return None if extent.isNull() else encode_bbox(spec, extent, crs, context.transformContext())
-        if spec.kind in (InputKind.FEATURES, InputKind.GEOMETRY):
-            source = self.parameterAsSource(parameters, name, context)
-            if source is None:
-                return None
-            collection = layer_collection(source, spec, context, feedback)
-            if spec.kind == InputKind.GEOMETRY:
-                return collection["features"][0]["geometry"] if collection["features"] else None
-            return collection
-        text = self.parameterAsString(parameters, name, context)
-        if text == "":
-            return None
-        if spec.kind == InputKind.FILE:
-            return resolve_value(spec, text, context, feedback)
-        if spec.kind in (InputKind.ARRAY, InputKind.JSON):
-            try:
-                return json.loads(text)
-            except ValueError:
-                if spec.kind == InputKind.JSON:
-                    raise QgsProcessingException(
-                        self.tr("{input} is not valid JSON").format(input=spec.title)
-                    ) from None
-                return [_scalar(spec.item, part.strip()) for part in text.split(",") if part.strip()]
-        return text
-
-
-def _scalar(spec: Optional[ProcessInput], text: str) -> Any:
-    if spec is not None and spec.kind in (InputKind.NUMBER, InputKind.INTEGER):
-        try:
-            return int(text) if spec.kind == InputKind.INTEGER else float(text)
-        except ValueError:
-            return text
-    return text
-
 
 # The description cache ----------------------------------------------------------------------------------
 
 
 def cache_path() -> Path:
+    """The description cache file (``<profile>/geodock/ogc_processes.json``)."""
     return Path(QgsApplication.qgisSettingsDirPath()) / "geodock" / CACHE_FILE
 
 
 def read_cache() -> dict[str, Any]:
+    """The cached descriptions per connection name (empty when missing or unreadable)."""
     path = cache_path()
     try:
         data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
@@ -509,6 +351,7 @@ _watching = {"connected": False}
 
 
 def _on_connections_changed() -> None:
+    """Connections changed: refresh the cache in the background."""
     refresh_in_background()
 
 

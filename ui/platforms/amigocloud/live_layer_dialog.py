@@ -9,24 +9,20 @@ from typing import Any, Optional
 from qgis.core import Qgis, QgsFeedback
 from qgis.gui import QgisInterface, QgsGui
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QWidget
 
 from ....plugin import log
 from ....plugin.connections import Connection, store
 from ....plugin.errors import GeodockError
 from ....plugin.gui_hooks import push_message
+from ....plugin.i18n import tr
 from ....plugin.platforms.amigocloud.adapter import AmigoCloudAdapter
-from ....plugin.platforms.amigocloud.realtime import live_layer
 from ....plugin.platforms.amigocloud.realtime.live_layer import DatasetRef, LiveLayer
 from ....plugin.platforms.base import Resource
+from ....plugin.platforms.registry import Capability, capability, connections_with
 from ....plugin.tasks import FunctionTask, run_in_background
 from ...plain_text import plain_label
 from ...slot_guard import guarded
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("RealtimeActions", text)
 
 
 def dataset_ref(resource: Resource, project_id: Optional[str] = None) -> DatasetRef:
@@ -56,7 +52,7 @@ def add_live_layer(  # noqa: QGS105 - iface is passed in on purpose (testable; p
         if iface is not None:
             push_message(iface.messageBar(), log.exception(err), Qgis.MessageLevel.Warning)
         return None
-    live = live_layer.add_live_layer(connection, dataset)
+    live = capability(connection, Capability.LIVE).add_live_layer(dataset)
     if iface is not None:
         bar = iface.messageBar()
         name = dataset.name
@@ -102,9 +98,8 @@ class LiveLayerDialog(QDialog):
         form.addRow(self.note)
         form.addRow(self.buttons)
         self._task: Optional[FunctionTask] = None
-        for connection in store().all():
-            if connection.kind == "amigocloud":
-                self.connection_combo.addItem(connection.name, connection.name)
+        for connection in connections_with(Capability.LIVE):
+            self.connection_combo.addItem(connection.name, connection.name)
         self.connection_combo.currentIndexChanged.connect(self._load_projects)
         self.project_combo.currentIndexChanged.connect(self._load_datasets)
         self.dataset_combo.currentIndexChanged.connect(self._update_ok)
@@ -115,10 +110,8 @@ class LiveLayerDialog(QDialog):
             self._load_projects()
         QgsGui.enableAutoGeometryRestore(self)
 
-    def tr(self, text: str) -> str:
-        return QCoreApplication.translate("LiveLayerDialog", text)
-
     def connection(self) -> Optional[Connection]:
+        """The chosen connection."""
         name = self.connection_combo.currentData()
         return store().get(name) if name else None
 
@@ -198,10 +191,12 @@ class LiveLayerDialog(QDialog):
         self._update_ok()
 
     def chosen(self) -> Optional[DatasetRef]:
+        """The chosen dataset."""
         return self.dataset_combo.currentData()
 
     @guarded
     def accept(self) -> None:
+        """Add the chosen dataset as a live layer and close."""
         connection, dataset = self.connection(), self.chosen()
         if connection is not None and dataset is not None:
             add_live_layer(self.iface, connection, dataset)

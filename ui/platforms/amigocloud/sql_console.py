@@ -6,30 +6,21 @@ Server text (names, values, messages) is shown as plain text: labels in plain-te
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 from typing import Any, Optional
 
 from qgis.core import Qgis, QgsFeedback, QgsProject, QgsVectorLayer
-from qgis.gui import QgisInterface, QgsCodeEditorSQL, QgsGui
+from qgis.gui import QgisInterface, QgsGui
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt, pyqtSignal
+from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (
-    QComboBox,
     QDialog,
-    QHBoxLayout,
-    QMessageBox,
-    QPushButton,
-    QSplitter,
-    QTableView,
-    QTreeWidget,
     QTreeWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
-from ....plugin import log, settings
+from ....plugin import log
 from ....plugin.connections import Connection, store
 from ....plugin.errors import CancelledError, GeodockError
 from ....plugin.gui_hooks import push_message
@@ -37,125 +28,18 @@ from ....plugin.platforms.amigocloud.adapter import AmigoCloudAdapter
 from ....plugin.platforms.amigocloud.postgres_sql import editor_identifier
 from ....plugin.platforms.amigocloud.sql import (
     DEFAULT_PAGE_SIZE,
+    AmigoCloudSql,
     SqlError,
     SqlPage,
     TableInfo,
-    execute_write,
-    geometry_column,
     is_write,
-    list_tables,
-    next_page,
-    query_to_geopackage,
-    run_select,
 )
+from ....plugin.platforms.registry import Capability, connections_with
 from ....plugin.tasks import FunctionTask, run_in_background
-from ...plain_text import plain, plain_label, plain_tooltip
 from ...slot_guard import guarded
-
-HISTORY_SIZE = 50
-_ROOT = QModelIndex()  # the invalid index: the table's root
-
-
-def load_history() -> list[str]:
-    """Past queries, newest first (settings key :data:`plugin.settings.SQL_HISTORY`)."""
-    raw = settings.value(settings.SQL_HISTORY, "[]")
-    try:
-        items = json.loads(raw) if isinstance(raw, str) else list(raw or [])
-    except ValueError:
-        items = []
-    return [str(item) for item in items if str(item).strip()]
-
-
-def remember_query(query: str) -> list[str]:
-    history = [query] + [q for q in load_history() if q.strip() != query.strip()]
-    history = history[:HISTORY_SIZE]
-    settings.set_value(settings.SQL_HISTORY, json.dumps(history))
-    return history
-
-
-class SqlResultModel(QAbstractTableModel):
-    """Rows of a query; more pages come through ``fetchMore`` (a background request per page)."""
-
-    fetchFailed = pyqtSignal(str)
-    pageLoaded = pyqtSignal(int)  # rows now held
-
-    def __init__(self, connection: Connection, query: str, page: SqlPage, parent: Optional[QObject] = None) -> None:
-        super().__init__(parent)
-        self.connection = connection
-        self.query = query
-        self.columns = page.columns
-        self.rows: list[list[Any]] = list(page.rows)
-        self.count = page.count
-        self.next_url = page.next
-        self.loading: Optional[FunctionTask] = None
-        self.geometry = geometry_column(page)
-
-    def rowCount(self, parent: QModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        value = self.rows[index.row()][index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if value is None:
-                return "NULL"
-            text = value if isinstance(value, str) else json.dumps(value) if isinstance(value, (dict, list)) else value
-            return text[:200] + "…" if isinstance(text, str) and len(text) > 200 else text
-        if role == Qt.ItemDataRole.ToolTipRole and isinstance(value, str) and len(value) > 200:
-            return plain_tooltip(value[:2000])
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
-            if orientation == Qt.Orientation.Horizontal:
-                return self.columns[section].name
-            return section + 1
-        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
-            return plain_tooltip(self.columns[section].type)
-        return None
-
-    def canFetchMore(self, parent: QModelIndex = _ROOT) -> bool:
-        return not parent.isValid() and bool(self.next_url) and self.loading is None
-
-    def fetchMore(self, parent: QModelIndex = _ROOT) -> None:
-        if not self.canFetchMore(parent):
-            return
-        url, connection, query = self.next_url, self.connection, self.query
-        assert url is not None
-        self.loading = run_in_background(
-            "Geodock: next page of the SQL result",
-            lambda feedback: next_page(connection, url, query, feedback),
-            self._append,
-            self._failed,
-        )
-
-    def _append(self, page: SqlPage) -> None:
-        if sip.isdeleted(self):
-            return
-        self.loading = None
-        if page.rows:
-            first = len(self.rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
-            self.rows.extend(page.rows)
-            self.endInsertRows()
-        self.next_url = page.next
-        self.pageLoaded.emit(len(self.rows))
-
-    def _failed(self, error: GeodockError) -> None:
-        if sip.isdeleted(self):
-            return
-        self.loading = None
-        self.next_url = None
-        self.fetchFailed.emit(log.exception(error, "SQL result"))
-
-    def cancel(self) -> None:
-        if self.loading is not None:
-            self.loading.cancel()
-            self.loading = None
+from .sql_layout import ask_to_write, fill_tables, lay_out
+from .sql_results import SqlResultModel, remember_query
+from .sql_results import load_history as load_history  # (re-exported: tests import it from here)
 
 
 class SqlConsole(QDialog):
@@ -186,81 +70,27 @@ class SqlConsole(QDialog):
         self._load_projects()
         QgsGui.enableAutoGeometryRestore(self)
 
-    def tr(self, text: str) -> str:
-        return QCoreApplication.translate("SqlConsole", text)
-
     # Building ------------------------------------------------------------------------------------------
 
     def _build(self) -> None:
+        """The widgets (see :func:`.sql_layout.lay_out`) and their signals."""
         self._pending_project: Optional[str] = None
-        top = QHBoxLayout()
-        self.connection_combo = QComboBox()
-        self.project_combo = QComboBox()
-        self.project_combo.setMinimumContentsLength(16)
-        top.addWidget(plain_label(self.tr("Connection")))
-        top.addWidget(self.connection_combo, 1)
-        top.addWidget(plain_label(self.tr("Project")))
-        top.addWidget(self.project_combo, 1)
-
-        self.tables = QTreeWidget()
-        self.tables.setHeaderLabels([self.tr("Table / column"), self.tr("Type")])
+        lay_out(self)
         self.tables.itemDoubleClicked.connect(self._insert_name)
-
-        self.editor = QgsCodeEditorSQL()
-        self.history_combo = QComboBox()
-        self.history_combo.setToolTip(self.tr("Earlier queries"))
         self.history_combo.activated.connect(self._recall)
-        self.run_button = QPushButton(self.tr("Run"))
-        self.run_button.setShortcut("Ctrl+Return")
-        self.run_button.setToolTip(self.tr("Run the query (Ctrl+Return)"))
         self.run_button.clicked.connect(self.run_query)
-        self.stop_button = QPushButton(self.tr("Stop"))
-        self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self.stop)
-        self.add_layer_button = QPushButton(self.tr("Add as layer"))
-        self.add_layer_button.setEnabled(False)
-        self.add_layer_button.setToolTip(self.tr("Load every row of the result as a layer (needs a geometry column)"))
         self.add_layer_button.clicked.connect(self.add_as_layer)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.history_combo, 1)
-        buttons.addWidget(self.run_button)
-        buttons.addWidget(self.stop_button)
-        buttons.addWidget(self.add_layer_button)
-
-        self.results = QTableView()
-        self.results.setAlternatingRowColors(True)
-        self.status = plain_label()
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-
-        editor_box = QWidget()
-        editor_layout = QVBoxLayout(editor_box)
-        editor_layout.setContentsMargins(0, 0, 0, 0)
-        editor_layout.addWidget(self.editor)
-        editor_layout.addLayout(buttons)
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(editor_box)
-        right.addWidget(self.results)
-        right.setStretchFactor(1, 2)
-        main = QSplitter(Qt.Orientation.Horizontal)
-        main.addWidget(self.tables)
-        main.addWidget(right)
-        main.setStretchFactor(1, 3)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(main, 1)
-        layout.addWidget(self.status)
-        self.resize(900, 600)
         self._fill_history(load_history())
         self.connection_combo.currentIndexChanged.connect(self._load_projects)
         self.project_combo.currentIndexChanged.connect(self._load_tables)
 
     @guarded
     def _fill_connections(self, selected: Optional[Connection]) -> None:
+        """List the connections with SQL, choosing ``selected``; say so when there are none."""
         self.connection_combo.blockSignals(True)
-        for connection in store().all():
-            if connection.kind == "amigocloud":
-                self.connection_combo.addItem(connection.name, connection.name)
+        for connection in connections_with(Capability.SQL):
+            self.connection_combo.addItem(connection.name, connection.name)
         if selected is not None:
             index = self.connection_combo.findData(selected.name)
             if index >= 0:
@@ -270,6 +100,7 @@ class SqlConsole(QDialog):
             self._show_status(self.tr("Add an AmigoCloud connection first (Geodock ▸ Connections…)"), error=True)
 
     def _fill_history(self, history: list[str]) -> None:
+        """Refill the history chooser with ``history`` (newest first)."""
         self.history_combo.clear()
         self.history_combo.addItem(self.tr("History…"), "")
         for query in history:
@@ -278,19 +109,23 @@ class SqlConsole(QDialog):
     # State ---------------------------------------------------------------------------------------------
 
     def connection(self) -> Optional[Connection]:
+        """The chosen connection, or None."""
         name = self.connection_combo.currentData()
         return store().get(name) if name else None
 
     def project_id(self) -> Optional[str]:
+        """The chosen project's id, or None."""
         value = self.project_combo.currentData()
         return str(value) if value not in (None, "") else None
 
     @guarded
     def _show_status(self, text: str, error: bool = False) -> None:
+        """Show ``text`` in the status line (red for an error)."""
         self.status.setText(text)
         self.status.setStyleSheet("color: #b00020;" if error else "")
 
     def _busy(self, busy: bool) -> None:
+        """Allow Stop while a query runs, Run otherwise."""
         self.run_button.setEnabled(not busy)
         self.stop_button.setEnabled(busy)
 
@@ -298,6 +133,7 @@ class SqlConsole(QDialog):
 
     @guarded
     def _load_projects(self) -> None:
+        """List the connection's projects (every page, in a task)."""
         connection = self.connection()
         self.project_combo.clear()
         if connection is None:
@@ -305,6 +141,7 @@ class SqlConsole(QDialog):
         adapter = AmigoCloudAdapter(connection)
 
         def work(feedback: QgsFeedback) -> list[tuple[str, str]]:
+            """The projects as (id, name), following ``next`` links."""
             url: Optional[str] = adapter.url("me/projects")
             projects: list[tuple[str, str]] = []
             while url:
@@ -318,6 +155,7 @@ class SqlConsole(QDialog):
         )
 
     def _projects_loaded(self, projects: list[tuple[str, str]]) -> None:
+        """Fill the project chooser (keeping a project asked for), then load its tables."""
         if sip.isdeleted(self):
             return
         self.project_combo.blockSignals(True)
@@ -336,45 +174,38 @@ class SqlConsole(QDialog):
 
     @guarded
     def _load_tables(self) -> None:
+        """List the project's tables and columns (in a task)."""
         connection, project = self.connection(), self.project_id()
         self.tables.clear()
         if connection is None or project is None:
             return
         self._tables_task = run_in_background(
             "Geodock: AmigoCloud tables",
-            lambda feedback: list_tables(connection, project, feedback),
+            lambda feedback: AmigoCloudSql(connection).list_tables(project, feedback),
             self._tables_loaded,
             self._background_failed,
         )
 
     def _tables_loaded(self, tables: list[TableInfo]) -> None:
-        if sip.isdeleted(self):
-            return
-        self.tables.clear()
-        for table in tables:
-            item = QTreeWidgetItem([table.table_name, table.name])
-            tip = self.tr("Dataset {name} (id {id})").format(name=table.name, id=table.dataset_id)
-            item.setToolTip(0, plain_tooltip(tip))
-            item.setData(0, Qt.ItemDataRole.UserRole, table.table_name)
-            for column in table.columns:
-                child = QTreeWidgetItem([column.name, column.type])
-                child.setData(0, Qt.ItemDataRole.UserRole, column.name)
-                item.addChild(child)
-            self.tables.addTopLevelItem(item)
-        self.tables.resizeColumnToContents(0)
+        """Show the tables with their columns in the tree."""
+        if not sip.isdeleted(self):
+            fill_tables(self.tables, tables)
 
     def _background_failed(self, error: GeodockError) -> None:
+        """A listing failed: say why in the status line."""
         if not sip.isdeleted(self):
             self._show_status(log.exception(error, "SQL console"), error=True)
 
     @guarded
     def _insert_name(self, item: QTreeWidgetItem, _column: int) -> None:
+        """Insert the double-clicked table or column name into the query (quoted when needed)."""
         # A server-given name goes into the query quoted unless it is a plain one (postgres_sql).
         self.editor.insert(editor_identifier(str(item.data(0, Qt.ItemDataRole.UserRole) or item.text(0))))
         self.editor.setFocus()
 
     @guarded
     def _recall(self, index: int) -> None:
+        """Put the chosen past query back into the editor."""
         query = self.history_combo.itemData(index)
         if query:
             self.editor.setText(query)
@@ -404,7 +235,7 @@ class SqlConsole(QDialog):
             self._show_status(self.tr("Running…"))
             self.current = run_in_background(
                 "Geodock: AmigoCloud SQL write",
-                lambda feedback: execute_write(connection, project, query, feedback),
+                lambda feedback: AmigoCloudSql(connection).execute_write(project, query, feedback),
                 self._written,
                 self._failed,
             )
@@ -415,26 +246,17 @@ class SqlConsole(QDialog):
         size = self.page_size
         self.current = run_in_background(
             "Geodock: AmigoCloud SQL query",
-            lambda feedback: (query, run_select(connection, project, query, feedback, size)),
+            lambda feedback: (query, AmigoCloudSql(connection).run_select(project, query, feedback, size)),
             self._selected,
             self._failed,
         )
 
     def confirm_write(self, query: str) -> bool:
         """Ask before a statement that changes data."""
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            self.tr("Run a write statement?"),
-            self.tr("This statement changes data in the project:\n\n{query}\n\nRun it?").format(query=query[:500]),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        plain(box)  # the query may hold markup: shown as typed
-        box.setObjectName("GeodockSqlWriteConfirm")
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        return box.exec() == QMessageBox.StandardButton.Yes
+        return ask_to_write(self, query)
 
     def _selected(self, outcome: tuple[str, SqlPage]) -> None:
+        """Show a read's first page in the results table."""
         if sip.isdeleted(self):
             return
         query, page = outcome
@@ -453,6 +275,7 @@ class SqlConsole(QDialog):
 
     @guarded
     def _rows_status(self, held: int) -> None:
+        """Say how many rows are shown (and of how many)."""
         if self.model is None:
             return
         total = self.model.count
@@ -467,6 +290,7 @@ class SqlConsole(QDialog):
         self.queryFinished.emit(text)
 
     def _written(self, count: int) -> None:
+        """Say how many rows a write changed."""
         if sip.isdeleted(self):
             return
         self.current = None
@@ -478,6 +302,7 @@ class SqlConsole(QDialog):
         self.queryFinished.emit(text)
 
     def _clear_result(self) -> None:
+        """Drop the shown result (its paging stops)."""
         old, self.model = self.model, None
         self.results.setModel(None)
         if old is not None:
@@ -486,6 +311,7 @@ class SqlConsole(QDialog):
         self.add_layer_button.setEnabled(False)
 
     def _failed(self, error: GeodockError) -> None:
+        """Show a failed query's error (placed at its line when the engine says where)."""
         if sip.isdeleted(self):
             return
         self.current = None
@@ -505,6 +331,7 @@ class SqlConsole(QDialog):
 
     @guarded
     def stop(self) -> None:
+        """Cancel the running query."""
         if self.current is not None:
             self.current.cancel()
             self.current = None
@@ -525,12 +352,13 @@ class SqlConsole(QDialog):
         self._show_status(self.tr("Loading every row…"))
         self.current = run_in_background(
             "Geodock: AmigoCloud query as a layer",
-            lambda feedback: query_to_geopackage(connection, project, query, output, feedback),
+            lambda feedback: AmigoCloudSql(connection).query_to_geopackage(project, query, output, feedback),
             self._layer_written,
             self._failed,
         )
 
     def _layer_written(self, path: Path) -> None:
+        """Add the written GeoPackage as a layer."""
         if sip.isdeleted(self):
             return
         self.current = None
@@ -546,6 +374,7 @@ class SqlConsole(QDialog):
         self.queryFinished.emit(text)
 
     def closeEvent(self, event: Any) -> None:
+        """Stop what runs before the console closes."""
         self.shutdown()
         super().closeEvent(event)
 

@@ -8,7 +8,6 @@ from typing import Any, Optional
 from qgis.core import Qgis, QgsFeedback, QgsMapLayer, QgsMapLayerProxyModel, QgsProject, QgsVectorLayer
 from qgis.gui import QgisInterface, QgsGui, QgsMapLayerComboBox
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,15 +28,12 @@ from ....plugin import log
 from ....plugin.connections import Connection, store
 from ....plugin.errors import CancelledError, GeodockError
 from ....plugin.gui_hooks import push_message
+from ....plugin.platforms import adapter_for
 from ....plugin.platforms.base import Resource
-from ....plugin.platforms.geobox.upload import (
-    FieldSpec,
-    create_empty_layer,
-    fields_of,
-    geometry_layer_type,
-    upload_layer,
-)
+from ....plugin.platforms.geobox.upload import FieldSpec, fields_of, geometry_layer_type
+from ....plugin.platforms.registry import Capability, capability, connections_with
 from ....plugin.tasks import FunctionTask, run_in_background
+from ...layer_loading import add_to_map
 from ...plain_text import plain_label
 from ...slot_guard import guarded
 
@@ -45,23 +41,16 @@ GEOMETRY_TYPES = ("Point", "MultiPoint", "Polyline", "Polygon")
 FIELD_TYPES = ("String", "Integer", "Integer64", "Float", "Date", "DateTime", "Time")
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("UploadDialog", text)
-
-
-def geobox_connections() -> list[Connection]:
-    return [c for c in store().all() if c.kind == "geobox"]
-
-
 def fill_connections(combo: QComboBox, selected: Optional[Connection]) -> None:
-    for connection in geobox_connections():
+    """Fill ``combo`` with the connections that take uploads, ``selected`` current."""
+    for connection in connections_with(Capability.UPLOAD):
         combo.addItem(connection.name, connection.name)
     if selected is not None and combo.findData(selected.name) >= 0:
         combo.setCurrentIndex(combo.findData(selected.name))
 
 
 class UploadDialog(QDialog):
-    """Upload a vector layer to a Geobox connection and publish it."""
+    """Upload a vector layer to a Geobox connection and publish it (the active layer unless ``layer``)."""
 
     def __init__(  # noqa: QGS105 - iface is passed in on purpose (testable; pytest-qgis's iface)
         self,
@@ -81,6 +70,9 @@ class UploadDialog(QDialog):
         self.layer_combo = QgsMapLayerComboBox()
         self.layer_combo.setFilters(QgsMapLayerProxyModel.Filter.VectorLayer)
         self.layer_combo.setAllowEmptyLayer(False)
+        if layer is None and iface is not None:
+            active = iface.activeLayer()
+            layer = active if isinstance(active, QgsVectorLayer) else None
         if layer is not None:
             self.layer_combo.setLayer(layer)
         self.name_edit = QLineEdit()
@@ -115,15 +107,13 @@ class UploadDialog(QDialog):
         layout.addWidget(self.buttons)
         self.layer_combo.layerChanged.connect(self._layer_changed)
         self._layer_changed(self.layer_combo.currentLayer())
-        if not geobox_connections():
+        if not connections_with(Capability.UPLOAD):
             self.status.setText(self.tr("Add a Geobox connection first (Geodock ▸ Connections…)"))
             self.upload_button.setEnabled(False)
         QgsGui.enableAutoGeometryRestore(self)
 
-    def tr(self, text: str) -> str:
-        return QCoreApplication.translate("UploadDialog", text)
-
     def connection(self) -> Optional[Connection]:
+        """The chosen connection."""
         name = self.connection_combo.currentData()
         return store().get(name) if name else None
 
@@ -155,11 +145,9 @@ class UploadDialog(QDialog):
         layer_id = layer.id()
 
         def work(feedback: QgsFeedback) -> tuple[str, Optional[Resource]]:
-            uuid = upload_layer(connection, layer, name, feedback)
+            uuid = capability(connection, Capability.UPLOAD).upload_layer(layer, name, feedback)
             resource = None
             if replace:
-                from ....plugin.platforms import adapter_for
-
                 resource = adapter_for(connection).resource_by_id(uuid, feedback)
             return uuid, resource
 
@@ -182,6 +170,7 @@ class UploadDialog(QDialog):
 
     @guarded
     def cancel_upload(self) -> None:
+        """Cancel the running upload."""
         if self.task is not None and not sip.isdeleted(self.task):
             self.task.cancel()
 
@@ -216,17 +205,13 @@ class UploadDialog(QDialog):
 
     @guarded
     def reject(self) -> None:
+        """Close; a running upload goes on in the task manager."""
         # Closing leaves a running upload to the task manager (it shows there, with its own cancel).
         super().reject()
 
 
 def replace_local_layer(iface: Any, connection: Connection, resource: Resource, layer_id: str) -> None:  # noqa: QGS105 - iface is passed in on purpose (testable; pytest-qgis's iface)
     """Add the remote layer (through the Catalog's loading) and remove the local one once it is in."""
-    try:
-        from ...layer_loading import add_to_map
-    except ImportError:
-        log.warning("Remote layers cannot be loaded here: the catalog's layer loading is missing")
-        return
 
     def swap(new_layer: QgsMapLayer) -> None:
         project = QgsProject.instance()
@@ -302,11 +287,9 @@ class CreateEmptyLayerDialog(QDialog):
         layout.addWidget(self.buttons)
         QgsGui.enableAutoGeometryRestore(self)
 
-    def tr(self, text: str) -> str:
-        return QCoreApplication.translate("CreateEmptyLayerDialog", text)
-
     @guarded
     def add_field(self, name: str, datatype: str) -> None:
+        """Add a row for a field ``name`` of type ``datatype``."""
         row = self.fields_table.rowCount()
         self.fields_table.insertRow(row)
         self.fields_table.setItem(row, 0, QTableWidgetItem(name))
@@ -323,6 +306,7 @@ class CreateEmptyLayerDialog(QDialog):
 
     @guarded
     def copy_from_layer(self) -> None:
+        """Take the fields and geometry type (and the name, when empty) of the chosen QGIS layer."""
         layer = self.template_combo.currentLayer()
         if not isinstance(layer, QgsVectorLayer):
             return
@@ -334,6 +318,7 @@ class CreateEmptyLayerDialog(QDialog):
             self.name_edit.setText(layer.name())
 
     def fields(self) -> list[FieldSpec]:
+        """The fields of the table (rows without a name left out)."""
         specs = []
         for row in range(self.fields_table.rowCount()):
             item = self.fields_table.item(row, 0)
@@ -345,6 +330,7 @@ class CreateEmptyLayerDialog(QDialog):
 
     @guarded
     def create(self) -> None:
+        """Create the empty remote layer in a task; the dialog closes when it is there."""
         name = self.name_edit.text().strip()
         name_of = self.connection_combo.currentData()
         connection = store().get(name_of) if name_of else None
@@ -356,7 +342,9 @@ class CreateEmptyLayerDialog(QDialog):
         self.status.setText(self.tr("Creating {name}…").format(name=name))
         run_in_background(
             self.tr("Creating remote layer {name}").format(name=name),
-            lambda feedback: create_empty_layer(connection, name, geometry, fields, feedback),
+            lambda feedback: capability(connection, Capability.UPLOAD).create_empty_layer(
+                name, geometry, fields, feedback
+            ),
             self._created,
             self._failed,
         )

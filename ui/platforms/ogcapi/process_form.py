@@ -27,7 +27,6 @@ from qgis.core import (
     QgsVectorLayerFeatureSource,
 )
 from qgis.gui import QgsDoubleSpinBox, QgsExtentWidget, QgsFileWidget, QgsMapLayerComboBox, QgsSpinBox
-from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -40,10 +39,10 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ....plugin.platforms.ogcapi.process_description import (
-    InputKind,
-    ProcessDescription,
-    ProcessInput,
+from ....plugin.i18n import tr
+from ....plugin.platforms.ogcapi.process_description import InputKind, ProcessDescription, ProcessInput
+from ....plugin.platforms.ogcapi.process_parameters import array_item
+from ....plugin.platforms.ogcapi.process_values import (
     collection_from_source,
     encode_bbox,
     encode_file,
@@ -55,10 +54,6 @@ from ....plugin.platforms.ogcapi.process_description import (
 from ...plain_text import plain_label, plain_tooltip
 
 INT_LIMIT = 2**31 - 1
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("ProcessForm", text)
 
 
 @dataclass
@@ -125,87 +120,129 @@ class InputRow(QWidget):
     # Editors --------------------------------------------------------------------------------------------
 
     def _build_editor(self, spec: ProcessInput) -> QWidget:
-        kind = spec.kind
+        """The editor widget for the kind of ``spec`` (a text field for strings, arrays and the rest)."""
+        build = {
+            InputKind.INTEGER: self._integer_editor,
+            InputKind.NUMBER: self._number_editor,
+            InputKind.BOOLEAN: self._boolean_editor,
+            InputKind.ENUM: self._enum_editor,
+            InputKind.BBOX: self._extent_editor,
+            InputKind.FEATURES: self._layer_editor,
+            InputKind.GEOMETRY: self._layer_editor,
+            InputKind.FILE: self._file_editor,
+        }.get(spec.kind)
+        if build is not None:
+            return build(spec)
+        if spec.kind == InputKind.JSON or spec.ui.get("widget") == "textarea" or spec.ui.get("multiline"):
+            return self._text_area_editor(spec)
+        return self._line_editor(spec)
+
+    @staticmethod
+    def _integer_editor(spec: ProcessInput) -> QWidget:
+        """A spin box within the schema's (exclusive or not) limits."""
+        box = QgsSpinBox()
+        box.setRange(
+            int(spec.minimum + (1 if spec.exclusive_minimum else 0)) if spec.minimum is not None else -INT_LIMIT,
+            int(spec.maximum - (1 if spec.exclusive_maximum else 0)) if spec.maximum is not None else INT_LIMIT,
+        )
+        if spec.has_default and isinstance(spec.default, (int, float)):
+            box.setValue(int(spec.default))
+            box.setClearValue(int(spec.default))
+        return box
+
+    @staticmethod
+    def _number_editor(spec: ProcessInput) -> QWidget:
+        """A double spin box with the schema's limits, decimals and step."""
+        box = QgsDoubleSpinBox()
+        box.setDecimals(int(spec.ui.get("decimals", 6)))
+        box.setRange(
+            spec.minimum if spec.minimum is not None else -1e15,
+            spec.maximum if spec.maximum is not None else 1e15,
+        )
+        if "step" in spec.ui:
+            box.setSingleStep(float(spec.ui["step"]))
+        if spec.has_default and isinstance(spec.default, (int, float)):
+            box.setValue(float(spec.default))
+            box.setClearValue(float(spec.default))
+        return box
+
+    @staticmethod
+    def _boolean_editor(spec: ProcessInput) -> QWidget:
+        """A check box, checked when the default is true."""
+        box = QCheckBox(spec.title)
+        box.setChecked(bool(spec.default))
+        return box
+
+    @staticmethod
+    def _enum_editor(spec: ProcessInput) -> QWidget:
+        """A combo box of the enumerated values, on the default."""
+        combo = QComboBox()
+        for value in spec.enum:
+            combo.addItem(str(value), value)
+        if spec.has_default and spec.default in spec.enum:
+            combo.setCurrentIndex(spec.enum.index(spec.default))
+        return combo
+
+    @staticmethod
+    def _extent_editor(spec: ProcessInput) -> QWidget:
+        """An extent widget in the first CRS the input accepts."""
+        extent = QgsExtentWidget()
+        extent.setOutputCrs(qgis_crs(spec.bbox_crs_options()[0]))
+        return extent
+
+    def _layer_editor(self, spec: ProcessInput) -> QWidget:
+        """A vector layer combo and a "selected features only" check box."""
+        box = QWidget()
+        layout = QHBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        combo = QgsMapLayerComboBox()
+        combo.setFilters(QgsMapLayerProxyModel.Filter.VectorLayer)
+        combo.setObjectName("layer")
+        selected = QCheckBox(tr("Selected features only"))
+        selected.setObjectName("selected")
+        layout.addWidget(combo, 1)
+        layout.addWidget(selected)
+        self.layer_combo, self.selected_only = combo, selected
+        return box
+
+    def _file_editor(self, spec: ProcessInput) -> QWidget:
+        """A file (by value) or a URL (by link)."""
+        box = QWidget()
+        layout = QHBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.by_value = QRadioButton(tr("File"))
+        self.by_link = QRadioButton(tr("Link"))
+        self.by_value.setChecked(True)
+        self.file_widget = QgsFileWidget()
+        self.url_edit = QLineEdit()
+        self.url_edit.setPlaceholderText("https://…")
+        self.url_edit.hide()
+        self.by_link.toggled.connect(self.url_edit.setVisible)
+        self.by_link.toggled.connect(lambda on: self.file_widget.setVisible(not on))
+        for widget in (self.by_value, self.by_link, self.file_widget, self.url_edit):
+            layout.addWidget(widget, 1 if widget in (self.file_widget, self.url_edit) else 0)
+        return box
+
+    @staticmethod
+    def _text_area_editor(spec: ProcessInput) -> QWidget:
+        """A multi-line text field (JSON objects, text areas)."""
+        edit = QPlainTextEdit()
+        edit.setMaximumHeight(80)
+        if spec.has_default:
+            edit.setPlainText(json.dumps(spec.default) if not isinstance(spec.default, str) else spec.default)
         placeholder = str(spec.ui.get("placeholder", "") or "")
-        if kind == InputKind.INTEGER:
-            box = QgsSpinBox()
-            box.setRange(
-                int(spec.minimum + (1 if spec.exclusive_minimum else 0)) if spec.minimum is not None else -INT_LIMIT,
-                int(spec.maximum - (1 if spec.exclusive_maximum else 0)) if spec.maximum is not None else INT_LIMIT,
-            )
-            if spec.has_default and isinstance(spec.default, (int, float)):
-                box.setValue(int(spec.default))
-                box.setClearValue(int(spec.default))
-            return box
-        if kind == InputKind.NUMBER:
-            box = QgsDoubleSpinBox()
-            box.setDecimals(int(spec.ui.get("decimals", 6)))
-            box.setRange(
-                spec.minimum if spec.minimum is not None else -1e15,
-                spec.maximum if spec.maximum is not None else 1e15,
-            )
-            if "step" in spec.ui:
-                box.setSingleStep(float(spec.ui["step"]))
-            if spec.has_default and isinstance(spec.default, (int, float)):
-                box.setValue(float(spec.default))
-                box.setClearValue(float(spec.default))
-            return box
-        if kind == InputKind.BOOLEAN:
-            box = QCheckBox(spec.title)
-            box.setChecked(bool(spec.default))
-            return box
-        if kind == InputKind.ENUM:
-            combo = QComboBox()
-            for value in spec.enum:
-                combo.addItem(str(value), value)
-            if spec.has_default and spec.default in spec.enum:
-                combo.setCurrentIndex(spec.enum.index(spec.default))
-            return combo
-        if kind == InputKind.BBOX:
-            extent = QgsExtentWidget()
-            extent.setOutputCrs(qgis_crs(spec.bbox_crs_options()[0]))
-            return extent
-        if kind in (InputKind.FEATURES, InputKind.GEOMETRY):
-            box = QWidget()
-            layout = QHBoxLayout(box)
-            layout.setContentsMargins(0, 0, 0, 0)
-            combo = QgsMapLayerComboBox()
-            combo.setFilters(QgsMapLayerProxyModel.Filter.VectorLayer)
-            combo.setObjectName("layer")
-            selected = QCheckBox(tr("Selected features only"))
-            selected.setObjectName("selected")
-            layout.addWidget(combo, 1)
-            layout.addWidget(selected)
-            self.layer_combo, self.selected_only = combo, selected
-            return box
-        if kind == InputKind.FILE:
-            box = QWidget()
-            layout = QHBoxLayout(box)
-            layout.setContentsMargins(0, 0, 0, 0)
-            self.by_value = QRadioButton(tr("File"))
-            self.by_link = QRadioButton(tr("Link"))
-            self.by_value.setChecked(True)
-            self.file_widget = QgsFileWidget()
-            self.url_edit = QLineEdit()
-            self.url_edit.setPlaceholderText("https://…")
-            self.url_edit.hide()
-            self.by_link.toggled.connect(self.url_edit.setVisible)
-            self.by_link.toggled.connect(lambda on: self.file_widget.setVisible(not on))
-            for widget in (self.by_value, self.by_link, self.file_widget, self.url_edit):
-                layout.addWidget(widget, 1 if widget in (self.file_widget, self.url_edit) else 0)
-            return box
-        if kind == InputKind.JSON or spec.ui.get("widget") == "textarea" or spec.ui.get("multiline"):
-            edit = QPlainTextEdit()
-            edit.setMaximumHeight(80)
-            if spec.has_default:
-                edit.setPlainText(json.dumps(spec.default) if not isinstance(spec.default, str) else spec.default)
-            edit.setPlaceholderText(placeholder or (tr("JSON object") if kind == InputKind.JSON else ""))
-            return edit
+        edit.setPlaceholderText(placeholder or (tr("JSON object") if spec.kind == InputKind.JSON else ""))
+        return edit
+
+    @staticmethod
+    def _line_editor(spec: ProcessInput) -> QWidget:
+        """A one-line text field (strings; arrays as comma-separated values or a JSON list)."""
         edit = QLineEdit()
         if spec.has_default and spec.default is not None:
             default = spec.default
             edit.setText(", ".join(str(v) for v in default) if isinstance(default, list) else str(default))
-        if kind == InputKind.ARRAY:
+        placeholder = str(spec.ui.get("placeholder", "") or "")
+        if spec.kind == InputKind.ARRAY:
             edit.setPlaceholderText(placeholder or tr("values separated by commas, or a JSON list"))
         else:
             edit.setPlaceholderText(placeholder)
@@ -217,77 +254,90 @@ class InputRow(QWidget):
 
     @property
     def included(self) -> bool:
+        """Whether the input is sent (always, for a required input)."""
         return self.include is None or self.include.isChecked()
 
     def value(self) -> Any:
         """The request value (a :class:`LayerInput` for layers); raises ValueError with a message."""
-        spec, editor = self.spec, self.editor
-        kind = spec.kind
-        if kind == InputKind.INTEGER:
-            return editor.value()
-        if kind == InputKind.NUMBER:
+        kind, editor = self.spec.kind, self.editor
+        if kind in (InputKind.INTEGER, InputKind.NUMBER):
             return editor.value()
         if kind == InputKind.BOOLEAN:
             return editor.isChecked()
         if kind == InputKind.ENUM:
             return editor.currentData()
         if kind == InputKind.BBOX:
-            if not editor.isValid() or editor.outputExtent().isNull():
-                raise ValueError(tr("{input}: choose an extent").format(input=spec.title))
-            return encode_bbox(
-                spec, editor.outputExtent(), editor.outputCrs(), QgsProject.instance().transformContext()
-            )
+            return self._extent_value()
         if kind in (InputKind.FEATURES, InputKind.GEOMETRY):
-            layer = self.layer_combo.currentLayer()
-            if not isinstance(layer, QgsVectorLayer):
-                raise ValueError(tr("{input}: choose a vector layer").format(input=spec.title))
-            selected = list(layer.selectedFeatureIds()) if self.selected_only.isChecked() else None
-            if selected is not None and not selected:
-                raise ValueError(tr("{input}: the layer has no selected features").format(input=spec.title))
-            count = len(selected) if selected is not None else layer.featureCount()
-            return LayerInput(spec, QgsVectorLayerFeatureSource(layer), layer.crs(), selected, count)
+            return self._layer_value()
         if kind == InputKind.FILE:
-            if self.by_link.isChecked():
-                url = self.url_edit.text().strip()
-                if not url.startswith(("http://", "https://")):
-                    raise ValueError(tr("{input}: enter an http(s) link").format(input=spec.title))
-                return encode_link(spec, url)
-            path = Path(self.file_widget.filePath())
-            if not path.is_file():
-                raise ValueError(tr("{input}: choose a file").format(input=spec.title))
-            return encode_file(spec, path)
+            return self._file_value()
+        return self._text_value()
+
+    def _extent_value(self) -> Any:
+        """The chosen extent as an OGC bbox value."""
+        editor, spec = self.editor, self.spec
+        if not editor.isValid() or editor.outputExtent().isNull():
+            raise ValueError(tr("{input}: choose an extent").format(input=spec.title))
+        return encode_bbox(spec, editor.outputExtent(), editor.outputCrs(), QgsProject.instance().transformContext())
+
+    def _layer_value(self) -> LayerInput:
+        """The chosen layer (or its selection) as a :class:`LayerInput`, encoded later off the GUI thread."""
+        spec = self.spec
+        layer = self.layer_combo.currentLayer()
+        if not isinstance(layer, QgsVectorLayer):
+            raise ValueError(tr("{input}: choose a vector layer").format(input=spec.title))
+        selected = list(layer.selectedFeatureIds()) if self.selected_only.isChecked() else None
+        if selected is not None and not selected:
+            raise ValueError(tr("{input}: the layer has no selected features").format(input=spec.title))
+        count = len(selected) if selected is not None else layer.featureCount()
+        return LayerInput(spec, QgsVectorLayerFeatureSource(layer), layer.crs(), selected, count)
+
+    def _file_value(self) -> Any:
+        """The link, or the chosen file's content."""
+        spec = self.spec
+        if self.by_link.isChecked():
+            url = self.url_edit.text().strip()
+            if not url.startswith(("http://", "https://")):
+                raise ValueError(tr("{input}: enter an http(s) link").format(input=spec.title))
+            return encode_link(spec, url)
+        path = Path(self.file_widget.filePath())
+        if not path.is_file():
+            raise ValueError(tr("{input}: choose a file").format(input=spec.title))
+        return encode_file(spec, path)
+
+    def _text_value(self) -> Any:
+        """A text field's value: a JSON object, a list, or the text itself."""
+        spec, editor = self.spec, self.editor
         text = editor.toPlainText() if isinstance(editor, QPlainTextEdit) else editor.text()
-        if kind == InputKind.JSON:
+        if spec.kind == InputKind.JSON:
             try:
                 return json.loads(text) if text.strip() else None
             except ValueError as err:
                 raise ValueError(tr("{input} is not valid JSON: {error}").format(input=spec.title, error=err)) from None
-        if kind == InputKind.ARRAY:
-            if text.strip().startswith("["):
-                try:
-                    return json.loads(text)
-                except ValueError as err:
-                    message = tr("{input} is not a valid list: {error}").format(input=spec.title, error=err)
-                    raise ValueError(message) from None
-            return [_scalar(spec.item, part.strip()) for part in text.split(",") if part.strip()]
+        if spec.kind == InputKind.ARRAY:
+            return self._list_value(text)
         if text == "" and spec.nullable:
             return None
         if text == "" and spec.required:  # as QGIS Processing: a mandatory text is not empty
             raise ValueError(tr("{input} is required").format(input=spec.title))
         return text
 
+    def _list_value(self, text: str) -> list[Any]:
+        """A JSON list, or comma-separated values."""
+        spec = self.spec
+        if text.strip().startswith("["):
+            try:
+                return list(json.loads(text))
+            except ValueError as err:
+                message = tr("{input} is not a valid list: {error}").format(input=spec.title, error=err)
+                raise ValueError(message) from None
+        return [array_item(spec.item, part.strip()) for part in text.split(",") if part.strip()]
+
     def show_error(self, message: str) -> None:
+        """Show ``message`` under the editor (hide the label when empty)."""
         self.error.setText(message)
         self.error.setVisible(bool(message))
-
-
-def _scalar(spec: Optional[ProcessInput], text: str) -> Any:
-    if spec is not None and spec.kind in (InputKind.NUMBER, InputKind.INTEGER):
-        try:
-            return int(text) if spec.kind == InputKind.INTEGER else float(text)
-        except ValueError:
-            return text
-    return text
 
 
 class ProcessForm(QWidget):

@@ -7,17 +7,14 @@ import json
 from pathlib import Path
 from typing import Any, Optional
 
-from qgis.PyQt.QtCore import QCoreApplication, pyqtSignal
+from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import QApplication, QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
+from ....plugin.i18n import tr
 from ....plugin.job_model import Job, JobState
 from ....plugin.platforms.ogcapi.jobs import results_file_name
 from ...plain_text import plain_label
 from ...slot_guard import guarded
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("ProcessResults", text)
 
 
 def readable(outputs: dict[str, Any]) -> str:
@@ -34,6 +31,8 @@ def readable(outputs: dict[str, Any]) -> str:
 
 
 class ProcessResults(QWidget):
+    """The results pane: the shown job's state, its outputs as text, Copy and Add to map."""
+
     addToMapRequested = pyqtSignal(str)  # job id: add the job's layers to the map (again)
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
@@ -63,9 +62,11 @@ class ProcessResults(QWidget):
 
     @guarded
     def copy(self) -> None:
+        """Copy the outputs' text to the clipboard."""
         QApplication.clipboard().setText(self.text.toPlainText())
 
     def show_message(self, text: str) -> None:
+        """Show ``text`` as the pane's status line."""
         self.status.setText(text)
 
     def clear(self) -> None:
@@ -98,4 +99,5 @@ class ProcessResults(QWidget):
         self.show_outputs(outputs)
 
     def show_outputs(self, outputs: dict[str, Any]) -> None:
+        """Show ``outputs`` (the results file's ``outputs``) readably."""
         self.text.setPlainText(readable(outputs))

@@ -94,6 +94,7 @@ class SeqWindow(Set):
         return frozenset(values)  # set operations (``window - {0}``) give plain frozensets
 
     def add(self, seq: int) -> None:
+        """Note sequence number ``seq`` as seen (the oldest beyond the window are forgotten)."""
         self.total += 1
         self.high = seq if self.high is None else max(self.high, seq)
         if seq in self._members:

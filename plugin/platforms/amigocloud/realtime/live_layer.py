@@ -5,7 +5,7 @@ then applies everything queued as one edit of the layer's data provider -- the l
 object moves its point (``changeGeometryValues``), unknown objects are added (``addFeatures``) -- so a
 thousand events a second cost a few small edits, never a reload. The state (live, reconnecting, stopped)
 is a signal and a suffix of the layer name. Every live layer stops when its layer is removed from the
-project, and :func:`stop_all` stops them all (plugin unload).
+project, and :func:`.registry.stop_all` stops them all (plugin unload).
 
 Server input is checked (:mod:`.events`): a malformed event is logged and skipped. Failed sessions and
 authentications are retried with backoff (:mod:`.limits`); the seqs applied and the objects are bounded.
@@ -26,26 +26,28 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import QDateTime, QObject, QTimer, pyqtSignal
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QDateTime, QObject, QTimer, pyqtSignal
 
 from .... import log
 from ....connections import Connection
 from ....errors import GeodockError, ResponseError
+from ....i18n import tr
 from ....net import json_limits
 from ....tasks import run_in_background
 from ..adapter import AmigoCloudAdapter
 from .events import MalformedFrameError, Position, ProblemLog, parse_realtime, position, sample
 from .limits import Backoff, SeqWindow
+from .registry import register, stop_all
 from .socketio import ConnectionState, SocketIoClient, websocket_url
 
 NAMESPACE = "/amigosocket"
 FLUSH_MS = 50
 MAX_OBJECTS = 100_000  # objects one live layer tracks (new ones beyond are skipped)
 STATE_SUFFIX = {
-    ConnectionState.CONNECTING.value: "connecting…",
-    ConnectionState.LIVE.value: "live",
-    ConnectionState.RECONNECTING.value: "reconnecting…",
-    ConnectionState.STOPPED.value: "stopped",
+    ConnectionState.CONNECTING.value: QT_TRANSLATE_NOOP("@default", "connecting…"),
+    ConnectionState.LIVE.value: QT_TRANSLATE_NOOP("@default", "live"),
+    ConnectionState.RECONNECTING.value: QT_TRANSLATE_NOOP("@default", "reconnecting…"),
+    ConnectionState.STOPPED.value: QT_TRANSLATE_NOOP("@default", "stopped"),
 }
 _INTERNAL_EVENTS = frozenset({"realtime", "authenticated", "authentication_failed", "connect", "disconnect"})
 
@@ -61,6 +63,7 @@ class DatasetRef:
 
     @property
     def path(self) -> str:
+        """The dataset's API path."""
         return f"users/{self.owner}/projects/{self.project_id}/datasets/{self.dataset_id}"
 
 
@@ -82,14 +85,14 @@ def start_session(connection: Connection, dataset: DatasetRef, feedback: Optiona
     )
     token = (session or {}).get("websocket_session")
     if not token:
-        raise GeodockError("AmigoCloud did not open a websocket session for this dataset")
+        raise GeodockError(tr("AmigoCloud did not open a websocket session for this dataset"))
     return SessionInfo(me.get("id"), str(token), _snapshot(adapter, dataset, feedback))
 
 
 def _snapshot(adapter: AmigoCloudAdapter, dataset: DatasetRef, feedback: Optional[QgsFeedback]) -> list[dict]:
     """The objects' positions now (best effort: a live layer also fills from the events alone)."""
     from ..postgres_sql import quote_identifier
-    from ..sql import iter_pages
+    from ..sql import AmigoCloudSql
 
     try:
         detail = adapter.client.get_json(adapter.url(dataset.path), auth=adapter.auth, feedback=feedback)
@@ -100,7 +103,7 @@ def _snapshot(adapter: AmigoCloudAdapter, dataset: DatasetRef, feedback: Optiona
         key, geometry, table = (quote_identifier(str(name)) for name in (key, geometry, table))
         query = f"SELECT {key} AS object_id, ST_AsGeoJSON({geometry}) AS geojson FROM {table}"
         rows = []
-        for page in iter_pages(adapter.connection, dataset.project_id, query, feedback):
+        for page in AmigoCloudSql(adapter.connection).iter_pages(dataset.project_id, query, feedback):
             for object_id, geojson in page.rows:
                 if not geojson:
                     continue
@@ -345,59 +348,24 @@ class LiveLayer(QObject):
             return
         self.state = state
         if not sip.isdeleted(self.layer):
-            self.layer.setName(f"{self.base_name} [{STATE_SUFFIX.get(state, state)}]")
+            self.layer.setName(f"{self.base_name} [{tr(STATE_SUFFIX.get(state, state))}]")
         self.stateChanged.emit(state)
 
 
-# The registry of running live layers --------------------------------------------------------------------
+class AmigoCloudLive:
+    """The live-data capability of an AmigoCloud connection (:class:`...capabilities.LiveData`)."""
 
-_live: dict[str, LiveLayer] = {}
-_project_hooked = False
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
 
+    def add_live_layer(self, dataset: DatasetRef, project: Optional[QgsProject] = None) -> LiveLayer:
+        """Create a live layer for ``dataset``, add it to ``project`` and start listening."""
+        live = LiveLayer(self.connection, dataset)
+        (project or QgsProject.instance()).addMapLayer(live.layer)
+        register(live)
+        live.start()
+        return live
 
-def _on_layer_removed(layer_id: str) -> None:
-    live = _live.pop(layer_id, None)
-    if live is not None:
-        live.stop()
-        live.deleteLater()
-
-
-def register(live: LiveLayer) -> None:
-    """Track ``live`` so it stops with its layer or with the plugin."""
-    global _project_hooked
-    _live[live.layer.id()] = live
-    if not _project_hooked:
-        QgsProject.instance().layerWillBeRemoved[str].connect(_on_layer_removed)
-        _project_hooked = True
-
-
-def live_layers() -> list[LiveLayer]:
-    return list(_live.values())
-
-
-def live_layer_for(layer_id: str) -> Optional[LiveLayer]:
-    return _live.get(layer_id)
-
-
-def stop_all() -> None:
-    """Stop every live layer and let go of the project's signal (plugin unload)."""
-    global _project_hooked
-    for live in list(_live.values()):
-        live.stop()
-        live.deleteLater()
-    _live.clear()
-    if _project_hooked:
-        try:
-            QgsProject.instance().layerWillBeRemoved[str].disconnect(_on_layer_removed)
-        except TypeError:
-            pass
-        _project_hooked = False
-
-
-def add_live_layer(connection: Connection, dataset: DatasetRef, project: Optional[QgsProject] = None) -> LiveLayer:
-    """Create a live layer for ``dataset``, add it to ``project`` and start listening."""
-    live = LiveLayer(connection, dataset)
-    (project or QgsProject.instance()).addMapLayer(live.layer)
-    register(live)
-    live.start()
-    return live
+    def stop_all(self) -> None:
+        """Stop every live layer (of every connection)."""
+        stop_all()

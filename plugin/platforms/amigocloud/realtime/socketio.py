@@ -40,6 +40,8 @@ MAX_EVENT_NAME = 200
 
 
 class ConnectionState(str, Enum):
+    """The states of a realtime connection (connecting, live, reconnecting, stopped)."""
+
     CONNECTING = "connecting"
     LIVE = "live"  # the namespace is connected
     RECONNECTING = "reconnecting"
