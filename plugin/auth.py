@@ -22,6 +22,7 @@ from qgis.PyQt.QtNetwork import QNetworkRequest, QSslCertificate
 
 from . import log
 from .errors import AuthenticationError, GeodockError
+from .i18n import tr
 
 BASIC = "Basic"
 
@@ -67,7 +68,7 @@ def ensure_unlocked() -> None:
     """Make sure the auth database can be used (asks QGIS for the master password if needed)."""
     manager = _manager()
     if manager.isDisabled():
-        raise AuthDatabaseError("The QGIS authentication system is disabled", manager.disabledMessage())
+        raise AuthDatabaseError(tr("The QGIS authentication system is disabled"), manager.disabledMessage())
     if manager.masterPasswordIsSet():
         return
     # Headless (qgis_process, servers): the QGIS way is a password file named by QGIS_AUTH_PASSWORD_FILE.
@@ -78,11 +79,11 @@ def ensure_unlocked() -> None:
         if password and manager.setMasterPassword(password, True):
             return
         raise AuthDatabaseError(
-            "The password in QGIS_AUTH_PASSWORD_FILE does not unlock the QGIS authentication database"
+            tr("The password in QGIS_AUTH_PASSWORD_FILE does not unlock the QGIS authentication database")
         )
     if not manager.setMasterPassword(True):
         raise AuthDatabaseError(
-            "The QGIS authentication database is locked: set or enter its master password",
+            tr("The QGIS authentication database is locked: set or enter its master password"),
             "Headless runs can unlock it with QGIS_AUTH_PASSWORD_FILE.",
         )
 
@@ -99,7 +100,9 @@ def create_basic_config(name: str, username: str, password: str) -> str:
         ok = _manager().storeAuthenticationConfig(config)
     stored = ok[0] if isinstance(ok, tuple) else ok
     if not stored or not config.id():
-        raise AuthDatabaseError(f"Could not store the credentials of {name} in the QGIS authentication database")
+        raise AuthDatabaseError(
+            tr("Could not store the credentials of {name} in the QGIS authentication database").format(name=name)
+        )
     log.remember_secret(password)
     return config.id()
 
@@ -134,13 +137,17 @@ def read_credentials(authcfg: str) -> Optional[Credentials]:
     config = QgsAuthMethodConfig()
     with serialized():
         if authcfg not in manager.configIds():
-            raise AuthenticationError(f"Authentication configuration {authcfg} does not exist", 401)
+            raise AuthenticationError(
+                tr("Authentication configuration {authcfg} does not exist").format(authcfg=authcfg), 401
+            )
         loaded = manager.loadAuthenticationConfig(authcfg, config, True)
     ok = loaded[0] if isinstance(loaded, tuple) else loaded
     if isinstance(loaded, tuple) and len(loaded) > 1:
         config = loaded[1]
     if not ok:
-        raise AuthenticationError("The authentication configuration could not be read (is the database unlocked?)", 401)
+        raise AuthenticationError(
+            tr("The authentication configuration could not be read (is the database unlocked?)"), 401
+        )
     if config.method() != BASIC:
         return None
     password = config.config("password", "")

@@ -74,7 +74,9 @@ def _open(
         return QgsRasterLayer(source.uri, source.name, source.provider)
     if source.layer_type == "vector-tile":
         return QgsVectorTileLayer(source.uri, source.name)
-    raise GeodockError(f"Unknown layer type {source.layer_type!r} for {resource.title}")
+    raise GeodockError(
+        tr("Unknown layer type {type!r} for {title}").format(type=source.layer_type, title=resource.title)
+    )
 
 
 def choose_source(
@@ -129,7 +131,12 @@ def load_resource(
     if not layer.isValid():
         error = layer.error().summary() if layer.error() else ""
         details = f"{source.provider or 'ogr'} could not open {layer.source()}\n{error}"
-        raise GeodockError(f"QGIS could not open {resource.title or resource.id} as {source.label}", details)
+        raise GeodockError(
+            tr("QGIS could not open {title} as {source}").format(
+                title=resource.title or resource.id, source=source.label
+            ),
+            details,
+        )
     layer.setName(source.name or resource.title)
     apply_metadata(layer, connection, resource)
     layer.setCustomProperty(

@@ -15,6 +15,7 @@ from typing import Optional
 from qgis.core import QgsMimeDataUtils
 
 from ..connections import Connection, store
+from ..i18n import tr
 from ..platforms.base import LayerSource, Resource
 
 PROVIDER_KEY = "geodock"
@@ -76,12 +77,12 @@ def decode_custom_uri(text: str) -> CustomReference:
     try:
         data = json.loads(text)
     except ValueError:
-        raise ValueError("Not a Geodock layer reference") from None
+        raise ValueError(tr("Not a Geodock layer reference")) from None
     if not isinstance(data, dict) or "connection" not in data or "id" not in data:
-        raise ValueError("Not a Geodock layer reference")
+        raise ValueError(tr("Not a Geodock layer reference"))
     connection = next((c for c in store().all() if c.id == data["connection"]), None)
     if connection is None:
-        raise ValueError("The Geodock connection of this layer no longer exists")
+        raise ValueError(tr("The Geodock connection of this layer no longer exists"))
     recent = _recent.get(text)
     if recent is not None:
         return CustomReference(connection, recent[0], recent[1].label, recent[1])

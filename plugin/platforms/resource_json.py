@@ -13,6 +13,7 @@ from typing import Any, Callable, Optional, TypeVar
 
 from .. import log
 from ..errors import UnreadableResponseError
+from ..i18n import tr
 from ..redact import redact_url
 
 Extent = tuple[float, float, float, float]
@@ -79,7 +80,9 @@ def field_text(doc: dict[str, Any], *keys: str) -> str:
         if value is None or value == "":
             continue
         if not isinstance(value, _SCALARS):
-            raise MalformedItemError(f"field {key!r} is a {type(value).__name__}, not text")
+            raise MalformedItemError(
+                tr("field {key!r} is a {type}, not text").format(key=key, type=type(value).__name__)
+            )
         return str(value)
     return ""
 
@@ -88,7 +91,7 @@ def item_id(doc: dict[str, Any], key: str = "id") -> str:
     """The item's id (a non-empty string or an integer) as text."""
     value = doc.get(key)
     if isinstance(value, bool) or not isinstance(value, (str, int)) or value == "":
-        raise MalformedItemError(f"the item has no usable {key!r}")
+        raise MalformedItemError(tr("the item has no usable {key!r}").format(key=key))
     return str(value)
 
 
@@ -103,7 +106,9 @@ def optional_int(doc: dict[str, Any], key: str) -> Optional[int]:
         return int(value)
     if isinstance(value, str) and value.strip().isdigit():
         return int(value)
-    raise MalformedItemError(f"field {key!r} is not a whole number ({str(value)[:40]!r})")
+    raise MalformedItemError(
+        tr("field {key!r} is not a whole number ({value!r})").format(key=key, value=str(value)[:40])
+    )
 
 
 def epsg(srid: Any) -> Optional[str]:
@@ -116,7 +121,7 @@ def epsg(srid: Any) -> Optional[str]:
         return f"EPSG:{srid}"
     if isinstance(srid, str) and srid.strip().isdigit():
         return f"EPSG:{int(srid)}"
-    raise MalformedItemError(f"field 'srid' is not a CRS code ({str(srid)[:40]!r})")
+    raise MalformedItemError(tr("field 'srid' is not a CRS code ({value!r})").format(value=str(srid)[:40]))
 
 
 def readable_items(
@@ -132,7 +137,7 @@ def readable_items(
     for position, raw in enumerate(raw_items, 1):
         try:
             if not isinstance(raw, dict):
-                raise MalformedItemError(f"the item is a {type(raw).__name__}, not an object")
+                raise MalformedItemError(tr("the item is a {type}, not an object").format(type=type(raw).__name__))
             items.append(convert(raw))
         except (UnreadableResponseError, ValueError, TypeError, AttributeError) as err:  # server data, not bugs
             reasons.append(f"item {position}: {err}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...i18n import tr
 from ..base import Resource
 from ..resource_json import MalformedItemError, field_text, geojson_bbox, item_id, optional_int, text
 
@@ -29,7 +30,7 @@ def resource_from_json(doc: dict[str, Any]) -> Resource:
     license_doc: dict[str, Any] = doc["license"] if isinstance(doc.get("license"), dict) else {}
     raw_fields = data.get("fields") or []
     if not isinstance(raw_fields, list):
-        raise MalformedItemError("field 'data.fields' is not a list")
+        raise MalformedItemError(tr("field 'data.fields' is not a list"))
     fields = [
         (field_text(f, "name"), field_text(f, "type"))
         for f in raw_fields

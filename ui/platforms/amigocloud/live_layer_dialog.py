@@ -37,7 +37,9 @@ def dataset_ref(resource: Resource, project_id: Optional[str] = None) -> Dataset
             if isinstance(resource.raw.get("project"), int):
                 project_id = str(resource.raw["project"])
     if project_id is None:
-        raise GeodockError(f"Cannot tell which project dataset {resource.title or resource.id} belongs to")
+        raise GeodockError(
+            tr("Cannot tell which project dataset {name} belongs to").format(name=resource.title or resource.id)
+        )
     return DatasetRef(str(project_id), str(resource.id), resource.title or f"dataset {resource.id}")
 
 
