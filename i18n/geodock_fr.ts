@@ -220,14 +220,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{title} finished. {message}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{title}: {state}. {message}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>{title} did not finish within {seconds:g} s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -772,10 +764,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Geodock Jobs</source>
-        <translation>Tâches Geodock</translation>
-    </message>
-    <message>
         <source>Cancel on the server</source>
         <translation>Annuler sur le serveur</translation>
     </message>
@@ -846,14 +834,6 @@
     <message>
         <source>Listing server jobs</source>
         <translation>Liste des tâches du serveur</translation>
-    </message>
-    <message>
-        <source>{title}: finished on the server, but the download failed: {error}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{title} was cancelled. {message}</source>
-        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>{title} failed: {message}</source>
@@ -958,10 +938,6 @@
     <message>
         <source>Copy</source>
         <translation>Copier</translation>
-    </message>
-    <message>
-        <source>Add the job&apos;s result layers to the map</source>
-        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The process failed</source>
@@ -1072,14 +1048,6 @@ Trust these certificate authorities?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{name}: credentials must be an object</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{name}: each credential must be non-empty text</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>The export of {title} ended {state}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1133,10 +1101,6 @@ Trust these certificate authorities?</source>
     </message>
     <message>
         <source>Not a Geodock connections file: expected {&quot;connections&quot;: [...]}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{name}: credentials need a token, an apikey, or a username and password</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1238,10 +1202,6 @@ Trust these certificate authorities?</source>
     <message>
         <source>Table / column</source>
         <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Type</source>
-        <translation>Type</translation>
     </message>
     <message>
         <source>Earlier queries</source>
@@ -1515,6 +1475,1129 @@ Run it?</source>
         <source>No job backend for {platform} {kind}</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The QGIS authentication system is disabled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The password in QGIS_AUTH_PASSWORD_FILE does not unlock the QGIS authentication database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The QGIS authentication database is locked: set or enter its master password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not store the credentials of {name} in the QGIS authentication database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Authentication configuration {authcfg} does not exist</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The authentication configuration could not be read (is the database unlocked?)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The platform&apos;s own way</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation type="unfinished">Aucun</translation>
+    </message>
+    <message>
+        <source>Basic (user name and password)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bearer token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API key in a header</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API key in a query parameter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Login for a token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>QGIS authentication method (OAuth2, PKI…)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the login style needs a login (token) URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the login URL carries a secret: it is stored in plain text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the login URL must be an http(s) address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the login URL holds a user name or password: it is stored in plain text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the login URL must use https like the connection (the password would travel in clear)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown authentication style {style!r} (one of {styles})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>authentication settings must be text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name!r} cannot carry an API key (a header name such as X-API-Key)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the API key&apos;s query parameter name may hold letters, digits and . _ ~ - only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;header&quot; must be a header name or true</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;query&quot; must be a parameter name or true</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>credentials must be an object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>login_url must be a URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>credentials need a token, an apikey, or a username and password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>each credential must be non-empty text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>auth must be an object such as {&quot;style&quot;: &quot;bearer&quot;}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not a Geodock layer reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The Geodock connection of this layer no longer exists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection #{number}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the connection&apos;s URL: its path may be wrong.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{title} finished on the server, but its results could not be downloaded: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{title} finished: {message}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{title} finished.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{title} was cancelled: {message}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{title} was cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{title} failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From the Geodock connection {origin}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown layer type {type!r} for {title}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>QGIS could not open {title} as {source}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AmigoCloud answered with an unreadable project</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the token as Authorization: {scheme} …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the token as the query parameter ?{name}=</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>what QGIS's authentication method makes of the configuration (Basic, OAuth2, PKI…)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a bearer token from a login with the user name and password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a bearer token from a login with the user name and password; a ready-made access token (user name “token”) as Bearer; an API key (user name “apikey”) as ?{name}=</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the key as the header {header}: …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the user name and password as HTTP Basic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only items shared with me</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. name LIKE &apos;%road%&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vector</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Raster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Document</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One tag, e.g. roads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Created from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Created to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Updated from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Updated to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only data in the map view</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>field &apos;data.fields&apos; is not a list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown response {value!r} (raw or document)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown transmission mode {value!r} (value or reference)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown execution mode {value!r} (auto, async or sync)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>asynchronously</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>synchronously</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The process cannot run {how} (its jobControlOptions allow: {allowed})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The process has no output {names} (it has: {known})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Geodock asks for one transmission mode for all outputs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The request&apos;s outputs are not objects of output options</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asynchronous (a job)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Synchronous (wait)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Execution request file (JSON; replaces the inputs)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outputs to return (none ticked: all)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outputs to return (ids, comma-separated)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Raw (the result itself)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Document (JSON of all outputs)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Response</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value (in the answer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reference (a link)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transmission mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Execution</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{file} cannot be read: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{file} is too large for an execution request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{file} is not JSON: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{file} is not an execution request (not a JSON object)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{file}: process_id is not text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{file}: {key} has the wrong type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{file}: response is neither raw nor document</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{file}: mode is neither async nor sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The request is for the process {other}, not {process}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{process} has no output named {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Using the execution request {file}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A local file (sent by value) or an http(s) URL (sent as a link).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A layer (sent as inline GeoJSON) or an http(s) URL (sent as a link).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sent as ISO 8601 in UTC.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s result is too large ({size} bytes, at most {limit})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server sent several results in one multipart answer, which Geodock cannot read: ask for a document response (or one output)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>field {key!r} is a {type}, not text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the item has no usable {key!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>field {key!r} is not a whole number ({value!r})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>field &apos;srid&apos; is not a CRS code ({value!r})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the item is a {type}, not an object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The login answered without a usable access token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name}: its processes could not be described: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name}: {count} processes described</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type a value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server did not list the choices: {message}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter what the server lists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear filters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Listing the filters of {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Listing filter choices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State: {state}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message: {message}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Started: {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finished: {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Results: {folder}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a job to see its details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upload…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upload a layer of the project to a platform that takes uploads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No platform Geodock knows takes uploads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All projects</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot tell which project dataset {name} belongs to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dataset / type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An OGC CQL filter on the items&apos; fields, e.g.:
+{examples}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save Execution Request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request saved to {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saving the request of {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open Execution Request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{file} is for the process {id}, which this server does not list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose again: {inputs}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request opened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The execution request cannot be opened (details in the Geodock log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Running {title} again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete the job {job} ({title}) on {connection}?
+
+The server forgets the job and its results. Files Geodock downloaded stay where they are.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete Job on the Server?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The job {job} was deleted on the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleting the job {job}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation type="unfinished">Envoi…</translation>
+    </message>
+    <message>
+        <source>Removed from the Jobs list: Geodock no longer follows it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Execute options</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The outputs the server returns (all when every one is checked)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Document (outputs by name)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Raw (the data)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How the server answers with the results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Values (inline)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>References (links)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Whether the chosen outputs come inline or as links to download</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What the process allows (its job control options)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outputs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transmission</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check at least one output to return</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>West</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>South</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>East</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>North</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Map canvas extent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer extent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the selected value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation type="unfinished">Oui</translation>
+    </message>
+    <message>
+        <source>Run again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run again: the same request, as a new job</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete the finished job on the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the results as text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add the job&apos;s result layers to the map again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List only the jobs in this state</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List the jobs the server knows, started here or elsewhere</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Watch the chosen job in the Jobs dock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete the chosen finished job on the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>More jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List the next page of jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading jobs…</source>
+        <translation type="unfinished">Chargement des tâches…</translation>
+    </message>
+    <message>
+        <source>Listing jobs</source>
+        <translation type="unfinished">Liste des tâches</translation>
+    </message>
+    <message>
+        <source>The server lists no jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The media type of the linked data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer (GeoJSON)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{input}: check at least one layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upload to {platform}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not find a free folder name for {name} in {folder}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AmigoCloud answered a chunk without a readable upload id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AmigoCloud answered for another upload ({theirs}, not {ours}): the upload is stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AmigoCloud says it holds {theirs} bytes where {ours} were sent: the upload is stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The upload broke off at {percent} %: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The upload is not finished: it cannot be completed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} is too big to be sent in one request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the AmigoCloud project the new dataset goes to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{project} is not an AmigoCloud project id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This connection&apos;s token reaches its own project only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} is empty: there is nothing to upload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AmigoCloud took the file without naming its import job</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AmigoCloud could not import {name}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The new dataset needs a name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file of the interrupted upload is gone: upload the layer again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Importing on the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dataset ready</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The import failed on the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the import succeeded without naming the dataset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{title} is a Geobox view: views are read-only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You may not change {title} on Geobox</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{title} is read-only on Geobox (editing is off)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Geobox answered a features page that is not GeoJSON</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not sent: stopped after an earlier failure ({error})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Geobox answered without the new feature&apos;s id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upload to AmigoCloud…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{layer} is not a copy fetched by Geodock: it does not know which server it came from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No Geodock connection named {name}: add it (or rename one) to sync {layer}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not open {file} to bring the server&apos;s changes in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Looking up {ref}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing has the id {ref} here: check it (it stays listed, and cannot be exported)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{ref} (not found)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Raster attribute tables</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>deleted here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>changed here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>deleted on the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>changed on the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{here}, {there}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mine: {value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>theirs: {value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The geometry differs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The values are the same; the server&apos;s version of the feature is newer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conflicts with the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{count} feature(s) of {layer} changed on the server since your copy was fetched or last synced. Choose for each which version to keep: nothing is sent until you apply.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep all mine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Take all theirs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Feature {fid} (server id {sid})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep mine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Take theirs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{layer} saved to the server: {added} added, {changed} changed, {deleted} deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>from the server: {added} added, {changed} changed, {deleted} deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Feature {fid} ({kind}): {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{count} edit(s) to {layer} were not saved to the server. They stay local changes of the copy: Geodock ▸ Sync with Server in the layer's menu (or the next save) sends them again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>and {count} more (see the Geodock log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{layer}: {error} Your edits stay in the copy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Geodock: saving {layer} to the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing of {layer} was sent to the server: your edits stay in the copy. Geodock ▸ Sync with Server in the layer's menu asks again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Geodock: may {layer} be changed on the server?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>new features</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>deletions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{layer} takes no {what} on the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> or </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{reason}: editing {layer} is stopped, since its edits could not be saved to the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{reason}: your edits to {layer} will stay in this copy only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save or discard your edits to {layer} first: Reload from Server reads the saved copy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{layer} is being synced: try again when it is done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Geodock: reloading {layer} from the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{layer} reloaded from the server: {added} added, {changed} changed, {deleted} deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{count} feature(s) keep your edits not yet sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reload from Server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync with Server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edits to {layer} stay in this local copy: Geodock cannot send them to its platform</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a layer fetched by Geodock first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Geodock cannot send edits to the platform of {layer}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{title} is read-only on AmigoCloud (you may view it, not edit it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AmigoCloud answered an SQL write without rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The feature is no longer on AmigoCloud (deleted there meanwhile)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AmigoCloud answered without the new feature&apos;s key</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>AmigoCloudSqlAlgorithm</name>
@@ -1556,6 +2639,215 @@ Run it?</source>
     </message>
     <message>
         <source>{n} rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AmigoCloudUploadAlgorithm</name>
+    <message>
+        <source>Upload layer to AmigoCloud</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AmigoCloud</source>
+        <translation type="unfinished">AmigoCloud</translation>
+    </message>
+    <message>
+        <source>Uploads a vector layer to a new dataset of an AmigoCloud project. The layer is written to a GeoPackage first; a file of 8 MB or more is sent in chunks, and a chunk whose connection breaks is sent again from where the server stands. Waits until AmigoCloud has imported the dataset and returns its id. PROJECT is the project&apos;s id (empty: the project of a project-token connection).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AmigoCloud connection (name)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer to upload</source>
+        <translation type="unfinished">Couche à téléverser</translation>
+    </message>
+    <message>
+        <source>Project id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dataset name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chunk size (MiB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dataset id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dataset URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The layer to upload could not be read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uploading {layer} to {connection} as {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dataset {id} is ready</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AmigoCloudUploadDialog</name>
+    <message>
+        <source>Upload to AmigoCloud</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished">Annuler</translation>
+    </message>
+    <message>
+        <source>Cancel the upload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upload</source>
+        <translation type="unfinished">Téléverser</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send the rest of the interrupted upload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation type="unfinished">Connexion</translation>
+    </message>
+    <message>
+        <source>Project</source>
+        <translation type="unfinished">Projet</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation type="unfinished">Couche</translation>
+    </message>
+    <message>
+        <source>Dataset name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add an AmigoCloud connection first (Geodock ▸ Connections…)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This connection&apos;s project</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading projects…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Listing AmigoCloud projects</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This connection sees no project: create one on AmigoCloud first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a connection, a project and a vector layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The new dataset needs a name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uploading {layer}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uploading {layer} to AmigoCloud</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resuming {name} at {percent} %…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resuming the upload of {name} to AmigoCloud</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dataset {id} is ready on AmigoCloud</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upload cancelled</source>
+        <translation type="unfinished">Téléversement annulé</translation>
+    </message>
+</context>
+<context>
+    <name>AuthStyleBox</name>
+    <message>
+        <source>&amp;Authentication</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Header name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parameter name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Login URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>token URL, e.g. https://example.com/auth/token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing is sent, whatever the credentials below hold.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The credentials below: a Basic configuration&apos;s user name and password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The token in the password field of the Basic configuration below.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The key in the password field of the Basic configuration below.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The key in the password field of the Basic configuration below. A key in a URL can end up in server logs: prefer a header where the server takes one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The user name and password of the Basic configuration below go to the login URL; the token it answers is kept in memory only, goes to this connection&apos;s server only, and is renewed on a 401.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>QGIS applies the configuration below itself (Basic, OAuth2, PKI…).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sends {what}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>what the platform expects</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1704,6 +2996,10 @@ Double-click or press Retry to try again</source>
         <source>Not saved</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>No scheme given: the URL is taken as https://</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ConnectionsDialog</name>
@@ -1840,10 +3136,6 @@ Double-click or press Retry to try again</source>
         <translation>Échec de l'import</translation>
     </message>
     <message>
-        <source>Imported {} connection(s) from {}: {}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>({} updated)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1875,16 +3167,16 @@ Double-click or press Retry to try again</source>
         <source>Connections</source>
         <translation>Connexions</translation>
     </message>
+    <message>
+        <source>Imported {} connection(s) from {}</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>CreateEmptyLayerDialog</name>
     <message>
         <source>Create empty remote layer</source>
         <translation>Créer une couche distante vide</translation>
-    </message>
-    <message>
-        <source>Take fields and geometry type</source>
-        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Field</source>
@@ -1938,6 +3230,14 @@ Double-click or press Retry to try again</source>
         <source>Remote layer created ({uuid})</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Take</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Take the fields and geometry type of this layer</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ExecuteProcessAlgorithm</name>
@@ -1958,10 +3258,6 @@ Double-click or press Retry to try again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Process id</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Inputs (JSON object)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1971,6 +3267,14 @@ Double-click or press Retry to try again</source>
     </message>
     <message>
         <source>INPUTS must be a JSON object of input names and values</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Process id (or the REQUEST_FILE&apos;s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name the process: PROCESS, or a REQUEST_FILE that names it</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1983,10 +3287,6 @@ Double-click or press Retry to try again</source>
     <message>
         <source>Data</source>
         <translation>Données</translation>
-    </message>
-    <message>
-        <source>Copies every feature and attribute of a remote vector layer, view, table or dataset into a layer, given its id (or uuid) on the connection&apos;s platform. An extent keeps only the features that intersect it. Tables give attribute-only output.</source>
-        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Geodock connection (name)</source>
@@ -2014,6 +3314,14 @@ Double-click or press Retry to try again</source>
     </message>
     <message>
         <source>{count} features fetched</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copies every feature and attribute of a remote vector layer, view, table or dataset into a layer, given its id (or uuid) on the connection&apos;s platform. An extent keeps only the features that intersect it. Tables give attribute-only output. A GeoPackage output records where it came from (the connection&apos;s name and the resource&apos;s id, never a secret), so that it can be synchronised with the server later (Sync edits with server).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The output is not a GeoPackage: it cannot be synchronised with the server</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2145,10 +3453,6 @@ Double-click or press Retry to try again</source>
         <translation>Connexions</translation>
     </message>
     <message>
-        <source>Imports Geodock connections from a JSON file {&quot;connections&quot;: [{&quot;name&quot;, &quot;kind&quot;, &quot;url&quot;, &quot;authcfg&quot;}]}. An entry may carry &quot;credentials&quot; ({&quot;token&quot;}, {&quot;apikey&quot;} or {&quot;username&quot;, &quot;password&quot;}): they are stored as a new configuration in the QGIS authentication database, never in the settings. Headless runs unlock that database with QGIS_AUTH_PASSWORD_FILE. Connections of the same name are updated. The certificate authorities the file names (&quot;certificate_authorities&quot;: [PEM files]) are added to QGIS's trusted certificates only with “Trust the file's certificate authorities”: a trusted authority vouches for any HTTPS site, in QGIS and every plugin.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Connections file</source>
         <translation>Fichier de connexions</translation>
     </message>
@@ -2178,6 +3482,14 @@ Double-click or press Retry to try again</source>
     </message>
     <message>
         <source>Not trusted (TRUST_CERTIFICATES is not set): {}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Imports Geodock connections from a JSON file {&quot;connections&quot;: [{&quot;name&quot;, &quot;kind&quot;, &quot;url&quot;, &quot;authcfg&quot;}]}. An entry may carry &quot;credentials&quot; ({&quot;token&quot;}, {&quot;apikey&quot;} or {&quot;username&quot;, &quot;password&quot;}): they are stored as a new configuration in the QGIS authentication database, never in the settings. Headless runs unlock that database with QGIS_AUTH_PASSWORD_FILE. Connections of the same name are updated. The certificate authorities the file names (&quot;certificate_authorities&quot;: [PEM files]) are added to QGIS's trusted certificates only with “Trust the file's certificate authorities”: a trusted authority vouches for any HTTPS site, in QGIS and every plugin. The processes of the OGC API – Processes connections imported are described, so that each is an algorithm of its own (in qgis_process, from the next call on); a server that cannot be reached is reported and offers none.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Process algorithms</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2346,19 +3658,97 @@ Double-click or press Retry to try again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Sending…</source>
-        <translation>Envoi…</translation>
-    </message>
-    <message>
         <source>Executing {id}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Removed from the Jobs list: Geodock no longer follows it</source>
+        <source>Geodock: {what}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Geodock: {what}</source>
+        <source>Form</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server jobs</source>
+        <translation type="unfinished">Tâches du serveur</translation>
+    </message>
+    <message>
+        <source>Open an execution request (JSON) into the form</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the form&apos;s execution request as JSON</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RefreshProcessesAlgorithm</name>
+    <message>
+        <source>Refresh remote process algorithms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation type="unfinished">Connexions</translation>
+    </message>
+    <message>
+        <source>Asks the servers of the OGC API – Processes connections (or of the one named in CONNECTION) for their processes and describes each, so that every process is an algorithm of its own. Geodock does this by itself in the desktop when a connection is added; headless (qgis_process), run it (or Import connections, which does it for the connections it imports): the next qgis_process call lists the algorithms. A connection whose server cannot be reached offers none.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection (name; empty: all)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Process algorithms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connections that failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished">aucun</translation>
+    </message>
+    <message>
+        <source>No connection named {name!r} with remote processes (known: {known})</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReloadFromServerAlgorithm</name>
+    <message>
+        <source>Reload fetched copy from server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Brings the server&apos;s changes into a copy fetched by &apos;Fetch remote layer&apos;, in place (same file and layer: styles, joins and project references stay). Features edited locally keep their edits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fetched copy (GeoPackage layer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleted</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2375,37 +3765,6 @@ Double-click or press Retry to try again</source>
     <message>
         <source>Thumbnail</source>
         <translation>Vignette</translation>
-    </message>
-</context>
-<context>
-    <name>ServerJobsPane</name>
-    <message>
-        <source>Server jobs</source>
-        <translation>Tâches du serveur</translation>
-    </message>
-    <message>
-        <source>List the jobs the server knows, started here or elsewhere</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Follow</source>
-        <translation>Suivre</translation>
-    </message>
-    <message>
-        <source>Watch the chosen job in the Jobs dock and fetch its results</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Loading jobs…</source>
-        <translation>Chargement des tâches…</translation>
-    </message>
-    <message>
-        <source>Listing jobs</source>
-        <translation>Liste des tâches</translation>
-    </message>
-    <message>
-        <source>The server lists no jobs</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2480,22 +3839,77 @@ Double-click or press Retry to try again</source>
     </message>
 </context>
 <context>
+    <name>SyncEditsAlgorithm</name>
+    <message>
+        <source>Sync edits with server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sends the edits made to a copy fetched by &apos;Fetch remote layer&apos; (with any tool, offline or not) to its server, then brings the server&apos;s changes into the copy, in place. A feature changed both here and on the server since the copy was made is a conflict: Stop sends nothing and lists them; Keep mine sends the local version; Take theirs keeps the server&apos;s. An edit the server refuses stays a local change (FAILED), with the reason in the log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fetched copy (GeoPackage layer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation type="unfinished">Arrêter</translation>
+    </message>
+    <message>
+        <source>Keep mine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Take theirs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conflict on feature {fid} (server id {sid}): {local} here, {server} on the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was sent: choose Keep mine or Take theirs to resolve the conflicts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Feature {fid} was not saved: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sent: {a} added, {c} changed, {d} deleted. From the server: {pa} added, {pc} changed, {pd} deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>UploadDialog</name>
     <message>
         <source>Upload to Geobox</source>
         <translation>Téléverser vers Geobox</translation>
     </message>
     <message>
-        <source>Replace the local layer with the remote one</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Upload</source>
         <translation>Téléverser</translation>
-    </message>
-    <message>
-        <source>Cancel upload</source>
-        <translation>Annuler le téléversement</translation>
     </message>
     <message>
         <source>Geobox connection</source>
@@ -2510,20 +3924,12 @@ Double-click or press Retry to try again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>CRS</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Add a Geobox connection first (Geodock ▸ Connections…)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>unknown</source>
         <translation>inconnu</translation>
-    </message>
-    <message>
-        <source>{crs}. Sent as it is; Geobox stores layers in EPSG:4326.</source>
-        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Choose a Geobox connection and a vector layer</source>
@@ -2548,6 +3954,33 @@ Double-click or press Retry to try again</source>
     <message>
         <source>Upload cancelled</source>
         <translation>Téléversement annulé</translation>
+    </message>
+    <message>
+        <source>Replace the local layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Once published, the remote layer takes the local layer&apos;s place</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished">Annuler</translation>
+    </message>
+    <message>
+        <source>Cancel the upload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CRS {crs}: sent as it is; Geobox stores layers in EPSG:4326.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>_CopyAlgorithm</name>
+    <message>
+        <source>Data</source>
+        <translation type="unfinished">Données</translation>
     </message>
 </context>
 <context>

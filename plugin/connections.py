@@ -1,10 +1,12 @@
 """Connections to remote platforms: stored in QgsSettings, their secrets only in the QGIS auth database.
 
 A connection is a name, a kind (a platform's, see :func:`.platforms.registry.kinds`), a base
-URL, an auth config id and free options. The JSON exchange format is
-``{"connections": [{"name", "kind", "url", "authcfg"[, "options"]}]}``; for headless and fleet set-ups an
-imported entry may carry ``"credentials"`` (``{"token"}``, ``{"username", "password"}`` or ``{"apikey"}``),
-which the import stores as a new auth config, keeping only its id. An export never carries a secret.
+URL, an auth config id, an auth style with its settings (:mod:`.auth_styles`: not secrets) and free options.
+The JSON exchange format is ``{"connections": [{"name", "kind", "url", "authcfg"[, "auth"][, "options"]}]}``
+(``"auth": {"style": "apikey_header", "header": "X-API-Key"}``); for headless and fleet set-ups an imported
+entry may carry ``"credentials"`` (``{"token"}``, ``{"apikey"[, "header"|"query"]}``, ``{"username",
+"password"[, "login_url"]}``), which the import stores as a new auth config, keeping only its id, and which
+imply the style (:func:`.auth_styles.from_credentials`). An export never carries a secret.
 A top-level ``"certificate_authorities": [pem paths]`` names CAs for QGIS to trust: they are trusted only when
 the importer says so explicitly (``trust_certificates=True``), since a trusted CA vouches for any HTTPS site.
 """
@@ -12,21 +14,22 @@ the importer says so explicitly (``trust_certificates=True``), since a trusted C
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
-from urllib.parse import unquote
 
 from qgis.core import QgsSettings
 from qgis.PyQt.QtCore import QObject, QUrl, pyqtSignal
 
-from . import auth, log, settings
+from . import auth, auth_styles, log, settings
+from .auth_styles import url_secret
 from .errors import GeodockError
 from .i18n import tr
 from .platforms import registry
-from .redact import SECRET_PARAMS, redact_url
+from .redact import redact_url
+
+__all__ = ["Connection", "ConnectionConfigError", "ConnectionStore", "kind_title", "store", "url_secret"]
 
 
 def kind_title(kind: str) -> str:
@@ -36,33 +39,6 @@ def kind_title(kind: str) -> str:
 
 MAX_NAME = 100  # characters of a connection name (it titles menus, lists and messages)
 
-_SECRET_NAMES = "|".join(re.escape(name) for name in SECRET_PARAMS)
-# "?token=", "&apikey=" and the matrix form "/services;key=KEY/": a parameter named like a secret, in the
-# query or as a path (matrix) parameter.
-_SECRET_PARAMETER = re.compile(rf"([;?&])({_SECRET_NAMES})=", re.IGNORECASE)
-# The path form "/apikey:KEY/": a path segment that starts with a secret's name and a colon.
-_SECRET_SEGMENT = re.compile(rf"/({_SECRET_NAMES}):", re.IGNORECASE)
-_DECODINGS = 3  # percent-encoding undone this many times at most ("%253B" is "%3B" is ";")
-
-
-def url_secret(url: str) -> Optional[str]:
-    """Where ``url`` carries a secret, as its shape (``token=``, ``;key=``, ``/apikey:``), never its value;
-    None when it carries none. Case-insensitive, and found percent-encoded too (``%3Bkey%3D``)."""
-    text = url
-    for _ in range(_DECODINGS + 1):
-        parameter = _SECRET_PARAMETER.search(text)
-        if parameter is not None:
-            separator, name = parameter.group(1), parameter.group(2).lower()
-            return f";{name}=" if separator == ";" else f"{name}="
-        segment = _SECRET_SEGMENT.search(text)
-        if segment is not None:
-            return f"/{segment.group(1).lower()}:"
-        decoded = unquote(text)
-        if decoded == text:
-            break
-        text = decoded
-    return None
-
 
 class ConnectionConfigError(GeodockError):
     """A connection definition is invalid (bad kind, URL, name...)."""
@@ -70,7 +46,7 @@ class ConnectionConfigError(GeodockError):
 
 @dataclass
 class Connection:
-    """One connection: name, platform kind, base URL, auth config id and options (never a secret)."""
+    """One connection: name, platform kind, base URL, auth config id, auth style and options (never a secret)."""
 
     name: str
     kind: str
@@ -78,6 +54,8 @@ class Connection:
     authcfg: str = ""
     options: dict[str, Any] = field(default_factory=dict)
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    auth_style: str = auth_styles.DEFAULT  # how the credentials go out (:mod:`.auth_styles`)
+    auth_settings: dict[str, str] = field(default_factory=dict)  # header / parameter name, login URL
 
     def validate(self) -> None:
         """Raise :class:`ConnectionConfigError` with a clear message when the connection cannot work, or when
@@ -115,6 +93,9 @@ class Connection:
                     "authentication configuration: a URL is stored in plain text"
                 ).format(name=self.name)
             )
+        trouble = auth_styles.problem(self.auth_style, self.auth_settings, self.base_url)
+        if trouble is not None:
+            raise ConnectionConfigError(f"{self.name}: {trouble}")
 
     @property
     def base_url(self) -> str:
@@ -124,6 +105,9 @@ class Connection:
     def to_json(self) -> dict[str, Any]:
         """The exchange form: never a secret, only the auth config id."""
         data: dict[str, Any] = {"name": self.name, "kind": self.kind, "url": self.url, "authcfg": self.authcfg}
+        style = auth_styles.style_to_json(self.auth_style, self.auth_settings)
+        if style is not None:
+            data["auth"] = style
         if self.options:
             data["options"] = dict(self.options)
         return data
@@ -143,10 +127,8 @@ class ConnectionStore(QObject):
         result = []
         for cid in ids:
             prefix = f"{settings.CONNECTIONS}/{cid}"
-            try:
-                options = json.loads(s.value(f"{prefix}/options", "{}") or "{}")
-            except ValueError:
-                options = {}
+            options = _json_object(s.value(f"{prefix}/options", "{}"))
+            style = str(s.value(f"{prefix}/auth_style", "") or "")
             connection = Connection(
                 name=s.value(f"{prefix}/name", ""),
                 kind=s.value(f"{prefix}/kind", ""),
@@ -154,6 +136,8 @@ class ConnectionStore(QObject):
                 authcfg=s.value(f"{prefix}/authcfg", ""),
                 options=options,
                 id=cid,
+                auth_style=style,
+                auth_settings=auth_styles.kept_settings(style, _json_object(s.value(f"{prefix}/auth_settings", "{}"))),
             )
             if _holds_secret(connection):
                 continue
@@ -192,11 +176,14 @@ class ConnectionStore(QObject):
         s.setValue(f"{prefix}/url", connection.url)
         s.setValue(f"{prefix}/authcfg", connection.authcfg)
         s.setValue(f"{prefix}/options", json.dumps(connection.options))
+        s.setValue(f"{prefix}/auth_style", connection.auth_style)
+        s.setValue(f"{prefix}/auth_settings", json.dumps(connection.auth_settings))
         self.changed.emit()
 
     def remove(self, connection: Connection) -> None:
         """Delete ``connection`` from the settings."""
         QgsSettings().remove(f"{settings.CONNECTIONS}/{connection.id}")
+        QgsSettings().remove(f"{settings.CATALOG_FILTERS}/{connection.id}")  # its Catalog filters go with it
         self.changed.emit()
 
     # Exchange -----------------------------------------------------------------------------------
@@ -214,7 +201,8 @@ class ConnectionStore(QObject):
     def import_json(self, data: Any, replace: bool = True, trust_certificates: bool = False) -> list[Connection]:
         """Import connections from the exchange format; returns them as stored.
 
-        An entry with ``credentials`` gets a new Basic auth config holding them. An existing connection of
+        An entry with ``credentials`` gets a new Basic auth config holding them, and the style they imply
+        (unless the entry names one in ``auth``). An existing connection of
         the same name is updated when ``replace`` (its id kept), else the entry is refused. The file's
         ``certificate_authorities`` are added to QGIS's trusted CAs only when ``trust_certificates``.
         """
@@ -242,7 +230,10 @@ class ConnectionStore(QObject):
                 )
             connection.id = existing.id
         if credentials:
-            connection.authcfg = store_credentials(connection, credentials)
+            imported = check_credentials(connection, credentials)
+            connection.authcfg = auth.create_basic_config(
+                credentials_config_name(connection), imported.username, imported.secret
+            )
         self.save(connection)
         if existing is not None and existing.authcfg not in ("", connection.authcfg):
             self._drop_own_config(existing)
@@ -300,17 +291,26 @@ def parse_entry(index: int, entry: Any) -> tuple[Connection, Optional[dict[str, 
     options = entry.get("options") or {}
     if not isinstance(options, dict):
         raise ConnectionConfigError(tr("Connection #{number}: options must be an object").format(number=number))
+    try:
+        style, style_settings = auth_styles.style_from_json(entry.get("auth"))
+    except ValueError as err:
+        raise ConnectionConfigError(tr("Connection #{number}: {reason}").format(number=number, reason=err)) from None
     connection = Connection(
         name=fields["name"].strip(),
         kind=fields["kind"],
         url=fields["url"],
         authcfg=fields["authcfg"],
         options=dict(options),
+        auth_style=style,
+        auth_settings=style_settings,
     )
     connection.validate()
     credentials = entry.get("credentials")
     if credentials is not None:
-        check_credentials(connection, credentials)
+        imported = check_credentials(connection, credentials)
+        if "auth" not in entry:  # an explicit style wins over the one the credentials imply
+            connection.auth_style, connection.auth_settings = imported.style, imported.settings
+            connection.validate()
     elif connection.authcfg and not auth.config_exists(connection.authcfg):
         raise ConnectionConfigError(
             tr("{name}: authentication configuration {authcfg} is not in this QGIS").format(
@@ -344,29 +344,30 @@ def credentials_config_name(connection: Connection) -> str:
     return f"Geodock: {connection.name}"
 
 
-def check_credentials(connection: Connection, credentials: Any) -> tuple[str, str]:
-    """The (user name, secret) an imported ``credentials`` object stands for; raises when it is not usable."""
-    if not isinstance(credentials, dict):
-        raise ConnectionConfigError(tr("{name}: credentials must be an object").format(name=connection.name))
-    if "token" in credentials:
-        pair = ("token", credentials["token"])
-    elif "apikey" in credentials:
-        pair = ("apikey", credentials["apikey"])
-    elif "username" in credentials and "password" in credentials:
-        pair = (credentials["username"], credentials["password"])
-    else:
-        raise ConnectionConfigError(
-            tr("{name}: credentials need a token, an apikey, or a username and password").format(name=connection.name)
-        )
-    if not all(isinstance(part, str) and part for part in pair):
-        raise ConnectionConfigError(tr("{name}: each credential must be non-empty text").format(name=connection.name))
-    return pair
+def check_credentials(connection: Connection, credentials: Any) -> auth_styles.Imported:
+    """The secret an imported ``credentials`` object holds and the style it implies; raises when unusable."""
+    try:
+        return auth_styles.from_credentials(credentials, _has_own_way(connection))
+    except ValueError as err:
+        raise ConnectionConfigError(f"{connection.name}: {err}") from None
 
 
-def store_credentials(connection: Connection, credentials: dict[str, Any]) -> str:
-    """Put imported ``credentials`` into a new Basic auth config; returns its id."""
-    username, secret = check_credentials(connection, credentials)
-    return auth.create_basic_config(credentials_config_name(connection), username, secret)
+def _has_own_way(connection: Connection) -> bool:
+    """Whether ``connection``'s platform puts tokens and keys its own way (not only through a QGIS auth config)."""
+    from .platforms import adapter_for
+    from .platforms.auth_appliers import AuthConfigAuth
+
+    default = Connection(connection.name, connection.kind, connection.url, id=connection.id)
+    return not isinstance(adapter_for(default).auth, AuthConfigAuth)
+
+
+def _json_object(raw: Any) -> dict[str, Any]:
+    """A JSON object stored in the settings ({} when it is missing or not one)."""
+    try:
+        value = json.loads(raw or "{}")
+    except (TypeError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 _store: Optional[ConnectionStore] = None

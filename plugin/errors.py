@@ -143,6 +143,16 @@ _STATUS_WORDS = {
 }
 
 
+def url_hint(err: BaseException) -> BaseException:
+    """``err`` with a hint to check the connection's URL when it is a 404 or 405 (the same error, its message
+    extended once): on a listing or a connection test, the usual cause is a wrong path in the URL."""
+    if isinstance(err, ResponseError) and err.status in (404, 405):
+        hint = tr("Check the connection's URL: its path may be wrong.")
+        if hint not in err.message:
+            err.message = f"{err.message.rstrip()} {hint}"
+    return err
+
+
 def unexpected(err: BaseException) -> GeodockError:
     """A :class:`GeodockError` for an exception no code path expected, its traceback in the details. A file
     system error is said in words (which file, what went wrong); anything else is a bug, named as such."""

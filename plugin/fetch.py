@@ -5,6 +5,10 @@ Koordinates tables), its adapter pages through the data and hands each page of G
 :class:`FeatureCopier`. The copy goes into a temporary file beside the target, which replaces the target
 only when complete: a cancelled or failed fetch never leaves half a layer where a project expects a whole
 one. Writing uses OGR (GDAL's GeoJSON reader and GeoPackage writer), which ships with QGIS.
+
+The copy also records each feature's server id (``ids``: the GeoJSON ``id``, or a property such as a primary
+key) and, when complete, its *base* (the rows as fetched): what :mod:`plugin.sync` compares edits and the
+server's changes with (see :mod:`plugin.sync.origin`).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from qgis.core import QgsFeedback
 from .errors import CancelledError, GeodockError, UnreadableResponseError
 from .i18n import tr
 from .platforms.base import Resource
+from .sync.origin import database, record_base, record_ids
 
 FID_COLUMN = "geodock_fid"
 
@@ -47,8 +52,13 @@ class FeatureCopier:
         crs: str = "EPSG:4326",
         feedback: Optional[QgsFeedback] = None,
         geometry: bool = True,
+        ids: str = "id",
     ) -> None:
+        """``ids``: where each feature's server id is: ``"id"`` the GeoJSON Feature's ``id`` (an integer one for
+        :meth:`add_geojson`, which GDAL reads as the feature id), another name a property; ``""`` none."""
         self.path = Path(path)
+        self.ids = ids
+        self._server_ids: list[tuple[int, Optional[str], Optional[str]]] = []
         self.layer_name = layer_name
         self.crs = crs
         self.feedback = feedback
@@ -77,7 +87,12 @@ class FeatureCopier:
         if not features:
             return
         text = json.dumps({"type": "FeatureCollection", "features": features})
-        self._append(text.encode("utf-8"), len(features), total)
+        key = self.ids
+        ids = [
+            None if value is None else str(value)
+            for value in (f.get("id") if key == "id" else (f.get("properties") or {}).get(key) for f in features)
+        ]
+        self._append(text.encode("utf-8"), len(features), total, ids if key else None)
 
     def add_geojson(self, body: bytes, total: Optional[int] = None) -> int:
         """Append one page given as a GeoJSON ``FeatureCollection`` document; return its number of features.
@@ -94,7 +109,9 @@ class FeatureCopier:
             )
         return self._append(body, None, total)
 
-    def _append(self, body: bytes, count: Optional[int], total: Optional[int]) -> int:
+    def _append(
+        self, body: bytes, count: Optional[int], total: Optional[int], ids: Optional[list[Optional[str]]] = None
+    ) -> int:
         gdal.FileFromMemBuffer(self._memory, body)
         try:
             source = gdal.OpenEx(self._memory, gdal.OF_VECTOR, allowed_drivers=["GeoJSON"])
@@ -105,15 +122,29 @@ class FeatureCopier:
                 )
             if count is None:
                 count = source.GetLayer(0).GetFeatureCount()
+            if ids is None and self.ids:
+                ids = self._source_ids(source.GetLayer(0))
             if count:
                 self._translate(source)
             source = None
         finally:
             gdal.Unlink(self._memory)
+        if ids is not None:  # the copy's fids are given in order, from 1 (a new table)
+            self._server_ids.extend((self.written + 1 + n, sid, None) for n, sid in enumerate(ids[:count]))
         self.written += count
         if self.feedback is not None and total:
             self.feedback.setProgress(min(99.0, 100.0 * self.written / total))
         return count
+
+    def _source_ids(self, layer: Any) -> list[Optional[str]]:
+        """The server ids of a GeoJSON page read by GDAL: its feature ids, or the ``ids`` property."""
+        layer.ResetReading()
+        if self.ids == "id":
+            return [str(feature.GetFID()) for feature in layer]
+        index = layer.GetLayerDefn().GetFieldIndex(self.ids)
+        if index < 0:
+            return [None] * layer.GetFeatureCount()
+        return [feature.GetFieldAsString(index) if feature.IsFieldSetAndNotNull(index) else None for feature in layer]
 
     def _translate(self, source: Any) -> None:
         options = gdal.VectorTranslateOptions(
@@ -147,6 +178,9 @@ class FeatureCopier:
         self.check_cancel()
         if not self.written:
             self._create_empty()
+        with database(self.partial) as db:
+            record_ids(db, self.layer_name, self._server_ids)
+            record_base(db, self.layer_name)
         os.replace(self.partial, self.path)
         if self.feedback is not None:
             self.feedback.setProgress(100.0)

@@ -1,6 +1,6 @@
 """What plugin/ asks of Geodock's desktop GUI, without importing ui/.
 
-ui/ fills these in when the GUI starts (:func:`ui.main.install_gui_hooks`, called by ``initGui``); unload
+ui/ fills these in when the GUI starts (:func:`ui.gui_entry_points.install_gui_hooks`, called by ``initGui``); unload
 clears them. Without a GUI (``qgis_process``, a script running Processing) they stay None, and what needs
 them (adding a layer from a Browser menu, the Export dialog, the end-of-job message) is not offered.
 

@@ -21,6 +21,24 @@ from .i18n import tr
 from .platforms.base import Resource
 
 
+def origin(connection: Connection) -> str:
+    """Where a layer came from, as the user named it: ``Local Geobox (Geobox)``; the connection's name and
+    its platform, never its URL (which could name a user or a server path the user keeps to themselves)."""
+    name, platform = html_to_text(connection.name), kind_title(connection.kind)
+    return name if name.casefold() == platform.casefold() else f"{name} ({platform})"
+
+
+def origin_note(connection: Connection) -> str:
+    """One line for a layer's abstract and history: ``From the Geodock connection Local Geobox (Geobox)``."""
+    return tr("From the Geodock connection {origin}").format(origin=origin(connection))
+
+
+def resource_tooltip(connection: Connection, resource: Resource, source_label: str = "") -> str:
+    """The tooltip of a listed resource (plain text): its title, what it is, and where it comes from."""
+    what = " · ".join(part for part in (resource.kind, resource.id, source_label) if part)
+    return f"{resource.title or resource.id}\n{what}\n{origin_note(connection)}"
+
+
 def metadata_for(connection: Connection, resource: Resource) -> QgsLayerMetadata:
     """Title, abstract, licence, extent, CRS and links of ``resource`` (never a credential)."""
     metadata = QgsLayerMetadata()
@@ -54,6 +72,7 @@ def metadata_for(connection: Connection, resource: Resource) -> QgsLayerMetadata
     metadata.setLinks(links)
     names = [kind_title(connection.kind), html_to_text(connection.name)]
     metadata.setKeywords({"geodock": names})
+    metadata.setHistory([origin_note(connection)])
     return metadata
 
 
@@ -66,3 +85,4 @@ def apply_metadata(layer: QgsMapLayer, connection: Connection, resource: Resourc
     if web_url:
         layer.setAttributionUrl(web_url)
     layer.setTitle(html_to_text(resource.title))
+    layer.setAbstract(origin_note(connection))  # the Layers panel's tooltip shows it under the title

@@ -20,6 +20,7 @@ from qgis.core import (
     QgsApplication,
     QgsFeedback,
     QgsMapLayer,
+    QgsProject,
     QgsRasterLayer,
     QgsVectorLayer,
     QgsVectorTileLayer,
@@ -33,6 +34,8 @@ from .i18n import tr
 from .layer_metadata import apply_metadata
 from .platforms import adapter_for
 from .platforms.base import LayerSource, PlatformAdapter, Resource
+from .sync.model import parse_source
+from .sync.record import record_copy
 
 RESOURCE_PROPERTY = "geodock/resource"
 
@@ -66,6 +69,7 @@ def _open(
         return QgsRasterLayer(path, source.name, "gdal")
     if source.fetch:
         uri = adapter.fetch_features(resource, str(cache_path(connection, resource)), None, feedback)
+        record_copy(*parse_source(uri), connection, resource)  # the copy knows its origin: sync and reload
         return QgsVectorLayer(uri, source.name, "ogr")
     adapter.prepare_sources(feedback)  # e.g. a login, so that the provider's first requests carry a token
     if source.layer_type == "vector":
@@ -147,3 +151,47 @@ def load_resource(
     if app is not None and layer.thread() is not app.thread():
         layer.moveToThread(app.thread())
     return layer
+
+
+def _origin_of(layer: QgsMapLayer) -> tuple[str, str, str]:
+    """(connection name, resource kind, resource id) of a layer Geodock loaded; empty for any other layer."""
+    try:
+        doc = json.loads(str(layer.customProperty(RESOURCE_PROPERTY, "") or "{}"))
+    except ValueError:
+        return "", "", ""
+    if not isinstance(doc, dict):
+        return "", "", ""
+    return str(doc.get("connection") or ""), str(doc.get("kind") or ""), str(doc.get("id") or "")
+
+
+def name_apart(layer: QgsMapLayer, project: QgsProject) -> str:
+    """Rename ``layer`` (a Geodock layer about to be added to ``project``) when a layer from elsewhere already
+    has its name: ``countries`` becomes ``countries (Local Geobox)``, the connection it came from.
+
+    The same resource of the same connection added again keeps its name (as QGIS does for a file added
+    twice). GUI thread: call it just before ``project.addMapLayer(layer)``. Returns the name.
+    """
+    name = layer.name()
+    own = _origin_of(layer)
+    others = [other for other in project.mapLayers().values() if other is not layer]
+    same_name = [other for other in others if other.name() == name]
+    if not same_name or all(_origin_of(other) == own and own[0] for other in same_name):
+        return name
+    where = own[0]
+    if not where:
+        return name
+    taken = {other.name() for other in others if _origin_of(other) != own}  # a twin of the same data may share it
+    candidate, count = f"{name} ({where})", 2
+    while candidate in taken:
+        candidate, count = f"{name} ({where}, {count})", count + 1
+    layer.setName(candidate)
+    return candidate
+
+
+def add_to_project(layer: QgsMapLayer, project: Optional[QgsProject] = None) -> None:
+    """Add a loaded Geodock layer to ``project`` (the current one by default), its name told apart from a layer
+    of the same name from elsewhere (:func:`name_apart`). GUI thread only."""
+    target = project or QgsProject.instance()
+    assert target is not None  # QGIS always has a current project
+    name_apart(layer, target)
+    target.addMapLayer(layer)

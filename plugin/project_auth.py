@@ -168,7 +168,11 @@ class ProjectAuth(QObject):
             if feedback.isCanceled():
                 break
             try:
-                adapter_for(connection).prepare_sources(feedback)
+                adapter = adapter_for(connection)
+                adapter.prepare_sources(feedback)
+                applier = adapter.auth
+                if isinstance(applier, LoginTokenAuth):  # the login style of any platform
+                    applier.ensure_token(feedback)
                 results.append((connection.name, None))
             except GeodockError as err:
                 results.append((connection.name, err))

@@ -27,7 +27,7 @@ from .errors import GeodockError
 from .net.exchange import GEODOCK_REQUEST_ATTRIBUTE
 from .net.origin import Origin, may_authenticate, origin_of
 from .platforms import adapter_for
-from .platforms.auth_appliers import AuthConfigAuth
+from .platforms.auth_appliers import AuthConfigAuth, NoAuth
 
 
 def keep_off_disk_cache(request: QNetworkRequest) -> None:
@@ -84,8 +84,8 @@ class ProviderAuth:
                 adapter = adapter_for(connection)
             except (KeyError, GeodockError):
                 continue
-            if isinstance(adapter.auth, AuthConfigAuth):
-                continue  # standard HTTP auth: QGIS applies the layer's own authcfg
+            if isinstance(adapter.auth, (AuthConfigAuth, NoAuth)):
+                continue  # standard HTTP auth: QGIS applies the layer's own authcfg; or nothing to add
             for prefix in adapter.service_prefixes():
                 rules.append((prefix, adapter.auth, origin_of(prefix)))
         rules.sort(key=lambda rule: len(rule[0]), reverse=True)

@@ -12,6 +12,7 @@ LAST_FOLDER = f"{ROOT}/lastFolder"
 JOBS = f"{ROOT}/jobs"  # JSON list of watched remote jobs (no secrets)
 JOBS_UNREADABLE = f"{ROOT}/jobsUnreadable"  # a saved JOBS value that could not be read, kept for the user
 CATALOG_CONNECTION = f"{ROOT}/catalog/connection"
+CATALOG_FILTERS = f"{ROOT}/catalog/filters"  # CATALOG_FILTERS/<connection id>: JSON {facet: value}, no secrets
 SQL_HISTORY = f"{ROOT}/sql/history"  # JSON list of recent AmigoCloud SQL queries, newest first
 
 

@@ -185,7 +185,7 @@ def connections(qgis_app, auth_db):
     for connection in connection_store.all():
         connection_store.remove(connection)
     yield connection_store
-    from geodock.plugin.platforms.ogcapi.process_algorithms import unwatch_connections
+    from geodock.plugin.platforms.ogcapi.process_catalog import unwatch_connections
 
     unwatch_connections()  # (else removing them would start describing the test's OGC connections again)
     for connection in connection_store.all():
@@ -286,7 +286,7 @@ def _gui_hooks(request):
         yield
         return
     from geodock.plugin import gui_hooks
-    from geodock.ui.main import install_gui_hooks
+    from geodock.ui.gui_entry_points import install_gui_hooks
 
     install_gui_hooks()
     yield
@@ -330,11 +330,11 @@ def geodock_provider(qgis_app, qgis_processing):
 
 @pytest.fixture(autouse=True)
 def _no_connection_watch_outlives_its_test(request):
-    """A Processes dock starts refreshing OGC descriptions whenever connections change, until the plugin
-    unloads; no later test may inherit that (its connections would be described behind its back)."""
+    """The desktop plugin describes OGC processes whenever connections change, until it unloads; no later test
+    may inherit that watch (its connections would be described behind its back)."""
     yield
     if request.config.pluginmanager.hasplugin("pytest_qgis"):
-        from geodock.plugin.platforms.ogcapi.process_algorithms import unwatch_connections
+        from geodock.plugin.platforms.ogcapi.process_catalog import unwatch_connections
 
         unwatch_connections()
 

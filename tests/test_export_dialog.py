@@ -85,6 +85,7 @@ def test_geobox_and_amigocloud_offer_only_what_they_support(geobox_server, amigo
     amigo.item_edit.setText("1")
     amigo.add_item_button.click()
     assert amigo.submit_button.isEnabled()
+    amigo.close()  # (its "1" is being looked up: closing stops that)
 
 
 def test_an_empty_crop_layer_and_an_unwritable_folder_are_refused_in_words(kx, jobs, qgis_iface, tmp_path):

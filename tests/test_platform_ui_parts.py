@@ -72,7 +72,7 @@ def test_a_rows_dock_and_dialogs_are_added_and_removed(toy_row, qgis_iface):
     plugin.initGui()
     try:
         names = [action.objectName() for action in plugin.toolbar.actions()]
-        assert names[0] == "GeodockConnectionsAction" and names[-1] == "GeodockExportAction"
+        assert names[0] == "GeodockConnectionsAction" and names[-2] == "GeodockExportAction" and names[-1] == "GeodockUploadAction"
         assert names.index("GeodockCatalogAction") < names.index("GeodockJobsAction") < names.index("GeodockToysAction")
         plugin.toggle_dock("toys", True)
         dock = plugin.docks["toys"]

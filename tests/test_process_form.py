@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from helpers import run_task, wait_until
 from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProject, QgsVectorLayer
-from qgis.gui import QgsDoubleSpinBox, QgsExtentWidget, QgsMapLayerComboBox, QgsSpinBox
+from qgis.gui import QgsDoubleSpinBox, QgsMapLayerComboBox, QgsSpinBox
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QComboBox
 
@@ -91,7 +91,9 @@ def test_clip_summary_form_enum_and_bbox(adapter):
     items = [layer_row.editor.itemData(i) for i in range(layer_row.editor.count())]
     assert items == ["countries", "states_provinces"]
     assert layer_row.editor.currentData() == "countries"  # the default
-    assert isinstance(bbox_row.editor, QgsExtentWidget)
+    from geodock.ui.platforms.ogcapi.extent_editor import ExtentEditor
+
+    assert isinstance(bbox_row.editor, ExtentEditor)
     assert bbox_row.editor.outputCrs().isValid()
 
 

@@ -86,10 +86,14 @@ def test_wraptile_buffer_end_to_end(dock, connections, wraptile_server, manager)
         10,
         "layer added",
     )
-    wait_until(lambda: dock.results.add_button.isEnabled(), 10, "Add to map offered in the results pane")
+    assert not dock.results.add_button.isEnabled()  # added already: no second identical group (issue 16)
+    ours = [lyr.id() for lyr in QgsProject.instance().mapLayers().values() if lyr.source().startswith(job.folder)]
+    QgsProject.instance().removeMapLayers(ours)  # the user removes them ...
+    assert dock.results.add_button.isEnabled()  # ... and may add them again
     before = len(QgsProject.instance().mapLayers())
-    dock.results.add_button.click()  # once more, e.g. after removing them
+    dock.results.add_button.click()
     wait_until(lambda: len(QgsProject.instance().mapLayers()) > before, 10, "added again")
+    assert not dock.results.add_button.isEnabled()
 
 
 def test_invalid_input_is_flagged_before_sending(dock, connections, wraptile_server, qgis_iface):

@@ -18,6 +18,8 @@ PROTOCOLS = {
     Capability.UPLOAD: capabilities.Uploader,
     Capability.SQL: capabilities.SqlRunner,
     Capability.LIVE: capabilities.LiveData,
+    Capability.CATALOG_FILTERS: capabilities.CatalogFilters,
+    Capability.FEATURE_WRITE: capabilities.FeatureWriter,
 }
 SHIPPED = ("koordinates", "geobox", "amigocloud", "ogcapi-processes")
 
@@ -32,7 +34,10 @@ def refs(row: registry.Platform) -> list[str]:
         *row.algorithms,
         *([row.dynamic_algorithms] if row.dynamic_algorithms else []),
         *row.on_unload,
+        *row.on_load,
+        *([row.dynamic_refresh] if row.dynamic_refresh else []),
         *([ui.export_form] if ui.export_form else []),
+        *([ui.catalog_filters] if ui.catalog_filters else []),
         *(dock[1] for dock in ui.docks),
         *(action[2] for action in ui.menu_actions + ui.layer_actions),
     ]

@@ -79,7 +79,7 @@ def test_plugin_in_a_french_qgis_shows_french_titles(qgis_iface, qgis_app):
         toolbars = qgis_iface.mainWindow().findChildren(QToolBar, TOOLBAR_NAME)
         assert [t.windowTitle() for t in toolbars] == ["Geodock"]
         plugin.toggle_dock("catalog", True)
-        assert plugin.docks["catalog"].windowTitle() == "Catalogue Geodock"
+        assert plugin.docks["catalog"].windowTitle() == "Catalogue"
         plugin.unload()
         plugin = None
         assert tr("Catalog") == "Catalog"  # unload removed the translator

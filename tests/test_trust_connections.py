@@ -329,10 +329,12 @@ def test_the_import_algorithm_trusts_cas_only_with_its_parameter(
     assert result["COUNT"] == 1 and connections.get("Site") is not None
     assert result["CERTIFICATES_TRUSTED"] == (1 if trust else 0)
     assert fresh_ca.trusted() is trust and fresh_ca.stored() is trust
+    # (the import also describes the OGC connection's processes: ogc.example.com cannot be reached here)
+    warnings = [w for w in feedback.warnings if "could not be described" not in w]
     if trust:
-        assert feedback.warnings == []
+        assert warnings == []
     else:
-        (warning,) = feedback.warnings
+        (warning,) = warnings
         assert "Not trusted" in warning and fresh_ca.subject in warning and fresh_ca.sha256 in warning
 
 

@@ -33,6 +33,7 @@ from ..plugin.gui_hooks import push_message
 from ..plugin.platforms import adapter_for
 from ..plugin.platforms.base import ListQuery, PlatformAdapter, ResourceKind
 from .catalog_drop import DROP_EVENTS, CatalogDrops
+from .catalog_filters_bar import CatalogFilterBar
 from .catalog_menu import CatalogActions
 from .catalog_model import CatalogModel, ErrorRole
 from .plain_text import plain_label, plain_tooltip
@@ -43,7 +44,7 @@ SEARCH_DELAY_MS = 300
 PAGE_SIZE = 100
 
 
-class CatalogDock(CatalogActions, CatalogDrops, QgsDockWidget):
+class CatalogDock(CatalogActions, CatalogDrops, CatalogFilterBar, QgsDockWidget):
     """Browse, inspect and load the resources of Geodock connections."""
 
     def __init__(self, iface: Any, parent: Optional[QWidget] = None) -> None:  # noqa: QGS105 - iface is passed in on purpose (testable; pytest-qgis's iface)
@@ -85,7 +86,12 @@ class CatalogDock(CatalogActions, CatalogDrops, QgsDockWidget):
         self.search = QgsFilterLineEdit(body)
         self.search.setShowSearchIcon(True)
         self.search.setPlaceholderText(self.tr("Search on the server…"))
-        layout.addWidget(self.search)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        filter_button, filter_panel = self._build_filters(body)  # the platform's facets (catalog_filters_bar)
+        search_row.addWidget(filter_button)
+        layout.addLayout(search_row)
+        layout.addWidget(filter_panel)
 
         self.status = plain_label(parent=body)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -158,6 +164,7 @@ class CatalogDock(CatalogActions, CatalogDrops, QgsDockWidget):
         self.connection_combo.blockSignals(False)
         if not connections:
             self.connection = self.adapter = None
+            self._connection_filters("")
             self.kind_combo.clear()
             self.model.set_source(None, None, "")
             self.status.setText(self.tr("No connection yet: add one with Geodock ▸ Connections…"))
@@ -198,6 +205,7 @@ class CatalogDock(CatalogActions, CatalogDrops, QgsDockWidget):
         for kind in self.kinds:
             self.kind_combo.addItem(kind.title, kind.id)
         self.kind_combo.blockSignals(False)
+        self._connection_filters(self.kind_combo.currentData() or "")
         self._kind_chosen()
 
     @guarded
@@ -216,6 +224,7 @@ class CatalogDock(CatalogActions, CatalogDrops, QgsDockWidget):
         self.search.setPlaceholderText(
             self.tr("Search on the server…") if searchable else self.tr("No search for this kind")
         )
+        self._listing_filters(kind.id if kind else "")
         self.reload()
 
     def current_kind(self) -> Optional[ResourceKind]:
@@ -224,13 +233,14 @@ class CatalogDock(CatalogActions, CatalogDrops, QgsDockWidget):
         return next((k for k in self.kinds if k.id == kind_id), None)
 
     def query(self) -> ListQuery:
-        """The listing query the search, sort and order widgets describe."""
-        return ListQuery(
+        """The listing query the search, sort, order and filter widgets describe."""
+        query = ListQuery(
             search=self.search.text().strip(),
             sort=self.sort_combo.currentData() or "",
             descending=self.order_button.isChecked(),
             page_size=self.page_size,
         )
+        return self.filtered_query(query)
 
     @guarded
     def _order_toggled(self, _checked: bool) -> None:
@@ -366,6 +376,7 @@ class CatalogDock(CatalogActions, CatalogDrops, QgsDockWidget):
     def shutdown(self) -> None:
         """Stop listening and cancel every request (the plugin is unloading)."""
         self.search_timer.stop()
+        self._shutdown_filters()
         try:
             store().changed.disconnect(self.refresh_connections)
         except TypeError:

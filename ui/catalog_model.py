@@ -16,15 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from qgis.core import QgsApplication, QgsMimeDataUtils
+from qgis.core import QgsMimeDataUtils
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QMimeData, QModelIndex, QObject, Qt, pyqtSignal
-from qgis.PyQt.QtGui import QBrush, QColor, QIcon, QStandardItem, QStandardItemModel
+from qgis.PyQt.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 
 from ..plugin import log
 from ..plugin.browser.uris import default_source, mime_uri
 from ..plugin.connections import Connection
-from ..plugin.errors import CancelledError, GeodockError
+from ..plugin.errors import CancelledError, GeodockError, url_hint
+from ..plugin.icons import resource_icon
+from ..plugin.icons import theme_icon as _theme_icon
 from ..plugin.net.paging import Page, PageToken
 from ..plugin.platforms.base import ListQuery, PlatformAdapter, Resource
 from ..plugin.tasks import FunctionTask, run_in_background
@@ -35,35 +37,6 @@ ResourceRole = Qt.ItemDataRole.UserRole + 1
 ErrorRole = Qt.ItemDataRole.UserRole + 2
 StateRole = Qt.ItemDataRole.UserRole + 3  # the PageState of a container row
 PlaceholderRole = Qt.ItemDataRole.UserRole + 4
-
-_KIND_ICONS = {
-    "raster": "/mIconRaster.svg",
-    "table": "/mIconTableLayer.svg",
-    "tileset": "/mIconVectorTileLayer.svg",
-    "file": "/mIconFile.svg",
-    "process": "/processingAlgorithm.svg",
-    "project": "/mIconFolder.svg",
-}
-_GEOMETRY_ICONS = {"point": "/mIconPointLayer.svg", "line": "/mIconLineLayer.svg", "polygon": "/mIconPolygonLayer.svg"}
-_icons: dict[str, QIcon] = {}
-
-
-def _theme_icon(name: str) -> QIcon:
-    if name not in _icons:
-        _icons[name] = QgsApplication.getThemeIcon(name)
-    return _icons[name]
-
-
-def resource_icon(resource: Resource) -> QIcon:
-    """A QGIS theme icon for the resource's geometry type or kind."""
-    if resource.has_children:
-        return _theme_icon("/mIconFolder.svg")
-    geometry = (resource.geometry_type or "").lower()
-    for word, name in _GEOMETRY_ICONS.items():
-        if word in geometry:
-            return _theme_icon(name)
-    kind = resource.kind.lower().rstrip("s")
-    return _theme_icon(_KIND_ICONS.get(kind, "/mIconVector.svg"))
 
 
 @dataclass(eq=False)
@@ -273,7 +246,7 @@ class CatalogModel(QStandardItemModel):
         if isinstance(error, CancelledError):
             message = self.tr("Listing cancelled")
         else:
-            message = log.exception(error, self.tr("Listing {what}").format(what=what))
+            message = log.exception(url_hint(error), self.tr("Listing {what}").format(what=what))
         self._append(owner, [self._error_item(message)])
         if not isinstance(error, CancelledError):
             self.pageFailed.emit(message)

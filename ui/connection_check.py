@@ -15,7 +15,7 @@ from qgis.PyQt.QtWidgets import QHBoxLayout, QProgressBar, QToolButton, QWidget
 
 from ..plugin import log
 from ..plugin.connections import Connection
-from ..plugin.errors import CancelledError, GeodockError
+from ..plugin.errors import CancelledError, GeodockError, url_hint
 from ..plugin.i18n import tr
 from ..plugin.platforms import adapter_for
 from ..plugin.tasks import FunctionTask, run_in_background
@@ -114,7 +114,7 @@ class ConnectionCheck:
         self._end_busy()
         if isinstance(error, CancelledError):
             return
-        line = log.exception(error, connection.name)
+        line = log.exception(url_hint(error), connection.name)
         self._push(line, Qgis.MessageLevel.Critical, title=tr("Connection failed"))
 
     def closeEvent(self, event: QCloseEvent) -> None:

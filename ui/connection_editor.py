@@ -1,4 +1,6 @@
-"""The Add / Edit connection dialog: name, kind, URL and the QGIS auth config holding the credentials.
+"""The Add / Edit connection dialog: name, kind, URL, the auth style and the QGIS auth config holding the secret.
+
+A URL typed without a scheme is taken as ``https://`` (the dialog says so).
 
 The dialog saves through the :class:`~geodock.plugin.connections.ConnectionStore` itself when the user
 presses Save, and stays open with the reason in its own message bar when the connection is invalid, so
@@ -27,6 +29,7 @@ from qgis.PyQt.QtWidgets import (
 from ..plugin.connections import Connection, ConnectionStore, kind_title
 from ..plugin.errors import GeodockError
 from ..plugin.platforms import registry
+from .auth_style_box import AuthStyleBox
 from .plain_text import plain
 from .slot_guard import guarded
 
@@ -61,6 +64,9 @@ class ConnectionEditor(QDialog):
 
         self.url_edit = QLineEdit(self)
         self.url_edit.setClearButtonEnabled(True)
+        self.url_edit.editingFinished.connect(self._url_finished)
+
+        self.auth_style = AuthStyleBox(self)
 
         # "" = no data provider: any auth method QGIS offers can be picked or created here.
         self.auth_select = QgsAuthConfigSelect(self, "")
@@ -70,6 +76,7 @@ class ConnectionEditor(QDialog):
         form.addRow(self.tr("&Name"), self.name_edit)
         form.addRow(self.tr("&Kind"), self.kind_combo)
         form.addRow(self.tr("&URL"), self.url_edit)
+        self.auth_style.add_rows(form)
         form.addRow(self.tr("Credentials"), self.auth_select)
         for field in (self.name_edit, self.kind_combo, self.url_edit, self.auth_select):
             label = form.labelForField(field)
@@ -94,23 +101,45 @@ class ConnectionEditor(QDialog):
             self.kind_combo.setCurrentIndex(max(index, 0))
             self.url_edit.setText(connection.url)
             self.auth_select.setConfigId(connection.authcfg)
+            self.auth_style.set_style(connection.auth_style, connection.auth_settings)
         self._kind_changed()
 
+        self.auth_style.changed.connect(self._fit_height)
         QgsGui.enableAutoGeometryRestore(self)
+
+    @guarded
+    def _fit_height(self) -> None:
+        """Grow to show a longer hint or another row whole (never narrower than the user made it)."""
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     @guarded
     def _kind_changed(self) -> None:
         kind = self.kind_combo.currentData()
         example = registry.platform(kind).url_example if kind in registry.kinds() else "https://"
         self.url_edit.setPlaceholderText(self.tr("e.g. {}").format(example))
+        self.auth_style.set_target(kind or "", self.url_edit.text().strip())
+
+    @guarded
+    def _url_finished(self) -> None:
+        """A URL without a scheme becomes https (and the dialog says so)."""
+        url, added = with_scheme(self.url_edit.text())
+        if added:
+            self.url_edit.setText(url)
+            self.message_bar.clearWidgets()
+            self.message_bar.pushMessage(
+                self.tr("No scheme given: the URL is taken as https://"), Qgis.MessageLevel.Info, 0
+            )
+        self.auth_style.set_target(self.kind_combo.currentData() or "", url)
 
     def connection(self) -> Connection:
         """The connection as the fields describe it now (keeping the edited connection's id and options)."""
         connection = Connection(
             name=self.name_edit.text().strip(),
             kind=self.kind_combo.currentData() or "",
-            url=self.url_edit.text().strip(),
+            url=with_scheme(self.url_edit.text())[0],
             authcfg=self.auth_select.configId() or "",
+            auth_style=self.auth_style.style(),
+            auth_settings=self.auth_style.settings(),
         )
         if self._original is not None:
             connection.id = self._original.id
@@ -141,3 +170,11 @@ class ConnectionEditor(QDialog):
             return
         self.saved = connection
         super().accept()
+
+
+def with_scheme(text: str) -> tuple[str, bool]:
+    """``text`` stripped, with ``https://`` in front when it names no scheme; and whether it was added."""
+    url = text.strip()
+    if not url or "://" in url:
+        return url, False
+    return f"https://{url.lstrip('/')}", True

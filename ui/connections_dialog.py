@@ -14,15 +14,13 @@ from typing import Optional
 from qgis.core import Qgis, QgsApplication
 from qgis.gui import QgsGui, QgsMessageBar, QgsMessageBarItem
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import Qt, QTimer
+from qgis.PyQt.QtGui import QResizeEvent
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFrame,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSizePolicy,
@@ -46,6 +44,8 @@ from ..plugin.jobs import manager as job_manager
 from ..plugin.tasks import FunctionTask
 from .connection_check import ConnectionCheck
 from .connection_editor import ConnectionEditor
+from .fit_columns import ColumnFitter
+from .narrow import ButtonGrid, fit_message_items
 from .plain_text import plain_tooltip
 from .questions import ask_trust, ask_yes_no
 from .slot_guard import guarded
@@ -53,6 +53,7 @@ from .slot_guard import guarded
 NAME, KIND, URL, CREDENTIALS = range(4)
 ID_ROLE = Qt.ItemDataRole.UserRole
 MESSAGE_SECONDS = 8
+NAMED = 2  # connections an import message names (the others are counted: the message must fit a narrow dialog)
 
 
 class ConnectionsDialog(ConnectionCheck, QDialog):
@@ -62,8 +63,7 @@ class ConnectionsDialog(ConnectionCheck, QDialog):
         super().__init__(parent)
         self.setObjectName("GeodockConnectionsDialog")
         self.setWindowTitle(self.tr("Geodock Connections"))
-        self.setMinimumSize(640, 320)
-        self.resize(980, 440)
+        self.resize(980, 440)  # (no minimum: it fits a 300 px wide screen corner too)
         self.store = store
         self.main_message_bar = message_bar
         self.editor: Optional[ConnectionEditor] = None
@@ -71,7 +71,7 @@ class ConnectionsDialog(ConnectionCheck, QDialog):
         self._test_item: Optional[QgsMessageBarItem] = None
 
         self.message_bar = QgsMessageBar(self)
-        self.message_bar.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        self.message_bar.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
 
         self.tree = QTreeWidget(self)
         self.tree.setHeaderLabels([self.tr("Name"), self.tr("Kind"), self.tr("URL"), self.tr("Credentials")])
@@ -81,12 +81,8 @@ class ConnectionsDialog(ConnectionCheck, QDialog):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setSortingEnabled(True)
         self.tree.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
-        header = self.tree.header()
-        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(KIND, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(URL, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(CREDENTIALS, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(False)
+        # The name always; kind, credentials and URL while they fit (the name's tooltip tells them all).
+        self.columns = ColumnFitter(self.tree, NAME, (KIND, CREDENTIALS, URL), cap=420)
         self.tree.itemDoubleClicked.connect(lambda _item, _column: self.edit_connection())
         self.tree.itemSelectionChanged.connect(self._update_buttons)
 
@@ -122,21 +118,22 @@ class ConnectionsDialog(ConnectionCheck, QDialog):
         self.import_button.clicked.connect(self.choose_import_file)
         self.export_button.clicked.connect(self.choose_export_file)
 
-        buttons = QVBoxLayout()
-        for button in (self.add_button, self.edit_button, self.remove_button):
-            buttons.addWidget(button)
-        buttons.addWidget(self._separator())
-        buttons.addWidget(self.test_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.import_button)
-        buttons.addWidget(self.export_button)
-
-        list_column = QVBoxLayout()
-        list_column.addWidget(self.tree, 1)
-        list_column.addWidget(self.empty_label)
-        body = QHBoxLayout()
-        body.addLayout(list_column, 1)
-        body.addLayout(buttons)
+        # Under the list, one row when wide and wrapped onto more when narrow.
+        self.buttons = ButtonGrid(
+            (
+                self.add_button,
+                self.edit_button,
+                self.remove_button,
+                self.test_button,
+                self.import_button,
+                self.export_button,
+            ),
+            self,
+        )
+        body = QVBoxLayout()
+        body.addWidget(self.tree, 1)
+        body.addWidget(self.empty_label)
+        body.addWidget(self.buttons)
 
         self.button_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, parent=self)
         self.button_box.rejected.connect(self.reject)
@@ -156,11 +153,10 @@ class ConnectionsDialog(ConnectionCheck, QDialog):
         button.setAutoDefault(False)
         return button
 
-    def _separator(self) -> QFrame:
-        line = QFrame(self)
-        line.setFrameShape(QFrame.Shape.HLine)
-        line.setFrameShadow(QFrame.Shadow.Sunken)
-        return line
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Fit the messages' text to the new width."""
+        super().resizeEvent(event)
+        QTimer.singleShot(0, partial(fit_message_items, self.message_bar))
 
     # The list ----------------------------------------------------------------------------------------
 
@@ -177,6 +173,7 @@ class ConnectionsDialog(ConnectionCheck, QDialog):
             item = QTreeWidgetItem([connection.name, kind_title(connection.kind), connection.url, ""])
             item.setData(NAME, ID_ROLE, connection.id)
             item.setToolTip(URL, plain_tooltip(connection.url))
+            item.setToolTip(NAME, plain_tooltip(f"{connection.name}\n{kind_title(connection.kind)} · {connection.url}"))
             self._show_credentials(item, connection)
             self.tree.addTopLevelItem(item)
             if connection.id == selected_id:
@@ -326,9 +323,10 @@ class ConnectionsDialog(ConnectionCheck, QDialog):
             line = log.exception(err, self.tr("Import of {}").format(Path(path).name))
             self._push(line, Qgis.MessageLevel.Critical, title=self.tr("Import failed"))
             return []
-        names = ", ".join(c.name for c in imported)
         replaced = sum(1 for c in imported if c.name in before)
-        text = self.tr("Imported {} connection(s) from {}: {}").format(len(imported), Path(path).name, names)
+        text = self.tr("Imported {} connection(s) from {}").format(len(imported), Path(path).name)
+        if len(imported) <= NAMED:  # more names would not fit a narrow dialog: the list shows them
+            text += ": " + ", ".join(c.name for c in imported)
         if replaced:
             text += " " + self.tr("({} updated)").format(replaced)
         level = Qgis.MessageLevel.Success
@@ -386,3 +384,4 @@ class ConnectionsDialog(ConnectionCheck, QDialog):
             # the text is always read as rich text, so the escaped characters show as themselves.
             text, title = html.escape(text, quote=False), title or self.tr("Connections")
         bar.pushMessage(title, text, level, duration)
+        QTimer.singleShot(0, partial(fit_message_items, bar))  # the whole text, not QGIS's 1.75 lines

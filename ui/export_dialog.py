@@ -29,11 +29,7 @@ from qgis.PyQt.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -45,12 +41,13 @@ from ..plugin.gui_hooks import push_message
 from ..plugin.i18n import tr
 from ..plugin.job_model import Job
 from ..plugin.jobs import manager
-from ..plugin.net.download import safe_filename
+from ..plugin.jobs.fetching import new_job_folder
 from ..plugin.platforms.base import Resource
 from ..plugin.platforms.capabilities import ExportCheck, ExportChoices, ExportRequest
 from ..plugin.platforms.registry import Capability, capability, connections_with, load, platform, platforms
 from ..plugin.tasks import FunctionTask, run_in_background
-from .plain_text import plain_label, plain_tooltip
+from .export_parts import ItemsBox
+from .plain_text import plain_label
 from .resource_details import OfflineTextBrowser
 from .slot_guard import guarded
 
@@ -116,31 +113,20 @@ class ExportDialog(QDialog):
         if not self.form.needs_validation:
             self.validate_button.hide()
 
-    def _items_box(self) -> QGroupBox:
-        box = QGroupBox(self.form.items_title, self)
-        items_layout = QVBoxLayout(box)
-        self.items_list = QListWidget(box)
-        for resource in self.resources:
-            self._add_item(resource.title or resource.id, resource.api_url or resource.id, resource.kind)
-        items_layout.addWidget(self.items_list)
-        add_row = QHBoxLayout()
-        self.item_edit = QLineEdit(box)
-        self.item_edit.setPlaceholderText(self.form.item_placeholder)
-        self.add_item_button = QPushButton(tr("Add"), box)
-        self.add_item_button.clicked.connect(self._add_typed_item)
-        self.item_edit.returnPressed.connect(self._add_typed_item)
-        self.remove_item_button = QPushButton(tr("Remove"), box)
-        self.remove_item_button.clicked.connect(self._remove_items)
-        add_row.addWidget(self.item_edit, 1)
-        add_row.addWidget(self.add_item_button)
-        add_row.addWidget(self.remove_item_button)
-        items_layout.addLayout(add_row)
+    def _items_box(self) -> ItemsBox:
+        # An id typed in is looked up (in a task) by the platform's exporter, when it can tell what an id names.
+        box = self.items_box = ItemsBox(self.form, self.exporter.describe, self.resources, self)
+        self.items_list, self.item_edit = box.items_list, box.item_edit
+        self.add_item_button, self.remove_item_button = box.add_item_button, box.remove_item_button
+        box.changed.connect(self._items_changed)
+        box.message.connect(lambda text: self.status_label.setText(text))
         return box
 
     def _destination_box(self) -> QGroupBox:
         box = QGroupBox(tr("Destination"), self)
         dest = QFormLayout(box)
-        self.name_edit = QLineEdit(self._default_name(), box)
+        self._auto_name = self._default_name()
+        self.name_edit = QLineEdit(self._auto_name, box)
         self.name_edit.textChanged.connect(self._invalidate)
         dest.addRow(tr("Export name"), self.name_edit)
         self.folder_widget = QgsFileWidget(box)
@@ -153,32 +139,18 @@ class ExportDialog(QDialog):
         return box
 
     def _default_name(self) -> str:
-        if len(self.resources) == 1:
-            return self.resources[0].title or self.resources[0].id
-        if self.resources:
-            return tr("{title} and {count} more").format(title=self.resources[0].title, count=len(self.resources) - 1)
-        return tr("Geodock export")
-
-    def _add_item(self, title: str, ref: str, kind: str = "") -> None:
-        item = QListWidgetItem(f"{title}" + (f"  ({kind})" if kind else ""), self.items_list)
-        item.setData(Qt.ItemDataRole.UserRole, ref)
-        item.setToolTip(plain_tooltip(ref))
+        """The first item's title; "<title> and N more" for several items ("Geodock export" for none yet)."""
+        titles = self.items_box.titles()
+        if len(titles) > 1:
+            return tr("{title} and {count} more").format(title=titles[0], count=len(titles) - 1)
+        return titles[0] if titles else tr("Geodock export")
 
     @guarded
-    def _add_typed_item(self) -> None:
-        text = self.item_edit.text().strip()
-        if not text:
-            return
-        if not self.form.multiple_items:
-            self.items_list.clear()
-        self._add_item(text, text)
-        self.item_edit.clear()
-        self._invalidate()
-
-    @guarded
-    def _remove_items(self) -> None:
-        for item in self.items_list.selectedItems():
-            self.items_list.takeItem(self.items_list.row(item))
+    def _items_changed(self) -> None:
+        # The name follows the items until the user writes one of their own.
+        if self.name_edit.text() == self._auto_name:
+            self._auto_name = self._default_name()
+            self.name_edit.setText(self._auto_name)
         self._invalidate()
 
     # Tasks and server choices ------------------------------------------------------------------------
@@ -213,8 +185,7 @@ class ExportDialog(QDialog):
 
     def items(self) -> list[tuple[str, str]]:
         """The items to export, as ``(reference, label)``."""
-        rows = [self.items_list.item(i) for i in range(self.items_list.count())]
-        return [(row.data(Qt.ItemDataRole.UserRole), row.text()) for row in rows]
+        return self.items_box.items()
 
     def item_refs(self) -> list[str]:
         """The references (ids or API URLs) of the items to export."""
@@ -281,7 +252,11 @@ class ExportDialog(QDialog):
             self.status_label.setText(tr("Choose what to export"))
             return
         name = self.name_edit.text().strip() or self._default_name()
-        target = str(Path(folder) / safe_filename(name, "export"))
+        try:  # one new folder per job, <folder>/<name> (<name> (1) ... only when that is taken)
+            target = str(new_job_folder(Path(folder).expanduser(), name))
+        except (OSError, GeodockError) as err:
+            self.status_label.setText(getattr(err, "message", "") or str(err))
+            return
         add = self.add_to_project.isChecked()
         try:
             if self.validated_request is not None:  # what the server checked, under the name given now
@@ -289,13 +264,15 @@ class ExportDialog(QDialog):
             else:
                 request = self.form.request(name, self.items(), target, add)
         except GeodockError as err:
+            _drop_empty(target)
             self.status_label.setText(err.message)
             return
         settings.set_value(settings.LAST_FOLDER, folder)
         self.submit_button.setEnabled(False)
         self.status_label.setText(tr("Submitting…"))
         work = partial(self.exporter.submit, request)
-        self._run(tr("Submitting the export {name}").format(name=name), work, self._submitted)
+        description = tr("Submitting the export {name}").format(name=name)
+        self._run(description, work, self._submitted, partial(_drop_empty, target))
 
     def _submitted(self, job: Job) -> None:
         self.submitted = job
@@ -318,6 +295,7 @@ class ExportDialog(QDialog):
         super().closeEvent(event)
 
     def _let_go(self) -> None:
+        self.items_box.let_go()
         choices = self._choices_task
         if choices is not None and not sip.isdeleted(choices) and choices.status() not in _ENDED:
             choices.cancel()
@@ -330,8 +308,11 @@ class ExportDialog(QDialog):
                     pass
 
 
-def open_export_dialog(iface: Any, parent: Optional[QWidget] = None) -> Optional[ExportDialog]:  # noqa: QGS105 - iface is passed in on purpose (testable; pytest-qgis's iface)
-    """The toolbar's Export…: pick a connection that can export, then show its Export dialog (non-modal)."""
+def open_export_dialog(  # noqa: QGS105 - iface is passed in on purpose (testable; pytest-qgis's iface)
+    iface: Any, parent: Optional[QWidget] = None, current: Optional[Connection] = None
+) -> Optional[ExportDialog]:
+    """The toolbar's Export…: pick a connection that can export -- the one in use (``current``, e.g. the Catalog's)
+    preselected -- then show its Export dialog (non-modal)."""
     from qgis.PyQt.QtWidgets import QInputDialog
 
     choices = connections_with(Capability.EXPORT)
@@ -344,7 +325,8 @@ def open_export_dialog(iface: Any, parent: Optional[QWidget] = None) -> Optional
     if len(choices) == 1:
         connection = choices[0]
     else:
-        label, ok = QInputDialog.getItem(parent, tr("Export"), tr("Export from"), labels, 0, False)
+        at = next((i for i, c in enumerate(choices) if current is not None and c.id == current.id), 0)
+        label, ok = QInputDialog.getItem(parent, tr("Export"), tr("Export from"), labels, at, False)
         if not ok:
             return None
         connection = choices[labels.index(label)]
@@ -362,6 +344,14 @@ def open_export_for(connection: Connection, resources: list[Resource]) -> Export
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     return dialog
+
+
+def _drop_empty(folder: str) -> None:
+    """Remove the job folder made for an export that was not made (only while it is empty)."""
+    try:
+        Path(folder).rmdir()
+    except OSError:
+        pass
 
 
 def unwritable(folder: str) -> str:

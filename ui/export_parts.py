@@ -1,9 +1,10 @@
-"""Pieces the platforms' Export forms share: the crop box, a format combo and the default output CRS."""
+"""Pieces of the Export dialog and its platform forms: the items box, the crop box, a format combo, the default CRS."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Optional
+from functools import partial
+from typing import Any, Callable, Optional
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -11,15 +12,32 @@ from qgis.core import (
     QgsGeometry,
     QgsMapLayerProxyModel,
     QgsProject,
+    QgsTask,
     QgsVectorLayer,
 )
 from qgis.gui import QgsMapLayerComboBox
-from qgis.PyQt.QtCore import pyqtSignal
-from qgis.PyQt.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QWidget
+from qgis.PyQt import sip
+from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ..plugin.errors import GeodockError
+from ..plugin import log
+from ..plugin.errors import CancelledError, GeodockError, NotFoundError
 from ..plugin.i18n import tr
 from ..plugin.platforms.base import Resource
+from ..plugin.tasks import FunctionTask, run_in_background
+from .plain_text import plain_tooltip
 from .slot_guard import guarded
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
@@ -142,3 +160,125 @@ class CropBox(QGroupBox):
         if geometry.type() != 2:  # not polygons: their extent
             geometry = QgsGeometry.fromRect(geometry.boundingBox())
         return geometry, layer.crs()
+
+
+TITLE_ROLE = Qt.ItemDataRole.UserRole + 1  # an item's title, without the kind shown beside it
+
+
+class ItemsBox(QGroupBox):
+    """The items to export, each shown by its title and standing for its reference (id or API URL); add by id,
+    remove. An id typed in is shown as typed until the platform (``describe(ref, feedback)``, run in a task) says
+    what it names; an id that names nothing is marked and said so."""
+
+    changed = pyqtSignal()  # an item was added, removed or resolved to its title
+    message = pyqtSignal(str)  # for the dialog's status line
+
+    def __init__(
+        self,
+        form: Any,
+        describe: Optional[Callable[..., Resource]],
+        resources: Sequence[Resource] = (),
+        parent: Optional[QWidget] = None,
+    ) -> None:
+        super().__init__(form.items_title, parent)
+        self.describe = describe
+        self.multiple = bool(form.multiple_items)
+        self.resolved: dict[str, Resource] = {}  # reference -> the item it names, as the server described it
+        self._tasks: list[FunctionTask] = []
+        layout = QVBoxLayout(self)
+        self.items_list = QListWidget(self)
+        for resource in resources:
+            self._add(resource.title or resource.id, resource.api_url or resource.id, resource.kind)
+        layout.addWidget(self.items_list)
+        row = QHBoxLayout()
+        self.item_edit = QLineEdit(self)
+        self.item_edit.setPlaceholderText(form.item_placeholder)
+        self.item_edit.setToolTip(form.item_placeholder)  # (cut short in a narrow dialog)
+        self.add_item_button = QPushButton(tr("Add"), self)
+        self.add_item_button.clicked.connect(self.add_typed)
+        self.item_edit.returnPressed.connect(self.add_typed)
+        self.remove_item_button = QPushButton(tr("Remove"), self)
+        self.remove_item_button.clicked.connect(self.remove_selected)
+        row.addWidget(self.item_edit, 1)
+        row.addWidget(self.add_item_button)
+        row.addWidget(self.remove_item_button)
+        layout.addLayout(row)
+
+    def _add(self, title: str, ref: str, kind: str = "") -> QListWidgetItem:
+        item = QListWidgetItem(self.items_list)
+        item.setData(Qt.ItemDataRole.UserRole, ref)
+        self._show(item, title, kind)
+        return item
+
+    @staticmethod
+    def _show(item: QListWidgetItem, title: str, kind: str = "", note: str = "") -> None:
+        item.setText(title + (f"  ({kind})" if kind else ""))
+        item.setData(TITLE_ROLE, title)
+        ref = str(item.data(Qt.ItemDataRole.UserRole))
+        item.setToolTip(plain_tooltip(f"{ref}\n{note}" if note else ref))
+
+    def titles(self) -> list[str]:
+        """The items' titles, in order (a typed id until its title is known)."""
+        return [str(self.items_list.item(i).data(TITLE_ROLE)) for i in range(self.items_list.count())]
+
+    def items(self) -> list[tuple[str, str]]:
+        """The items, as ``(reference, label)``."""
+        rows = [self.items_list.item(i) for i in range(self.items_list.count())]
+        return [(row.data(Qt.ItemDataRole.UserRole), row.text()) for row in rows]
+
+    @guarded
+    def add_typed(self, *_args: Any) -> None:
+        """Add the id typed in (in place of the one item when the platform exports one) and look up its title."""
+        ref = self.item_edit.text().strip()
+        if not ref:
+            return
+        if not self.multiple:
+            self.items_list.clear()
+        item = self._add(ref, ref)
+        self.item_edit.clear()
+        self.changed.emit()
+        if self.describe is not None:
+            self._look_up(item, ref)
+
+    def _look_up(self, item: QListWidgetItem, ref: str) -> None:
+        done = partial(self._described, item, ref)
+        failed = partial(self._not_described, item, ref)
+        work = partial(self.describe, ref)
+        self._tasks.append(run_in_background(tr("Looking up {ref}").format(ref=ref), work, done, failed))
+
+    def _current(self, item: QListWidgetItem) -> bool:
+        return not sip.isdeleted(self) and self.items_list.row(item) >= 0  # (not removed meanwhile)
+
+    def _described(self, item: QListWidgetItem, ref: str, resource: Resource) -> None:
+        if self._current(item):
+            self.resolved[ref] = resource
+            self._show(item, resource.title or ref, resource.kind)
+            self.changed.emit()
+
+    def _not_described(self, item: QListWidgetItem, ref: str, err: GeodockError) -> None:
+        if not self._current(item) or isinstance(err, CancelledError):
+            return
+        if isinstance(err, NotFoundError):
+            text = tr("Nothing has the id {ref} here: check it (it stays listed, and cannot be exported)")
+            self._show(item, tr("{ref} (not found)").format(ref=ref), note=text.format(ref=ref))
+            item.setData(TITLE_ROLE, ref)
+            self.message.emit(text.format(ref=ref))
+        else:
+            self.message.emit(log.exception(err, tr("Looking up {ref}").format(ref=ref)))
+        self.changed.emit()
+
+    @guarded
+    def remove_selected(self, *_args: Any) -> None:
+        """Remove the selected items."""
+        for item in self.items_list.selectedItems():
+            self.items_list.takeItem(self.items_list.row(item))
+        self.changed.emit()
+
+    def let_go(self) -> None:
+        """Stop the look-ups still running, and let none call back into this box (the dialog is closing)."""
+        for task in self._tasks:
+            if not sip.isdeleted(task):
+                task.on_done = task.on_error = None
+                if task.status() not in (QgsTask.TaskStatus.Complete, QgsTask.TaskStatus.Terminated):
+                    task.cancel()
+        self._tasks.clear()

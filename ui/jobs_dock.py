@@ -14,15 +14,15 @@ from typing import Any, Optional
 from qgis.core import Qgis, QgsApplication
 from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsMessageBar
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import QUrl
+from qgis.PyQt.QtCore import Qt, QUrl
 from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QMessageBox,
     QPushButton,
+    QSplitter,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -38,9 +38,21 @@ from ..plugin.gui_hooks import bar_text, push_message
 from ..plugin.i18n import tr
 from ..plugin.job_model import DownloadState, Job, JobState
 from ..plugin.jobs import JobManager, manager
+from ..plugin.jobs.messages import job_end_text
 from ..plugin.platforms.registry import Capability, capability, connections_with
 from ..plugin.tasks import run_in_background
-from .jobs_table import COLUMNS, PROGRESS_COLUMN, JobsModel, ProgressDelegate, short_time
+from .fit_columns import ColumnFitter
+from .jobs_table import (
+    COLUMNS,
+    NAME,
+    PLATFORM,
+    PRIORITY,
+    PROGRESS_COLUMN,
+    JobDetails,
+    JobsModel,
+    ProgressDelegate,
+    short_time,
+)
 from .plain_text import plain
 from .slot_guard import guarded
 
@@ -51,7 +63,7 @@ class JobsDock(QgsDockWidget):
     """A dock listing every remote job, with cancel, download again, open folder, add to map, remove."""
 
     def __init__(self, iface: Any, parent: Optional[QWidget] = None, jobs: Optional[JobManager] = None) -> None:  # noqa: QGS105 - iface is passed in on purpose (testable; pytest-qgis's iface)
-        super().__init__(tr("Geodock Jobs"), parent)
+        super().__init__(tr("Jobs"), parent)
         self.iface = iface
         self.manager = jobs or manager()
         self._server_task: Any = None
@@ -84,16 +96,20 @@ class JobsDock(QgsDockWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.moveSection(0, len(COLUMNS) - 1)  # name, state, progress and message first: a dock is narrow
-        self.table.setColumnWidth(1, 130)
-        self.table.setColumnWidth(PROGRESS_COLUMN, 80)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().moveSection(PLATFORM, len(COLUMNS) - 1)  # the name first
+        # Name and state (and progress) in a narrow dock, more columns as it widens; the pane below has it all.
+        self.columns = ColumnFitter(self.table, NAME, PRIORITY, fixed={PROGRESS_COLUMN: 64})
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.table.doubleClicked.connect(lambda _index: self.add_selected())
-        layout.addWidget(self.table, 3)
+        self.details = JobDetails(body)
+        splitter = QSplitter(Qt.Orientation.Vertical, body)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 1)
+        layout.addWidget(splitter, 3)
         self.manager.job_changed.connect(self._update_actions)
 
         self.server_box = QgsCollapsibleGroupBox(tr("Exports and tasks on the server"), body)
@@ -113,8 +129,8 @@ class JobsDock(QgsDockWidget):
         self.server_table.setHorizontalHeaderLabels([tr("Name"), tr("State"), tr("Created"), tr("Id")])
         self.server_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.server_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.server_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.server_table.verticalHeader().hide()
+        self.server_columns = ColumnFitter(self.server_table, 0, (1, 2, 3))
         server_layout.addWidget(self.server_table)
         buttons = QHBoxLayout()
         self.follow_button = QPushButton(tr("Follow"), self.server_box)
@@ -146,6 +162,7 @@ class JobsDock(QgsDockWidget):
         if sip.isdeleted(self):
             return
         jobs = self.selected_jobs()
+        self.details.show_job(jobs[0] if len(jobs) == 1 else None)
         self.cancel_action.setEnabled(any(not j.state.final for j in jobs))
         self.download_action.setEnabled(
             any(j.state == JobState.SUCCEEDED and not self.manager.is_busy(j.id) for j in jobs)
@@ -311,13 +328,7 @@ def notify_job_end(jobs: JobManager, job: Job) -> None:
     bar = iface.messageBar()
     if job.state == JobState.SUCCEEDED:
         failed = job.download == DownloadState.FAILED
-        text = (
-            tr("{title}: finished on the server, but the download failed: {error}").format(
-                title=job.title, error=job.download_error
-            )
-            if failed
-            else tr("{title} finished. {message}").format(title=job.title, message=job.message)
-        )
+        text = job_end_text(job)
         item = bar.createMessage("Geodock", bar_text(text))
         downloaded = job.download == DownloadState.DONE
         if not failed and not (job.add_to_project and job.outputs) and (job.outputs or not downloaded):
@@ -330,8 +341,6 @@ def notify_job_end(jobs: JobManager, job: Job) -> None:
             item.layout().addWidget(folder)
         bar.pushWidget(item, Qgis.MessageLevel.Warning if failed else Qgis.MessageLevel.Success, 0 if failed else 10)
     elif job.state == JobState.CANCELLED:
-        text = tr("{title} was cancelled. {message}").format(title=job.title, message=job.message)
-        push_message(bar, text, Qgis.MessageLevel.Info)
+        push_message(bar, job_end_text(job), Qgis.MessageLevel.Info)
     else:
-        text = tr("{title} failed: {message}").format(title=job.title, message=job.message)
-        push_message(bar, text, Qgis.MessageLevel.Critical)
+        push_message(bar, job_end_text(job), Qgis.MessageLevel.Critical)

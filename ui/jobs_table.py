@@ -1,4 +1,5 @@
-"""The Jobs dock's table: the manager's jobs as rows (newest first), and the progress-bar column."""
+"""The Jobs dock's table: the manager's jobs as rows (newest first), the progress-bar column, and the details
+pane that shows the whole of the selected job (a narrow dock shows only some columns)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,20 @@ import datetime as dt
 from typing import Any, Optional
 
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QModelIndex, Qt
-from qgis.PyQt.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionProgressBar, QWidget
+from qgis.PyQt.QtGui import QTextOption
+from qgis.PyQt.QtWidgets import (
+    QApplication,
+    QFrame,
+    QPlainTextEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionProgressBar,
+    QWidget,
+)
 
 from ..plugin.connections import kind_title
 from ..plugin.i18n import tr
-from ..plugin.job_model import Job
+from ..plugin.job_model import DownloadState, Job, JobState
 from ..plugin.jobs import JobManager
 from .plain_text import plain_tooltip
 from .slot_guard import guarded
@@ -24,7 +34,9 @@ COLUMNS = (
     QT_TRANSLATE_NOOP("@default", "Started"),
     QT_TRANSLATE_NOOP("@default", "Finished"),
 )
-PROGRESS_COLUMN = 3
+PLATFORM, NAME, STATE, PROGRESS_COLUMN, MESSAGE, STARTED, FINISHED = range(len(COLUMNS))
+# Shown beside the name, in this order, while the dock is wide enough (the details pane shows them all).
+PRIORITY = (STATE, PROGRESS_COLUMN, MESSAGE, FINISHED, STARTED, PLATFORM)
 
 
 def short_time(value: Optional[float]) -> str:
@@ -41,7 +53,7 @@ def _cell(job: Job, column: int) -> Any:
         lambda: kind_title(job.platform),
         lambda: job.title,
         lambda: tr(job.state.value.capitalize()),
-        lambda: job.progress,
+        lambda: "–" if job.state.final and job.state != JobState.SUCCEEDED else job.progress,  # no stale bar
         lambda: job.message,
         lambda: short_time(job.created),
         lambda: short_time(job.finished),
@@ -131,8 +143,11 @@ class ProgressDelegate(QStyledItemDelegate):
     """Draws the progress column as a progress bar (busy-looking at 0 when unknown)."""
 
     def paint(self, painter: Any, option: Any, index: QModelIndex) -> None:
-        """Draw the cell's progress as a bar."""
+        """Draw the cell's progress as a bar (as text when there is no progress to show: a failed job)."""
         value = index.data(Qt.ItemDataRole.DisplayRole)
+        if isinstance(value, str):
+            super().paint(painter, option, index)
+            return
         bar = QStyleOptionProgressBar()
         bar.rect = option.rect.adjusted(2, 3, -2, -3)
         bar.minimum, bar.maximum = 0, 100
@@ -141,3 +156,42 @@ class ProgressDelegate(QStyledItemDelegate):
         bar.textVisible = True
         bar.state = option.state
         QApplication.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+
+
+def details_text(job: Job) -> str:
+    """Everything about ``job`` as plain text, for the details pane (server text stays text)."""
+    state = tr(job.state.value.capitalize())
+    if job.progress is not None and not job.state.final:
+        state += f" ({int(job.progress)} %)"
+    lines = [
+        job.title,
+        f"{kind_title(job.platform)} · {job.connection}",
+        tr("State: {state}").format(state=state),
+        tr("Message: {message}").format(message=job.message) if job.message else "",
+        tr("Started: {time}").format(time=short_time(job.created)),
+        tr("Finished: {time}").format(time=short_time(job.finished)) if job.finished else "",
+        tr("Results: {folder}").format(folder=job.folder) if job.folder and job.outputs else "",
+        tr("Download failed: {error}").format(error=job.download_error) if job.download == DownloadState.FAILED else "",
+    ]
+    return "\n".join(line for line in lines if line)
+
+
+class JobDetails(QPlainTextEdit):
+    """The selected job in full, wrapped to the dock's width (read-only, plain text, selectable)."""
+
+    def __init__(self, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("GeodockJobDetails")
+        self.setReadOnly(True)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)  # long paths and URLs wrap too
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setPlaceholderText(tr("Select a job to see its details"))
+        self.setMinimumHeight(self.fontMetrics().lineSpacing() * 3)
+
+    def show_job(self, job: Optional[Job]) -> None:
+        """Show ``job`` (None: nothing)."""
+        text = details_text(job) if job is not None else ""
+        if text != self.toPlainText():
+            self.setPlainText(text)

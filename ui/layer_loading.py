@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-from qgis.core import Qgis, QgsFeedback, QgsMapLayer, QgsProject
+from qgis.core import Qgis, QgsFeedback, QgsMapLayer
 from qgis.gui import QgsMessageBar
 
 from ..plugin import layers, log
@@ -50,7 +50,7 @@ def _start(
 
     def done(loaded: Loaded) -> None:
         _resource, layer = loaded
-        QgsProject.instance().addMapLayer(layer)
+        layers.add_to_project(layer)
         push_message(bar, tr("Added {name} to the map").format(name=layer.name()), Qgis.MessageLevel.Success, 4)
         if on_added is not None:
             on_added(layer)

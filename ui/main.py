@@ -13,8 +13,8 @@ from typing import Any, Callable, Optional
 from qgis.core import Qgis, QgsApplication, QgsMapLayerType
 from qgis.gui import QgisInterface, QgsGui
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, Qt
-from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMainWindow, QToolBar, QWidget
+from qgis.PyQt.QtGui import QCursor, QIcon
+from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMainWindow, QMenu, QToolBar, QWidget
 
 from ..plugin import gui_hooks, log
 from ..plugin.browser.drop_handler import GeodockDropHandler
@@ -29,7 +29,10 @@ from ..plugin.project_auth import ProjectAuth
 from ..plugin.provider_auth import ProviderAuth
 from ..plugin.version import PLUGIN_DIR
 from .browser_drop import create_gui_provider
+from .dock_tabs import DockTabIcons
+from .gui_entry_points import install_gui_hooks
 from .slot_guard import guarded
+from .upload_chooser import choose_upload, upload_rows
 
 MENU = "&Geodock"
 TOOLBAR_NAME = "GeodockToolbar"
@@ -53,36 +56,6 @@ def icon(name: str) -> QIcon:
     return QIcon(str(PLUGIN_DIR / "resources" / "icons" / name))
 
 
-def install_gui_hooks() -> None:
-    """Give plugin/ the GUI's entry points (:mod:`plugin.gui_hooks`). Their modules are imported on first
-    use, keeping start-up light."""
-
-    def add_to_map(connection: Any, resource: Any, source: Any) -> Any:
-        from .layer_loading import add_to_map as load
-
-        return load(None, connection, resource, source)
-
-    def add_reference_to_map(message_bar: Any, reference: Any) -> Any:
-        from .layer_loading import add_reference_to_map as load
-
-        return load(message_bar, reference)
-
-    def open_export(connection: Any, resources: Any) -> Any:
-        from .export_dialog import open_export_for
-
-        return open_export_for(connection, resources)
-
-    def notify_job_end(jobs: Any, job: Any) -> None:
-        from .jobs_dock import notify_job_end as notify
-
-        notify(jobs, job)
-
-    gui_hooks.hooks.add_to_map = add_to_map
-    gui_hooks.hooks.add_reference_to_map = add_reference_to_map
-    gui_hooks.hooks.open_export = open_export
-    gui_hooks.hooks.notify_job_end = notify_job_end
-
-
 class GeodockPlugin:
     """What QGIS's plugin manager holds while Geodock is loaded."""
 
@@ -104,6 +77,9 @@ class GeodockPlugin:
         self.platform_actions: list[QAction] = []  # the platforms' Web-menu and layer actions
         self.layer_actions: list[QAction] = []  # those of them on vector layers' context menu
         self._dialogs: dict[str, QWidget] = {}  # the platforms' dialogs, by dialog class ref (one of each)
+        self.tab_icons: Optional[DockTabIcons] = None  # the Geodock icon on the docks' tabs
+        self.upload_menu: Optional[QMenu] = None  # the Upload button's choice of platform, while it is shown
+        self.sync_watch: Any = None  # issue 17: the project's fetched copies, synced on save (ui/sync_watch.py)
 
     # Loading -----------------------------------------------------------------------------------------
 
@@ -124,7 +100,7 @@ class GeodockPlugin:
         self._add_action(
             "GeodockConnectionsAction",
             tr("Connections…"),
-            "geodock.svg",
+            "connections.svg",
             self.open_connections,
             tr("Add, edit, test, import and export Geodock connections"),
         )
@@ -136,10 +112,17 @@ class GeodockPlugin:
         self._add_action(  # issue 5: server-side exports
             "GeodockExportAction",
             tr("Export…"),
-            "jobs.svg",
+            "export.svg",
             self.open_export,
             tr("Export layers and tables server-side and download them into the project"),
-        ).setIcon(QgsApplication.getThemeIcon("/mActionSharingExport.svg"))
+        )
+        self._add_action(
+            "GeodockUploadAction",
+            tr("Upload…"),
+            "upload.svg",
+            self.open_upload,
+            tr("Upload a layer of the project to a platform that takes uploads"),
+        )
         self.provider_auth = ProviderAuth(store())
         self.provider_auth.install()
         self.project_auth = ProjectAuth(store(), self._warn)
@@ -154,6 +137,10 @@ class GeodockPlugin:
         self.iface.registerCustomDropHandler(self.drop_handler)
         self.job_manager = manager()
         self.job_manager.start(self.iface)
+        from .sync_watch import SyncWatch
+
+        self.sync_watch = SyncWatch(self.iface)
+        self.sync_watch.attach()
         self._add_platform_actions()
 
     def _warn(self, line: str) -> None:
@@ -179,6 +166,9 @@ class GeodockPlugin:
         """Remove everything :meth:`initGui` added and stop what runs (QGIS closes or reloads the plugin)."""
         uninstall_user_agent()
         gui_hooks.clear()
+        if self.sync_watch is not None:
+            self.sync_watch.detach()
+            self.sync_watch = None
         self._call_platforms_on_unload()
         self._remove_platform_actions()
         self._stop_services()
@@ -223,6 +213,12 @@ class GeodockPlugin:
             self.drop_handler = None
 
     def _remove_docks(self) -> None:
+        if self.tab_icons is not None:
+            self.tab_icons.forget()
+            self.tab_icons = None
+        if self.upload_menu is not None:
+            _dispose(self.upload_menu)
+            self.upload_menu = None
         for dock in self.docks.values():
             if hasattr(dock, "shutdown"):
                 dock.shutdown()
@@ -262,14 +258,38 @@ class GeodockPlugin:
         """Open the Export dialog."""
         from .export_dialog import open_export_dialog
 
-        open_export_dialog(self.iface, self.iface.mainWindow())
+        catalog = self.docks.get("catalog")  # the connection in use there is the one to export from
+        open_export_dialog(self.iface, self.iface.mainWindow(), getattr(catalog, "connection", None))
+
+    @guarded
+    def open_upload(self) -> None:
+        """Open the upload dialog of the platform that takes uploads (a menu to choose when several do)."""
+        button = self.toolbar.widgetForAction(self._action("GeodockUploadAction")) if self.toolbar else None
+        at = button.mapToGlobal(button.rect().bottomLeft()) if button is not None else QCursor.pos()
+        rows = upload_rows()
+        if not rows:
+            self._warn(tr("No platform Geodock knows takes uploads"))
+            return
+        if self.upload_menu is not None:
+            _dispose(self.upload_menu)
+        self.upload_menu = choose_upload(rows, self.iface.mainWindow(), at, self.open_dialog)
+
+    def _action(self, object_name: str) -> Optional[QAction]:
+        return next((action for action in self.actions if action.objectName() == object_name), None)
 
     def dock(self, key: str) -> QDockWidget:
-        """The dock ``key`` (created on first call)."""
+        """The dock ``key`` (created on first call), titled short, with the Geodock icon on it and its tab."""
         if key not in self.docks:
-            ref, _title, _icon = all_docks()[key]
+            ref, title, _icon = all_docks()[key]
             dock = registry.load(ref)(self.iface, self.iface.mainWindow())
             dock.setObjectName(f"Geodock{ref.rpartition(':')[2]}")
+            dock.setWindowTitle(tr(title))  # short: "Geodock …" tabs could not be told apart
+            dock.setWindowIcon(icon("geodock.svg"))
+            window = self.iface.mainWindow()
+            if self.tab_icons is None and isinstance(window, QMainWindow):
+                self.tab_icons = DockTabIcons(window)
+            if self.tab_icons is not None:
+                self.tab_icons.add(dock)
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             self._tabify_with_siblings(dock)
             action = self.dock_actions.get(key)
@@ -310,7 +330,8 @@ class GeodockPlugin:
                 self.iface.addPluginToWebMenu(MENU, self._platform_action(object_name, title, ref))
 
     def _platform_action(self, object_name: str, title: str, ref: registry.Ref) -> QAction:
-        action = QAction(icon("geodock.svg"), tr(title), self.iface.mainWindow())
+        uploads = any(ref == row.ui.upload_dialog for row in registry.platforms())
+        action = QAction(icon("upload.svg" if uploads else "geodock.svg"), tr(title), self.iface.mainWindow())
         action.setObjectName(object_name)
         action.triggered.connect(lambda _=False, r=ref: self.open_dialog(r))
         self.platform_actions.append(action)

@@ -14,8 +14,8 @@ from typing import Any, Optional
 from qgis.core import QgsFeedback
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import Qt, QUrl
-from qgis.PyQt.QtGui import QDesktopServices, QImage, QPixmap, QTextDocument
-from qgis.PyQt.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
+from qgis.PyQt.QtGui import QDesktopServices, QImage, QPixmap, QResizeEvent, QTextDocument
+from qgis.PyQt.QtWidgets import QLabel, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
 from ..plugin import log
 from ..plugin.errors import CancelledError, GeodockError
@@ -27,6 +27,8 @@ from ..plugin.tasks import FunctionTask, run_in_background
 from .slot_guard import guarded
 
 THUMBNAIL_SIZE = 240
+THUMBNAIL_SHARE = 3  # the preview takes at most a third of the pane's height: the text is what users read
+MIN_THUMBNAIL = 48
 MAX_THUMBNAIL_BYTES = 5 * 1024 * 1024
 
 
@@ -119,6 +121,8 @@ class ResourceDetails(QWidget):
         self.thumbnail = QLabel(self)
         self.thumbnail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.thumbnail.setVisible(False)
+        self.thumbnail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.preview = QPixmap()  # the thumbnail as it came, scaled to the pane on every resize
         self.browser = OfflineTextBrowser(self)
         layout.addWidget(self.thumbnail)
         layout.addWidget(self.browser, 1)
@@ -132,8 +136,7 @@ class ResourceDetails(QWidget):
         """Show ``text`` (or the hint to select an item) instead of a resource; stop loading."""
         self._cancel()
         self.resource = None
-        self.thumbnail.clear()
-        self.thumbnail.setVisible(False)
+        self._set_preview(QPixmap())
         self.browser.setHtml(f"<p><i>{html.escape(text or self.tr('Select an item to see its details'))}</i></p>")
 
     def _cancel(self) -> None:
@@ -150,8 +153,7 @@ class ResourceDetails(QWidget):
         self._cancel()
         self.resource = resource
         self.complete = False
-        self.thumbnail.clear()
-        self.thumbnail.setVisible(False)
+        self._set_preview(QPixmap())
         self.browser.setHtml(details_html(resource))
         if adapter is None or not adapter.has_details:
             return
@@ -213,15 +215,33 @@ class ResourceDetails(QWidget):
         pixmap = QPixmap()
         if not pixmap.loadFromData(data):
             return
-        if pixmap.width() > THUMBNAIL_SIZE or pixmap.height() > THUMBNAIL_SIZE:
-            pixmap = pixmap.scaled(
-                THUMBNAIL_SIZE,
-                THUMBNAIL_SIZE,
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
+        self._set_preview(pixmap)
+
+    def _set_preview(self, pixmap: QPixmap) -> None:
+        """Show ``pixmap`` as the preview (a null one: none), scaled to the pane."""
+        self.preview = pixmap
+        self._scale_preview()
+
+    def _scale_preview(self) -> None:
+        if self.preview.isNull():
+            self.thumbnail.clear()
+            self.thumbnail.setVisible(False)
+            return
+        height = min(THUMBNAIL_SIZE, max(MIN_THUMBNAIL, self.height() // THUMBNAIL_SHARE))
+        width = min(THUMBNAIL_SIZE, max(MIN_THUMBNAIL, self.width()))
+        scaled = self.preview
+        if scaled.width() > width or scaled.height() > height:
+            scaled = scaled.scaled(
+                width, height, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
             )
-        self.thumbnail.setPixmap(pixmap)
+        self.thumbnail.setPixmap(scaled)
+        self.thumbnail.setFixedHeight(scaled.height())
         self.thumbnail.setVisible(True)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Scale the preview to the pane's new size."""
+        super().resizeEvent(event)
+        self._scale_preview()
 
     def shutdown(self) -> None:
         """Stop every request (the dock is going away)."""

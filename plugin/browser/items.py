@@ -31,9 +31,11 @@ from qgis.PyQt.QtWidgets import QAction
 
 from .. import log
 from ..connections import Connection, store
-from ..errors import GeodockError
+from ..errors import GeodockError, url_hint
 from ..gui_hooks import hooks
 from ..i18n import tr
+from ..icons import geometry_class, resource_icon
+from ..layer_metadata import resource_tooltip
 from ..platforms import adapter_for, registry
 from ..platforms.base import LayerSource, ListQuery, PlatformAdapter, Resource
 from ..version import PLUGIN_DIR
@@ -137,7 +139,7 @@ def owned_by(parent: QgsDataItem, children: list[QgsDataItem]) -> list[QgsDataIt
 
 def error_item(parent: QgsDataItem, err: BaseException, context: str) -> QgsErrorItem:
     """An error child with the one-line message (details go to the Geodock log tab)."""
-    message = log.exception(err, context)
+    message = log.exception(url_hint(err), context)
     return QgsErrorItem(parent, message, f"{parent.path()}/error")
 
 
@@ -244,7 +246,8 @@ class ContainerItem(PagedItem):
             resource,
         )
         self.resource = resource
-        self.setIcon(QgsApplication.getThemeIcon("/mIconFolder.svg"))
+        self.setIcon(resource_icon(resource))
+        self.setToolTip(resource_tooltip(connection, resource))
 
     def actions(self, parent: Any) -> list[QAction]:
         """The resource's actions, then Refresh."""
@@ -264,7 +267,7 @@ class FetchMoreItem(QgsDataItem):
         self.listing = parent
         self.setSortKey("~more")
         self.setIcon(QgsApplication.getThemeIcon("/mActionAdd.svg"))
-        self.setState(QgsDataItem.Populated)  # no children
+        self.setState(Qgis.BrowserItemState.Populated)  # a leaf: no children, no expand arrow
 
     def handleDoubleClick(self) -> bool:
         """Load the next page."""
@@ -283,23 +286,22 @@ _LAYER_TYPES = {
     "vector-tile": Qgis.BrowserLayerType.VectorTile,
     "vectortile": Qgis.BrowserLayerType.VectorTile,
 }
+_GEOMETRY_LAYER_TYPES = {
+    "point": Qgis.BrowserLayerType.Point,
+    "line": Qgis.BrowserLayerType.Line,
+    "polygon": Qgis.BrowserLayerType.Polygon,
+    "table": Qgis.BrowserLayerType.TableLayer,
+}
 
 
 def browser_layer_type(resource: Resource, source: LayerSource) -> Qgis.BrowserLayerType:
     """The Browser icon/type of a source: raster, vector tiles, table, or the geometry's vector type."""
     if source.layer_type in _LAYER_TYPES:
         return _LAYER_TYPES[source.layer_type]
-    geometry = (resource.geometry_type or "").lower()
-    if resource.kind in ("table", "tables") or geometry in ("none", "nogeometry"):
+    geometry = geometry_class(resource.geometry_type)
+    if resource.kind in ("table", "tables") and not geometry:
         return Qgis.BrowserLayerType.TableLayer
-    for word, layer_type in (
-        ("point", Qgis.BrowserLayerType.Point),
-        ("line", Qgis.BrowserLayerType.Line),
-        ("polygon", Qgis.BrowserLayerType.Polygon),
-    ):
-        if word in geometry:
-            return layer_type
-    return Qgis.BrowserLayerType.Vector
+    return _GEOMETRY_LAYER_TYPES.get(geometry, Qgis.BrowserLayerType.Vector)
 
 
 def resource_item(
@@ -331,8 +333,9 @@ class ResourceItem(QgsDataItem):
         )
         self.connection = connection
         self.resource = resource
-        self.setToolTip(f"{resource.title}\n{resource.kind} · {resource.id}")
-        self.setState(QgsDataItem.Populated)
+        self.setToolTip(resource_tooltip(connection, resource))
+        self.setIcon(resource_icon(resource))
+        self.setState(Qgis.BrowserItemState.Populated)  # a leaf: no children, no expand arrow
 
     def actions(self, parent: Any) -> list[QAction]:
         """The resource's actions."""
@@ -364,7 +367,10 @@ class ResourceLayerItem(QgsLayerItem):
         self.sources = sources
         self.source = source
         self._mime = uri
-        self.setToolTip(f"{resource.title}\n{resource.kind} · {resource.id} · {source.label}")
+        self.setToolTip(resource_tooltip(connection, resource, source.label))
+        self.setIcon(resource_icon(resource, source.layer_type))  # the Catalog's icon, not only the layer type's
+        # QGIS 3.22's QgsLayerItem starts NotPopulated, which the Browser shows as an expand arrow.
+        self.setState(Qgis.BrowserItemState.Populated)
 
     def mimeUri(self) -> QgsMimeDataUtils.Uri:
         """The URI a drag carries."""

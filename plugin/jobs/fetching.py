@@ -24,6 +24,23 @@ def default_folder(job: Job) -> Path:
     return base / safe_filename(job.title or job.remote_id, "job")
 
 
+def new_job_folder(base: Path, name: str) -> Path:
+    """A new, empty folder ``<base>/<name>`` for one job's results, made now (atomically: two jobs of one name get
+    two folders); ``<name> (1)``, ``<name> (2)`` ... only when the name is taken. The name is made safe first."""
+    from ..net.filenames import MAX_CANDIDATES, safe_filename
+
+    base, name = Path(base), safe_filename(name, "export")
+    base.mkdir(parents=True, exist_ok=True)
+    for index in range(MAX_CANDIDATES):  # (no extension split: "v1.2" is not a suffix here)
+        candidate = base / (name if index == 0 else f"{name} ({index})")
+        try:
+            candidate.mkdir()  # fails when anything (a folder, a file) has the name: never reused
+            return candidate
+        except FileExistsError:
+            continue
+    raise GeodockError(tr("Could not find a free folder name for {name} in {folder}").format(name=name, folder=base))
+
+
 def to_follow(job: Job) -> Job:
     """``job`` (listed by its server) ready to follow: a results folder and its download pending."""
     job.folder = str(default_folder(job))

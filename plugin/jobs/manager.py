@@ -28,6 +28,7 @@ from ..job_model import DownloadState, Job, JobBackend, JobState, JobStatus
 from ..platforms.registry import job_backend
 from ..tasks import run_in_background
 from .fetching import FetchTask, record_download, record_failure
+from .messages import job_end_text
 from .schedule import ERROR_CAP, FIRST_POLLS, RESUME_DELAY, SAVE_DELAY_MS
 from .waiting import copy_job, merge
 from .watcher import WatchTask
@@ -358,11 +359,7 @@ class JobManager(QObject):
                 return
             except Exception as err:  # a notification must never break the manager
                 log.error(f"Job notification failed: {err}")
-        if job.state == JobState.SUCCEEDED:
-            tell(self.iface, tr("{title} finished. {message}").format(title=job.title, message=job.message), True)
-        else:
-            text = tr("{title}: {state}. {message}").format(title=job.title, state=job.state.value, message=job.message)
-            tell(self.iface, text)
+        tell(self.iface, job_end_text(job), job.state == JobState.SUCCEEDED)
 
     def _save(self) -> None:
         """Save the jobs soon: changes that come in bursts (twenty submits, every poll) are written once."""

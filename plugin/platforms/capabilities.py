@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from qgis.core import QgsFeedback, QgsProject, QgsVectorLayer
 
     from ..job_model import Job
+    from .base import Resource
+    from .catalog_filters import FilterSpec
+    from .feature_edits import EditBatch, EditOutcome, OutcomeCallback, ServerFeature, WritePermission
 
 
 @dataclass
@@ -62,6 +65,19 @@ class Exporter(Protocol):
 
     def submit(self, request: ExportRequest, feedback: Optional[QgsFeedback] = None) -> Job:
         """Start the export; the Job to watch."""
+
+    def describe(self, ref: str, feedback: Optional[QgsFeedback] = None) -> Resource:
+        """The item an id (or URL) typed into the Export dialog names; NotFoundError when there is none."""
+
+
+class CatalogFilters(Protocol):
+    """CATALOG_FILTERS: facets the Catalog's listings filter on, on the server (see :mod:`.catalog_filters`)."""
+
+    def filter_spec(self) -> FilterSpec:
+        """The fields (no network): kinds, categories, dates, "in the map view"..."""
+
+    def filter_choices(self, key: str, feedback: Optional[QgsFeedback] = None) -> list[tuple[str, str]]:
+        """The (value, label) choices the server lists for field ``key`` (a field with ``from_server``)."""
 
 
 class ServerJobs(Protocol):
@@ -119,3 +135,29 @@ class LiveData(Protocol):
 
     def stop_all(self) -> None:
         """Stop every live layer."""
+
+
+class FeatureWriter(Protocol):
+    """FEATURE_WRITE: change a remote layer's features (see :mod:`.feature_edits` and :mod:`plugin.sync`).
+
+    Features are GeoJSON dicts in EPSG:4326 whose properties are the resource's own fields; ids are text.
+    """
+
+    def can_write(self, resource: Resource, feedback: Optional[QgsFeedback] = None) -> WritePermission:
+        """Whether the signed-in user may add, change and delete features of ``resource`` (and why not)."""
+
+    def server_features(
+        self, resource: Resource, server_ids: Sequence[str], feedback: Optional[QgsFeedback] = None
+    ) -> dict[str, ServerFeature]:
+        """The features ``server_ids`` as the server has them now; an id missing from the answer is deleted."""
+
+    def push(
+        self,
+        resource: Resource,
+        batch: EditBatch,
+        feedback: Optional[QgsFeedback] = None,
+        on_outcome: Optional[OutcomeCallback] = None,
+    ) -> list[EditOutcome]:
+        """Send ``batch`` in as few requests as the platform allows; one outcome per edit (``on_outcome`` is
+        called as each is known). A refused edit is an outcome with its reason, never an exception; after a
+        failure that is not the edit's own (network, server error) the rest are returned unsent."""

@@ -44,6 +44,8 @@ class Capability(str, Enum):
     SQL = "sql"
     LIVE = "live"
     PROCESSES = "processes"
+    CATALOG_FILTERS = "catalog_filters"
+    FEATURE_WRITE = "feature_write"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class UiParts:
     docks: tuple[tuple[str, Ref, str, str], ...] = ()  # (key, dock class, title, icon) -> toolbar toggle + dock
     menu_actions: tuple[tuple[str, str, Ref], ...] = ()  # (objectName, title, dialog class(iface, parent)) -> Web menu
     layer_actions: tuple[tuple[str, str, Ref], ...] = ()  # same, on vector layers' context menu
+    upload_dialog: Ref = ""  # dialog class(iface, parent) the toolbar's Upload opens (rows with UPLOAD)
+    catalog_filters: Ref = ""  # the Catalog's filter form class(spec, parent) (default: ui/catalog_filters.py's)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,8 @@ class Platform:
     job_backends: Mapping[str, Ref] = field(default_factory=dict)  # Job.kind -> JobBackend class
     algorithms: tuple[Ref, ...] = ()  # Processing algorithm classes
     dynamic_algorithms: Ref = ""  # function returning more algorithm instances
+    dynamic_refresh: Ref = ""  # function(connections, feedback) -> [(name, processes, error)]: fetches what those list
+    on_load: tuple[Ref, ...] = ()  # called when Geodock's Processing provider loads (QGIS start, qgis_process)
     on_unload: tuple[Ref, ...] = ()  # called at unload, only if that module was imported
     ui: UiParts = UiParts()
 
@@ -172,6 +178,7 @@ def _rows_of_today() -> tuple[Platform, ...]:
     """The four platforms Geodock ships with."""
     k, g, a, o = (f"{_PLUGIN}.{name}" for name in ("koordinates", "geobox", "amigocloud", "ogcapi"))
     upload = f"{_UI}.geobox.upload_dialog:UploadDialog"
+    amigo_upload = f"{_UI}.amigocloud.upload_dialog:AmigoCloudUploadDialog"
     koordinates = Platform(
         kind="koordinates",
         title=QT_TRANSLATE_NOOP("@default", "Koordinates"),
@@ -181,11 +188,15 @@ def _rows_of_today() -> tuple[Platform, ...]:
             Capability.BROWSE: f"{k}.adapter:KoordinatesAdapter",
             Capability.EXPORT: f"{k}.exporter:KoordinatesExporter",
             Capability.SERVER_JOBS: f"{k}.exports:KoordinatesExports",
+            Capability.CATALOG_FILTERS: f"{k}.adapter:KoordinatesAdapter",
         },
         export_kinds=("vector", "raster", "table"),
         job_backends={"export": f"{k}.exports:KoordinatesExportBackend"},
         algorithms=(f"{k}.export_algorithm:KoordinatesExportAlgorithm",),
-        ui=UiParts(export_form=f"{_UI}.koordinates.export_form:KoordinatesExportForm"),
+        ui=UiParts(
+            export_form=f"{_UI}.koordinates.export_form:KoordinatesExportForm",
+            catalog_filters=f"{_UI}.koordinates.catalog_filters:KoordinatesCatalogFilters",
+        ),
     )
     geobox = Platform(
         kind="geobox",
@@ -197,13 +208,20 @@ def _rows_of_today() -> tuple[Platform, ...]:
             Capability.EXPORT: f"{g}.exporter:GeoboxExporter",
             Capability.SERVER_JOBS: f"{g}.jobs:GeoboxTasks",
             Capability.UPLOAD: f"{g}.upload:GeoboxUploader",
+            Capability.CATALOG_FILTERS: f"{g}.adapter:GeoboxAdapter",
+            Capability.FEATURE_WRITE: f"{g}.writer:GeoboxFeatureWriter",
         },
         export_kinds=("vector", "view"),
         upload_kind="vectors",
         job_backends={"task": f"{g}.jobs:GeoboxTaskBackend", "export": f"{g}.jobs:GeoboxTaskBackend"},
-        algorithms=(f"{g}.export_algorithm:GeoboxExportAlgorithm", f"{g}.upload_algorithm:GeoboxUploadAlgorithm"),
+        algorithms=(
+            f"{g}.export_algorithm:GeoboxExportAlgorithm",
+            f"{g}.upload_algorithm:GeoboxUploadAlgorithm",
+        ),
         ui=UiParts(
             export_form=f"{_UI}.geobox.export_form:GeoboxExportForm",
+            catalog_filters=f"{_UI}.geobox.catalog_filters:GeoboxCatalogFilters",
+            upload_dialog=upload,
             menu_actions=(
                 ("GeodockUploadMenuAction", QT_TRANSLATE_NOOP("@default", "Upload Layer to Geobox…"), upload),
                 (
@@ -227,13 +245,25 @@ def _rows_of_today() -> tuple[Platform, ...]:
             Capability.EXPORT: f"{a}.exporter:AmigoCloudExporter",
             Capability.SQL: f"{a}.sql:AmigoCloudSql",
             Capability.LIVE: f"{a}.realtime.live_layer:AmigoCloudLive",
+            Capability.UPLOAD: f"{a}.upload:AmigoCloudUploader",
+            Capability.CATALOG_FILTERS: f"{a}.adapter:AmigoCloudAdapter",
+            Capability.FEATURE_WRITE: f"{a}.writer:AmigoCloudFeatureWriter",
         },
         export_kinds=("dataset",),
-        job_backends={"export": f"{a}.jobs:AmigoCloudJobBackend"},
-        algorithms=(f"{a}.sql_algorithm:AmigoCloudSqlAlgorithm",),
+        job_backends={"export": f"{a}.jobs:AmigoCloudJobBackend", "upload": f"{a}.upload_job:AmigoCloudUploadBackend"},
+        algorithms=(f"{a}.sql_algorithm:AmigoCloudSqlAlgorithm", f"{a}.upload_algorithm:AmigoCloudUploadAlgorithm"),
         on_unload=(f"{a}.realtime.registry:stop_all",),
         ui=UiParts(
             export_form=f"{_UI}.amigocloud.export_form:AmigoCloudExportForm",
+            catalog_filters=f"{_UI}.amigocloud.catalog_filters:AmigoCloudCatalogFilters",
+            upload_dialog=amigo_upload,
+            layer_actions=(
+                (
+                    "GeodockUploadToAmigoCloudAction",
+                    QT_TRANSLATE_NOOP("@default", "Upload to AmigoCloud…"),
+                    amigo_upload,
+                ),
+            ),
             menu_actions=(
                 (
                     "GeodockSqlConsoleAction",
@@ -259,8 +289,10 @@ def _rows_of_today() -> tuple[Platform, ...]:
         },
         job_backends={"process": f"{o}.jobs:OgcJobBackend"},
         algorithms=(f"{o}.process_algorithms:ExecuteProcessAlgorithm",),
-        dynamic_algorithms=f"{o}.process_algorithms:dynamic_algorithms",
-        on_unload=(f"{o}.process_algorithms:unwatch_connections",),
+        dynamic_algorithms=f"{o}.process_catalog:dynamic_algorithms",
+        dynamic_refresh=f"{o}.process_catalog:describe_connections",
+        on_load=(f"{o}.process_catalog:start_with_plugin",),
+        on_unload=(f"{o}.process_catalog:unwatch_connections",),
         ui=UiParts(
             docks=(
                 (

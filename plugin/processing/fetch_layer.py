@@ -18,6 +18,7 @@ from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException 
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterString,
     QgsProcessingUtils,
+    QgsProviderRegistry,
     QgsVectorLayer,
 )
 
@@ -56,7 +57,9 @@ class FetchLayerAlgorithm(GeodockAlgorithm):
         return self.tr(
             "Copies every feature and attribute of a remote vector layer, view, table or dataset into a layer, "
             "given its id (or uuid) on the connection's platform. "
-            "An extent keeps only the features that intersect it. Tables give attribute-only output."
+            "An extent keeps only the features that intersect it. Tables give attribute-only output. "
+            "A GeoPackage output records where it came from (the connection's name and the resource's id, never "
+            "a secret), so that it can be synchronised with the server later (Sync edits with server)."
         )
 
     def initAlgorithm(self, config: Any = None) -> None:
@@ -91,7 +94,8 @@ class FetchLayerAlgorithm(GeodockAlgorithm):
                 extent = (box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum())
         target = Path(QgsProcessingUtils.tempFolder()) / f"geodock-fetch-{uuid.uuid4().hex[:8]}.gpkg"
         try:
-            adapter = adapter_for(store().require(name))
+            connection = store().require(name)
+            adapter = adapter_for(connection)
             resource = adapter.resource_by_id(resource_id, steps)
             feedback.pushInfo(self.tr("Fetching {title} ({kind})").format(title=resource.title, kind=resource.kind))
             source = adapter.fetch_features(resource, str(target), extent, steps)
@@ -118,4 +122,29 @@ class FetchLayerAlgorithm(GeodockAlgorithm):
             if index % 500 == 0:
                 steps.setProgress(100.0 * index / total)
         feedback.pushInfo(self.tr("{count} features fetched").format(count=local.featureCount()))
+        del sink  # closes the output file: its origin is written into it next
+        self._record_origin(dest_id, target, local, connection, resource, feedback)
         return {self.OUTPUT: dest_id}
+
+    def _record_origin(
+        self,
+        dest_id: str,
+        fetched: Path,
+        local: QgsVectorLayer,
+        connection: Any,
+        resource: Any,
+        feedback: QgsProcessingFeedback,
+    ) -> None:
+        """Write the origin and base into a GeoPackage output (other outputs cannot carry them: said so)."""
+        from ..sync.model import parse_source
+        from ..sync.record import copy_base, record_copy, server_fields
+
+        parts = QgsProviderRegistry.instance().decodeUri("ogr", dest_id)
+        path = Path(str(parts.get("path") or ""))
+        if path.suffix.lower() != ".gpkg" or not path.is_file():
+            feedback.pushInfo(self.tr("The output is not a GeoPackage: it cannot be synchronised with the server"))
+            return
+        layer = str(parts.get("layerName") or "") or parse_source(str(path))[1]
+        fetched_layer = parse_source(local.source())[1]
+        copy_base(fetched, fetched_layer, path, layer)
+        record_copy(path, layer, connection, resource, server_fields(fetched, fetched_layer))

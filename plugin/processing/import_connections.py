@@ -17,6 +17,7 @@ from ..auth import read_certificate_authorities, trust_certificates
 from ..connections import certificate_authorities, read_connections_file, store
 from ..errors import GeodockError
 from .base import GeodockAlgorithm
+from .refresh_processes import has_remote_algorithms, refresh_remote_algorithms, report
 
 
 class ImportConnectionsAlgorithm(GeodockAlgorithm):
@@ -26,6 +27,7 @@ class ImportConnectionsAlgorithm(GeodockAlgorithm):
     TRUST_CERTIFICATES = "TRUST_CERTIFICATES"
     COUNT = "COUNT"
     TRUSTED = "CERTIFICATES_TRUSTED"
+    ALGORITHMS = "PROCESS_ALGORITHMS"
 
     def name(self) -> str:
         """The algorithm's id within the Geodock provider."""
@@ -52,7 +54,9 @@ class ImportConnectionsAlgorithm(GeodockAlgorithm):
             "unlock that database with QGIS_AUTH_PASSWORD_FILE. Connections of the same name are updated. "
             'The certificate authorities the file names ("certificate_authorities": [PEM files]) are added to '
             "QGIS's trusted certificates only with “Trust the file's certificate authorities”: a trusted "
-            "authority vouches for any HTTPS site, in QGIS and every plugin."
+            "authority vouches for any HTTPS site, in QGIS and every plugin. The processes of the OGC API – "
+            "Processes connections imported are described, so that each is an algorithm of its own (in "
+            "qgis_process, from the next call on); a server that cannot be reached is reported and offers none."
         )
 
     def initAlgorithm(self, config: Any = None) -> None:
@@ -65,6 +69,7 @@ class ImportConnectionsAlgorithm(GeodockAlgorithm):
         )
         self.addOutput(QgsProcessingOutputNumber(self.COUNT, self.tr("Connections imported")))
         self.addOutput(QgsProcessingOutputNumber(self.TRUSTED, self.tr("Certificate authorities trusted")))
+        self.addOutput(QgsProcessingOutputNumber(self.ALGORITHMS, self.tr("Process algorithms")))
 
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: Optional[QgsProcessingFeedback]
@@ -96,4 +101,18 @@ class ImportConnectionsAlgorithm(GeodockAlgorithm):
                     feedback.pushInfo(self.tr("Trusted {}").format(line))
                 else:
                     feedback.pushWarning(self.tr("Not trusted (TRUST_CERTIFICATES is not set): {}").format(line))
-        return {self.COUNT: len(imported), self.TRUSTED: trusted}
+        algorithms = self._describe([c for c in imported if has_remote_algorithms(c)], feedback)
+        return {self.COUNT: len(imported), self.TRUSTED: trusted, self.ALGORITHMS: algorithms}
+
+    def _describe(self, connections: list[Any], feedback: Optional[QgsProcessingFeedback]) -> int:
+        """Describe the remote processes of the imported ``connections`` (after the import: certificates
+        trusted first); the number of algorithms they give."""
+        if not connections:
+            return 0
+        try:
+            outcomes = refresh_remote_algorithms(connections, feedback)
+        except GeodockError as err:  # cancelled: the connections are imported all the same
+            if feedback is not None:
+                feedback.pushWarning(err.message)
+            return 0
+        return report(outcomes, feedback)[0]

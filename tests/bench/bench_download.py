@@ -7,12 +7,13 @@ are compared. Geodock's download runs in a QgsTask while the GUI event loop turn
 from __future__ import annotations
 
 import shutil
+import statistics
 import subprocess
 import tempfile
 from pathlib import Path
 
 from helpers import StallProbe
-from measure import PeakRss, interleaved
+from measure import CpuClock, PeakRss, interleaved
 from qgis.core import QgsFileDownloader
 from qgis.PyQt.QtCore import QEventLoop, QUrl
 
@@ -32,9 +33,12 @@ def run(bench) -> None:
     client = HttpClient()
     stalls: list[float] = []
     growth: list[float] = []
+    cpu: dict[str, list[float]] = {"curl": [], "geodock": []}
 
     def curl() -> None:
-        subprocess.run(["curl", "-s", "-f", "-o", str(folder / "curl.bin"), url], check=True)
+        with CpuClock() as clock:
+            subprocess.run(["curl", "-s", "-f", "-o", str(folder / "curl.bin"), url], check=True)
+        cpu["curl"].append(clock.children)
 
     def qgis_native() -> None:  # QGIS's own QgsFileDownloader: the same network stack, on the GUI thread
         loop = QEventLoop()
@@ -47,11 +51,12 @@ def run(bench) -> None:
 
     def geodock() -> None:
         probe = StallProbe()
-        with PeakRss() as peak:
+        with PeakRss() as peak, CpuClock() as clock:
             probe.start()
             result = bench.task(lambda fb: download(client, HttpRequest(url), folder, feedback=fb))
             stalls.append(probe.stop())
         growth.append(peak.growth)
+        cpu["geodock"].append(clock.own - peak.cpu)
         assert result.size == SIZE
 
     try:
@@ -79,3 +84,8 @@ def run(bench) -> None:
     bench.report("download_512mib_ratio_vs_curl", seconds["curl"] / seconds["geodock"], "x", ">=", 0.9)
     bench.report("download_512mib_peak_rss_growth", max(growth), "MiB", "<=", 64)
     bench.report("download_512mib_gui_longest_stall", max(stalls), "ms", "<=", 50)
+    per_gib = {who: statistics.median(values[1:]) * 1024**3 / SIZE for who, values in cpu.items()}  # [0]: warm-up
+    bench.report(
+        "download_512mib_geodock_cpu_per_gib", per_gib["geodock"], "CPU-s/GiB", "<=", round(1.5 * per_gib["curl"], 3)
+    )
+    bench.report("download_512mib_curl_cpu_per_gib", per_gib["curl"], "CPU-s/GiB", "ref", 0)

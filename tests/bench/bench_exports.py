@@ -20,13 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import statistics
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 from helpers import StallProbe, run_task, wait_until
-from measure import PeakRss, interleaved
+from measure import CpuClock, PeakRss, interleaved
 from servers import launch
 
 from geodock.plugin.net.client import HttpRequest
@@ -100,16 +101,21 @@ def run(bench) -> None:
         curl_args = ["curl", "-s", "-f", "-H", f"Authorization: key {TOKEN}", "--cacert", str(server.ca_file)]
         sdk_args = [str(ROOT / ".venv-servers" / "bin" / "python"), "-c", SDK_DOWNLOAD, f"127.0.0.1:{server.port}"]
 
+        cpu: dict[str, list[float]] = {"curl": [], "geodock": []}
+
         def curl() -> None:
-            subprocess.run([*curl_args, "-o", str(out / "curl.zip"), url], check=True)
+            with CpuClock() as clock:
+                subprocess.run([*curl_args, "-o", str(out / "curl.zip"), url], check=True)
+            cpu["curl"].append(clock.children)
 
         def geodock() -> None:
             probe = StallProbe()
-            with PeakRss() as peak:
+            with PeakRss() as peak, CpuClock() as clock:
                 probe.start()
                 path = bench.task(lambda fb: api.download(export, out, fb))
                 stalls.append(probe.stop())
             growth.append(peak.growth)
+            cpu["geodock"].append(clock.own - peak.cpu)
             assert path.stat().st_size == SIZE
 
         def sdk() -> float:  # timed inside the subprocess: Python's start-up is not the SDK's download
@@ -147,6 +153,11 @@ def run(bench) -> None:
         bench.report("export_1gib_ratio_vs_sdk", sdk_seconds / geodock_seconds, "x", ">", 1.0)
         bench.report("export_1gib_peak_rss_growth", max(growth), "MiB", "<=", 64)
         bench.report("export_1gib_gui_longest_stall", stall, "ms", "<=", 50)
+        per_gib = {who: statistics.median(values[1:]) * 1024**3 / SIZE for who, values in cpu.items()}  # [0]: warm-up
+        bench.report(
+            "export_1gib_geodock_cpu_per_gib", per_gib["geodock"], "CPU-s/GiB", "<=", round(1.8 * per_gib["curl"], 3)
+        )
+        bench.report("export_1gib_curl_cpu_per_gib", per_gib["curl"], "CPU-s/GiB", "ref", 0)
 
         _polling(bench, server, connection, api)
     finally:

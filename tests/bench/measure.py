@@ -4,12 +4,20 @@ Transfers of hundreds of MiB on a shared machine vary by ±50 % from one run to 
 writeback, the host's disk). Timing each contender once, one after the other, mostly measures that noise;
 so the contenders take turns, round after round, each starting from the same state (dirty pages written
 back, output files removed), and the median of each is compared.
+
+CPU is measured with ``getrusage``: Geodock's as the process's CPU less the GUI thread's (:class:`CpuClock`;
+the GUI thread runs the bench's event loop and probes, and QGIS's event loop turns whether Geodock transfers or
+not) and less :class:`PeakRss`'s sampler; a subprocess's (curl) from the children's rusage once it was waited for.
+:class:`Spinner` keeps one core busy in another process (the "busy machine" of the stall measures).
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import statistics
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -27,6 +35,7 @@ class PeakRss:
 
     def __init__(self) -> None:
         self.base = self.peak = rss_mib()
+        self.cpu = 0.0  # CPU seconds the sampler thread itself took (left out of Geodock's)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -34,6 +43,7 @@ class PeakRss:
         while not self._stop.is_set():
             self.peak = max(self.peak, rss_mib())
             time.sleep(0.02)
+        self.cpu = _seconds(resource.getrusage(resource.RUSAGE_THREAD))
 
     def __enter__(self) -> PeakRss:
         self.base = self.peak = rss_mib()
@@ -48,6 +58,54 @@ class PeakRss:
     @property
     def growth(self) -> float:
         return self.peak - self.base
+
+
+def _seconds(usage: resource.struct_rusage) -> float:
+    return usage.ru_utime + usage.ru_stime
+
+
+class CpuClock:
+    """``with CpuClock() as cpu:`` on the GUI thread: ``cpu.own`` is the CPU seconds every other thread of this
+    process took meanwhile (Geodock's tasks, Qt's network threads), ``cpu.children`` the waited-for
+    subprocesses'. ``exclude`` (seconds, e.g. :attr:`PeakRss.cpu`) is taken off ``own``."""
+
+    def __init__(self) -> None:
+        self.own = self.children = 0.0
+        self._start = (0.0, 0.0, 0.0)
+
+    @staticmethod
+    def _now() -> tuple[float, float, float]:
+        return (
+            _seconds(resource.getrusage(resource.RUSAGE_SELF)),
+            _seconds(resource.getrusage(resource.RUSAGE_THREAD)),
+            _seconds(resource.getrusage(resource.RUSAGE_CHILDREN)),
+        )
+
+    def __enter__(self) -> CpuClock:
+        self._start = self._now()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        end = self._now()
+        self.own = (end[0] - self._start[0]) - (end[1] - self._start[1])
+        self.children = end[2] - self._start[2]
+
+
+class Spinner:
+    """``with Spinner():`` another process spins on one core (a busy machine) until the block ends."""
+
+    def __init__(self) -> None:
+        self.process: Optional[subprocess.Popen] = None
+
+    def __enter__(self) -> Spinner:
+        self.process = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
 
 
 def settle(outputs: Iterable[Path] = ()) -> None:

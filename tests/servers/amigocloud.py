@@ -32,6 +32,10 @@ GET runs reads only (default ``limit`` 10,000), POST ``{"query"}`` also writes (
 Export links (``/exports/{job}/{file}``) need no token. Faults (``/__faults__``) also match the Socket.IO
 polling requests unless given a ``path``.
 
+Datasets carry a ``permission_level`` (a ``viewer`` dataset refuses SQL writes with 403), and SQL writes can be
+made to fail half-way: ``amigocloud_writes.py`` (``/__amigocloud__/permission``, ``/__amigocloud__/write_faults``).
+A write with ``RETURNING`` answers the rows it returned in ``data``.
+
 Test-only endpoints (no token): ``POST /__realtime__`` ``{"rate": events_per_second, "seconds": s
 [, "dataset_id": d]}`` bursts ``realtime`` events; ``POST /__realtime__/drop`` disconnects every socket;
 ``GET /__realtime__/sockets`` -> ``{"sockets": n}`` counts the sockets open now (and changes nothing).
@@ -74,6 +78,9 @@ from amigocloud_catalog import (
 )
 from amigocloud_db import GEOMETRY_COLUMN, SQLError, is_write
 from amigocloud_render import EXPORT_FORMATS, export_command, render_tile
+from amigocloud_upload import add_upload_controls, add_upload_routes, upload_status
+from amigocloud_writes import add_controls as add_write_controls
+from amigocloud_writes import refuse_write
 
 
 # -- auth ---------------------------------------------------------------------------------------------------
@@ -253,6 +260,7 @@ async def dataset_json(request: web.Request, meta: DatasetMeta) -> dict[str, Any
         "start_websocket_session": f"{url}/start_websocket_session",
         "sql": f"{project_url(request, meta.project_id)}/sql",
         "primary_key": "amigo_id",
+        "permission_level": meta.permission_level,
         "created": "2026-01-05T10:00:00Z",
     }
 
@@ -268,7 +276,12 @@ async def datasets(request: web.Request) -> web.Response:
     def items(offset: int, limit: int) -> list[dict[str, Any]]:
         return [dataset_summary(request, state.dataset(i)) for i in ids[offset : offset + limit]]
 
-    return paged(request, len(ids), items)
+    if "summary" in request.query:
+        return paged(request, len(ids), items)
+    # Without ``?summary`` each item is the whole dataset (geometry type and column, count, extent...).
+    offset, limit = _int(request, "offset", 0, 10**9), _int(request, "limit", 20, 1000) or 20
+    full = [await dataset_json(request, state.dataset(i)) for i in ids[offset : offset + limit]]
+    return paged(request, len(ids), lambda o, n: full)
 
 
 async def dataset_detail(request: web.Request) -> web.Response:
@@ -359,6 +372,9 @@ async def _run_sql(request: web.Request, query: str, write_allowed: bool) -> web
             message = "Only SELECT queries are allowed with GET; POST writes."
             return web.json_response({"error": [message], "detail": message}, status=400)
         if is_write(query):
+            refused = refuse_write(request, query, lambda d: getattr(state.dataset(d), "permission_level", None))
+            if refused is not None:
+                return refused
             result = await asyncio.to_thread(state.db.execute, query)
             return web.json_response({"query": query, **result, "next": None, "previous": None})
         result = await asyncio.to_thread(state.db.select, query, offset, limit)
@@ -385,6 +401,8 @@ async def sql_post(request: web.Request) -> web.Response:
 
 # -- jobs: export and submit_change -------------------------------------------------------------------------
 def job_status(state: State, job: Job) -> str:
+    if job.kind == "upload":  # an import: ready when its file is loaded (amigocloud_upload.py)
+        return upload_status(job)
     elapsed = time.time() - job.created
     if elapsed < state.job_seconds * 0.25:
         return "PENDING"
@@ -553,12 +571,15 @@ def make(args: Any) -> web.Application:
         route("GET", d + "/start_websocket_session", dataset_websocket_session)
         route("POST", d + "/export", dataset_export)
         route("POST", d + "/submit_change", submit_change)
+        add_upload_routes(route, prefix)
         app.router.add_get(d + r"/tiles/{z:\d+}/{x:\d+}/{y:\d+}.png", tile)
     r = app.router
     r.add_get("/exports/{job}/{name}", export_download)
     r.add_post("/__realtime__", realtime_burst)
     r.add_post("/__realtime__/drop", realtime_drop)
     r.add_get("/__realtime__/sockets", realtime_sockets)
+    add_upload_controls(app)
+    add_write_controls(app, lambda request: state_of(request).datasets)
     state.realtime.attach(app)
 
     async def close_db(app: web.Application) -> None:

@@ -47,6 +47,7 @@ class DatasetMeta:
     has_table: bool = True
     realtime: bool = False
     description: str = ""
+    permission_level: str = "owner"  # owner, editor or viewer (read-only: amigocloud_writes.py)
 
 
 @dataclass
@@ -119,7 +120,7 @@ class State:
         return None
 
     def project_dataset_ids(self, project: Project) -> list[int]:
-        if project.id == CATALOG_PROJECT:
+        if project.id == CATALOG_PROJECT and self.catalog_size:  # (else 3 is a project POST me/projects made)
             return list(range(CATALOG_FIRST, CATALOG_FIRST + self.catalog_size))
         return project.dataset_ids
 

@@ -41,7 +41,9 @@ FUNCTION_MAP = {
 }
 _FUNCTION_RE = re.compile(r"\b(" + "|".join(FUNCTION_MAP) + r")\s*\(", re.IGNORECASE)
 _CAST_RE = re.compile(
-    r"::\s*(geometry|geography|text|integer|int|bigint|float8?|double precision|numeric|varchar)\b", re.IGNORECASE
+    r"::\s*(geometry|geography|text|integer|int|bigint|float8?|double precision|numeric|varchar|date|timestamp|"
+    r"timestamptz|boolean|bool)\b",
+    re.IGNORECASE,
 )
 _ILIKE_RE = re.compile(r"\bILIKE\b", re.IGNORECASE)
 _REVERSE = {value.lower(): key for key, value in FUNCTION_MAP.items()}
@@ -329,14 +331,24 @@ class Database:
         return types
 
     def execute(self, query: str) -> dict[str, Any]:
-        """Run a write (UPDATE/INSERT/DELETE/...); returns ``{count: rows affected}``."""
+        """Run a write (UPDATE/INSERT/DELETE/...); returns ``{count: rows affected}``, and with ``RETURNING`` the
+        rows it returned as ``data`` (as PostgreSQL does). One statement is one transaction: taken whole or not."""
         sql = rewrite(query)
         with self.lock:
             try:
+                self.conn.execute("BEGIN")
                 cursor = self.conn.execute(sql)
+                rows = cursor.fetchall() if cursor.description else []
+                names = [column_name(item[0]) for item in cursor.description or []]
+                count = len(rows) if cursor.description else max(cursor.rowcount, 0)
+                self.conn.execute("COMMIT")
             except sqlite3.Error as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
                 raise self._error(exc, sql) from None
-            return {"columns": [], "data": [], "count": max(cursor.rowcount, 0)}
+            data = [{name: self._value(value) for name, value in zip(names, row)} for row in rows]
+        columns = [{"name": name, "type": _type_name(name, None)} for name in names]
+        return {"columns": columns, "data": data, "count": count}
 
     # -- realtime ----------------------------------------------------------------------------------------
     def move_vehicles(self, moving_id: int, at: Optional[float] = None) -> list[dict[str, Any]]:

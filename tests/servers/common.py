@@ -27,6 +27,11 @@ and builds an ``aiohttp.web.Application`` with :func:`make_app`, which adds:
 
 Fault handling lives here so that every platform server fails the same way, and tests can write
 ``server.fault(status=429, retry_after=1)`` whatever the platform.
+
+Benchmarks pace the servers as a real link would (``make bench``): ``POST /__pace__`` with
+``{"send": bytes/s, "receive": bytes/s}`` (0 or absent: as fast as the machine goes) paces what every
+:func:`serve_file` sends and what the server reads of request bodies (uploads), each connection on its own
+(``pacing.py``); ``GET /__pace__`` tells the paces in force.
 """
 
 from __future__ import annotations
@@ -46,6 +51,8 @@ from pathlib import Path
 from typing import Awaitable, Callable, Optional
 
 from aiohttp import web
+from pacing import get_pace, paced, set_pace
+from pacing import new_bucket as _new_bucket
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 ErrorBody = Callable[[int, str], web.Response]
@@ -207,6 +214,8 @@ def make_app(name: str, error_body: ErrorBody = _default_error, client_max_size:
     app.router.add_post("/__release__/{name}", release_hold)
     app.router.add_get("/__holds__", holds)
     app.router.add_get("/__stats__", stats)
+    app.router.add_post("/__pace__", set_pace)
+    app.router.add_get("/__pace__", get_pace)
     return app
 
 
@@ -264,6 +273,7 @@ async def serve_file(
     await response.prepare(request)
     drop_after = peek_drop(request)
     sent = 0
+    bucket = _new_bucket()
     with path.open("rb") as handle:
         handle.seek(start)
         remaining = end - start + 1
@@ -276,6 +286,7 @@ async def serve_file(
                 await response.drain()
                 cut_connection(request)
                 return response
+            await paced(bucket, len(block))
             await response.write(block)
             sent += len(block)
             remaining -= len(block)

@@ -4,7 +4,8 @@ Started as ``python tests/servers/geobox.py --host 127.0.0.1 --port P --data-dir
 [--big-layer N]``; the API root is ``http://127.0.0.1:P/v1/``.
 
 Auth: ``POST /v1/auth/token/`` (form ``username=demo``, ``password=demo-password``) -> ``{"access_token"}``,
-then ``Authorization: Bearer``; or ``?apikey=demo-geobox-apikey`` on any call. Errors are FastAPI-style
+then ``Authorization: Bearer``; or ``?apikey=demo-geobox-apikey`` on any call. A ready-made access token (the
+SDK's ``access_token``), ``demo-geobox-access-token``, is a Bearer token too. Errors are FastAPI-style
 ``{"detail": ...}``.
 
 Environment: ``GEOBOX_TASK_SECONDS`` (how long a task stays in PROGRESS, default 2),
@@ -37,12 +38,14 @@ import common
 import geobox_files as files
 import geobox_store as store
 import geobox_tiles as tiles
+import geobox_writes as writes
 from geobox_state import API, State
 from geobox_store import ApiError, FileRecord, Layer, Raster, Task, Tileset
 from geobox_tasks import start_task
 
 USERNAME, PASSWORD = "demo", "demo-password"
 APIKEY = "demo-geobox-apikey"
+ACCESS_TOKEN = "demo-geobox-access-token"  # a ready-made Bearer token (the SDK's access_token)
 
 
 def error_body(status: int, message: Any) -> web.Response:
@@ -104,7 +107,7 @@ async def auth_middleware(
         header = request.headers.get("Authorization", "")
         apikey = request.query.get("apikey")
         if header.startswith("Bearer "):
-            if header[7:].strip() not in state_of(request).tokens:
+            if header[7:].strip() not in state_of(request).tokens | {ACCESS_TOKEN}:
                 return error_body(401, "Could not validate credentials")
         elif apikey is not None:
             if apikey != APIKEY:
@@ -663,6 +666,7 @@ def build_app(folder: Path, catalog_size: int = 0, big_layer: int = 0) -> web.Ap
     app = common.make_app("geobox", error_body)
     app.middlewares.append(error_middleware)
     app.middlewares.append(auth_middleware)
+    app.middlewares.append(writes.middleware(state_of))  # read-only layers, write faults (geobox_writes.py)
     store.count_answer(0)  # a wrong GEOBOX_COUNT_SHAPE stops the start, not a later request
     app["state"] = State(folder, catalog_size, big_layer)
     router = app.router
@@ -691,6 +695,8 @@ def build_app(folder: Path, catalog_size: int = 0, big_layer: int = 0) -> web.Ap
         add("GET", f"{prefix}/{{uuid}}/tilejson.json", layer_tilejson)
         add("POST", f"{prefix}/{{uuid}}/export/", export_layer)
     add("POST", "/vectorLayers/", create_layer)
+    writes.routes(add, state_of, store)
+    app.router.add_post("/__geobox__/write_faults", writes.add_write_fault)
     add("GET", "/tilesets/", list_tilesets)
     add("POST", "/tilesets/", create_tileset)
     add("GET", "/tilesets/{uuid}/", get_tileset)

@@ -64,6 +64,11 @@ class State:
             "NAME IN ('Russia', 'Canada', 'China', 'United States of America', 'Brazil', 'Australia')",
             "The six largest countries",
         )
+        partner = self.add_layer(
+            "partner_borders", world, "disputed_borders", stable=True, description="shared by a partner"
+        )
+        partner.owner_id = 2  # listed only with ``shared=true``
+        partner.display_name = "Borders shared by a partner"
         for index in range(1, catalog_size + 1):
             name = f"catalog_{index:05d}"
             self.layers[store.stable_uuid("layer", name)] = Layer(

@@ -158,6 +158,7 @@ class Layer:
     view_of: Optional[Layer] = None
     view_filter: Optional[str] = None
     created_at: str = field(default_factory=now)
+    owner_id: int = 1  # 1: the demo user's own; another user's layer is one shared with the demo user
     _json: Optional[dict] = None
 
     @property
@@ -186,8 +187,8 @@ class Layer:
                 "is_view": self.is_view,
                 "has_z": False,
                 "temporary": False,
-                "owner_id": 1,
-                "owner_username": "demo",
+                "owner_id": self.owner_id,
+                "owner_username": "demo" if self.owner_id == 1 else "partner",
                 "created_at": self.created_at,
                 "last_modified_at": self.created_at,
                 "tags": [],
@@ -402,8 +403,8 @@ def count_answer(count: int) -> Any:
 
 
 def filter_items(items: Iterable[dict], params: dict[str, str], default_limit: int = 10) -> Any:
-    """Apply the Geobox list params (``q``, ``search``, ``search_fields``, ``order_by``, ``skip``, ``limit``,
-    ``return_count``) to ``items``; returns a list, or the count (:func:`count_answer`)."""
+    """Apply the Geobox list params (``q``, ``search``, ``search_fields``, ``shared``, ``order_by``, ``skip``,
+    ``limit``, ``return_count``) to ``items``; returns a list, or the count (:func:`count_answer`)."""
     result = list(items)
     q = params.get("q")
     if q:
@@ -417,6 +418,9 @@ def filter_items(items: Iterable[dict], params: dict[str, str], default_limit: i
             "description",
         ]
         result = [item for item in result if any(needle in str(item.get(f) or "").lower() for f in fields)]
+    # ``shared=true``: only what other users shared with the demo user; otherwise only the demo user's own
+    shared = as_bool(params.get("shared"))
+    result = [item for item in result if (item.get("owner_id", 1) != 1) == shared]
     if as_bool(params.get("return_count")):
         return count_answer(len(result))
     order_by = params.get("order_by")

@@ -11,6 +11,11 @@ zip builds), ``koordinates_ows.py`` (WFS and XYZ tiles through ``qgis_mapserver`
 Environment: ``KOORDINATES_EXPORT_SECONDS`` (default 3) -- how long an export stays ``processing`` (a test
 sets it through ``POST /__exports__/timing``, never through the API);
 ``KOORDINATES_PAGE_SIZE`` (default 100) -- the default page size of lists (``page_size`` query wins, max 1000).
+
+Lists (``/layers/``, ``/tables/``, ``/data/``) filter on the server like the platform's: ``kind``, ``q``, ``tag``,
+``category`` (a slug of ``/categories/``), ``license`` (an id of ``/licenses/``), ``group`` (an id of ``/groups/``),
+``created_at``/``updated_at`` with ``.gte``/``.gt``/``.lte``/``.lt``, and ``bbox=xmin,ymin,xmax,ymax`` (EPSG:4326:
+items whose extent meets it; items without an extent are left out).
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ import data
 import koordinates_control
 import koordinates_exports as kexports
 import koordinates_ows as kows
-from koordinates_data import API, Item, build_crop_layers, build_items, iso
+from koordinates_data import API, CATEGORIES, GROUPS, LICENSES, Item, build_crop_layers, build_items, iso
 
 TOKENS = {"demo-koordinates-token"}
 EXPORT_SECONDS = float(os.environ.get("KOORDINATES_EXPORT_SECONDS", "3"))
@@ -117,6 +122,21 @@ def _date_filter(value: str) -> dt.datetime:
     return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
 
 
+def _bbox_filter(value: str) -> tuple[float, float, float, float]:
+    """``bbox=xmin,ymin,xmax,ymax`` (EPSG:4326): items whose extent meets it (400 when it is not four numbers)."""
+    try:
+        xmin, ymin, xmax, ymax = (float(part) for part in value.split(","))
+    except ValueError:
+        raise web.HTTPBadRequest(reason="bbox must be xmin,ymin,xmax,ymax") from None
+    if xmin > xmax or ymin > ymax:
+        raise web.HTTPBadRequest(reason="bbox must be xmin,ymin,xmax,ymax")
+    return xmin, ymin, xmax, ymax
+
+
+def _intersects(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
 def filtered(request: web.Request, types: tuple[str, ...]) -> list[Item]:
     """The items of ``types`` matching the query's filters, sorted by ``sort`` (default: newest first)."""
     query = request.query
@@ -139,6 +159,12 @@ def filtered(request: web.Request, types: tuple[str, ...]) -> list[Item]:
         rows = [item for item in rows if tag in item.tags]
     for category in query.getall("category", []):
         rows = [item for item in rows if item.category == category]
+    for name, attr in (("license", "license_id"), ("group", "group_id")):
+        for value in query.getall(name, []):
+            rows = [item for item in rows if str(getattr(item, attr)) == value]
+    for value in query.getall("bbox", []):
+        box = _bbox_filter(value)
+        rows = [item for item in rows if item.bbox is not None and _intersects(item.bbox, box)]
     if query.get("public") in ("false", "False", "0"):
         rows = []
     for name, attr in (("created_at", "created"), ("updated_at", "updated")):
@@ -215,11 +241,27 @@ def versions(type_: str, which: str):
 
 
 async def license_detail(request: web.Request) -> web.Response:
-    from koordinates_data import LICENSE
-
-    if request.match_info["id"] != str(LICENSE["id"]):
+    license = next((doc for key, doc in LICENSES.items() if str(key) == request.match_info["id"]), None)
+    if license is None:
         raise web.HTTPNotFound()
-    return web.json_response(LICENSE)
+    return web.json_response(license)
+
+
+async def licenses_list(request: web.Request) -> web.Response:
+    """``GET /licenses/`` (the SDK's ``client.licenses.list()``): every licence, one page."""
+    docs = [dict(doc, url=f"{base(request)}{API}/licenses/{key}/") for key, doc in LICENSES.items()]
+    return web.json_response(docs, headers={"X-Resource-Range": f"1-{len(docs)}/{len(docs)}"})
+
+
+async def groups_list(request: web.Request) -> web.Response:
+    """``GET /groups/``: the groups items belong to (``group=<id>`` filters lists)."""
+    docs = [{"id": key, "name": name, "url": f"{base(request)}{API}/groups/{key}/"} for key, name in GROUPS.items()]
+    return web.json_response(docs, headers={"X-Resource-Range": f"1-{len(docs)}/{len(docs)}"})
+
+
+async def categories_list(request: web.Request) -> web.Response:
+    """``GET /categories/`` (what the vendor's QGIS plugin reads): ``[{name, slug, children}]``."""
+    return web.json_response([{"name": name, "slug": key, "children": []} for key, name in CATEGORIES.items()])
 
 
 async def thumbnail(request: web.Request) -> web.StreamResponse:
@@ -555,7 +597,10 @@ def build_app(data_dir: Path, catalog_size: int = 0, big_layer: int = 0, with_ow
     r.add_get(API + "/documents/{id}/", item_detail("document"))
     r.add_get(API + "/data/", catalog_list)
     r.add_get(API + "/data/latest/", catalog_list)
+    r.add_get(API + "/licenses/", licenses_list)
     r.add_get(API + "/licenses/{id}/", license_detail)
+    r.add_get(API + "/groups/", groups_list)
+    r.add_get(API + "/categories/", categories_list)
     r.add_route("OPTIONS", API + "/exports/", exports_options)
     r.add_get(API + "/exports/", exports_list)
     r.add_post(API + "/exports/", exports_create)

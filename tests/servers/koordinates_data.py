@@ -43,6 +43,20 @@ LICENSE = {
     "url": "https://creativecommons.org/licenses/by/4.0/",
     "url_html": "https://creativecommons.org/licenses/by/4.0/",
 }
+LICENSES = {  # id -> licence (``GET /licenses/``; ``license=<id>`` filters lists)
+    1: LICENSE,
+    2: {
+        "id": 2,
+        "title": "Creative Commons Attribution-NonCommercial 4.0 International",
+        "type": "cc-by-nc",
+        "jurisdiction": "",
+        "version": "4.0",
+        "url": "https://creativecommons.org/licenses/by-nc/4.0/",
+        "url_html": "https://creativecommons.org/licenses/by-nc/4.0/",
+    },
+}
+GROUPS = {1: "Natural Earth", 2: "Geodock Demo Data"}  # id -> name (``GET /groups/``; ``group=<id>``)
+CATEGORIES = {"boundaries": "Boundaries", "elevation": "Elevation", "reference": "Reference"}  # slug -> name
 EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
 OGR_TYPES = {
     ogr.OFTInteger: "integer",
@@ -83,6 +97,8 @@ class Item:
     category: str = ""
     size_estimate: int = 0
     search: str = ""  # lower-case title, for ``q``
+    license_id: int = 1
+    group_id: Optional[int] = None
 
     def __post_init__(self) -> None:
         self.search = self.title.lower()
@@ -102,7 +118,9 @@ class Item:
         if "version" in doc:
             doc["version"] = dict(doc["version"], url=f"{base}{self.path}versions/{doc['version']['id']}/")
         if "license" in doc:
-            doc["license"] = dict(doc["license"], url_api=f"{base}{API}/licenses/{LICENSE['id']}/")
+            doc["license"] = dict(doc["license"], url_api=f"{base}{API}/licenses/{doc['license']['id']}/")
+        if doc.get("group"):
+            doc["group"] = dict(doc["group"], url=f"{base}{API}/groups/{doc['group']['id']}/")
         if not full:
             doc.pop("description_html", None)
             if "data" in doc:
@@ -112,6 +130,15 @@ class Item:
 
 def slug(text: str) -> str:
     return "-".join("".join(c.lower() if c.isalnum() else " " for c in text).split())
+
+
+def set_facets(item: Item, category: str, license_id: int = 1, group_id: Optional[int] = None) -> Item:
+    """Give ``item`` its category, licence and group (its JSON says the same as the filters see)."""
+    item.category, item.license_id, item.group_id = category, license_id, group_id
+    item.doc["categories"] = [{"name": CATEGORIES[category], "slug": category}]
+    item.doc["license"] = dict(LICENSES[license_id])
+    item.doc["group"] = {"id": group_id, "name": GROUPS[group_id]} if group_id else None
+    return item
 
 
 DESCRIPTION_HTML = (
@@ -332,15 +359,20 @@ def generated_item(item_id: int, index: int) -> Item:
 def build_items(dataset: Any, catalog_size: int = 0) -> dict[int, Item]:
     """All catalog items by id."""
     items = [
-        vector_item(1, "World Countries", dataset.world, "countries", 10),
-        vector_item(2, "States and Provinces", dataset.world, "states_provinces", 20),
-        vector_item(3, "Disputed Borders", dataset.world, "disputed_borders", 30),
-        raster_item(4, "World Relief", dataset.raster, 40),
-        vector_item(5, "Country Codes", dataset.table, "country_codes", 50, kind="table"),
+        set_facets(vector_item(1, "World Countries", dataset.world, "countries", 10), "boundaries", 1, 1),
+        set_facets(vector_item(2, "States and Provinces", dataset.world, "states_provinces", 20), "boundaries", 1, 1),
+        set_facets(vector_item(3, "Disputed Borders", dataset.world, "disputed_borders", 30), "boundaries", 1, 1),
+        set_facets(raster_item(4, "World Relief", dataset.raster, 40), "elevation", 2, 1),
+        set_facets(
+            vector_item(5, "Country Codes", dataset.table, "country_codes", 50, kind="table"), "reference", 1, 2
+        ),
     ]
+    items[3].tags.append("relief")  # the doc's list: the JSON shows it too
     if dataset.points:
         items.append(vector_item(6, "Generated Points", dataset.points, "points", 60))
-    items += [generated_item(1001 + index, index) for index in range(catalog_size)]
+    for index in range(catalog_size):
+        category = tuple(CATEGORIES)[index % len(CATEGORIES)]
+        items.append(set_facets(generated_item(1001 + index, index), category, 1 + index % 2, (None, 1, 2)[index % 3]))
     return {item.id: item for item in items}
 
 

@@ -52,6 +52,12 @@ GRID_FORMATS = {
     "application/x-ogc-aaigrid": ("ASCII Grid", "AAIGrid", "asc"),
     "application/x-erdas-hfa": ("ERDAS Imagine", "HFA", "img"),
 }
+# Rasters with a raster attribute table (RAT): formats that keep the table (the SDK's ``get_formats()["rat"]``).
+RAT_FORMATS = {
+    "application/x-erdas-hfa": ("ERDAS Imagine", "HFA", "img"),
+    "application/x-hdf;subtype=kea": ("KEA", "KEA", "kea"),
+    "image/tiff;subtype=geotiff": ("GeoTIFF", "GTiff", "tif"),
+}
 
 
 def _available(formats: dict[str, tuple[str, str, str]]) -> dict[str, tuple[str, str, str]]:
@@ -63,6 +69,7 @@ FORMATS = {
     "table": _available(TABLE_FORMATS),
     "raster": _available(RASTER_FORMATS),
     "grid": _available(GRID_FORMATS),
+    "rat": _available(RAT_FORMATS),
 }
 
 
@@ -103,7 +110,7 @@ def options_document() -> dict[str, Any]:
 
 def format_for(item: Item, formats: dict[str, str]) -> tuple[Optional[str], Optional[tuple[str, str, str]]]:
     """(format kind, (display, driver, ext)) for ``item`` under an export's ``formats``; None when missing."""
-    kinds = ("raster", "grid") if item.kind == "raster" else (item.kind,)
+    kinds = ("raster", "grid", "rat") if item.kind == "raster" else (item.kind,)
     for kind in kinds:
         value = formats.get(kind)
         if value and value in FORMATS.get(kind, {}):
@@ -145,7 +152,7 @@ def validate_items(
             if spec is None:
                 reasons.append(
                     "unsupported-format"
-                    if formats.get(item.kind) or (item.kind == "raster" and formats.get("grid"))
+                    if formats.get(item.kind) or (item.kind == "raster" and (formats.get("grid") or formats.get("rat")))
                     else "no-format"
                 )
             if crop_geom is not None and item.bbox is not None:

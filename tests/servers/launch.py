@@ -101,6 +101,16 @@ SPECS: dict[str, Spec] = {
             "/",
             "/processes?f=json",
         ),
+        # An OGC API - Processes server in the earlier draft shapes (array-shaped descriptions, rel URIs).
+        Spec(
+            "ogc-draft",
+            "ogcapi-processes",
+            "Local OGC draft",
+            ".venv-servers",
+            "ogc/draft_server.py",
+            "/",
+            "/__health__",
+        ),
         # Test-only HTTP server with faults (not a platform; not in servers.json).
         Spec("httpbin", "", "HTTP test server", ".venv-servers", "httpbin.py", "/", "/__health__"),
         Spec("httpbin-tls", "", "HTTPS test server", ".venv-servers", "httpbin.py", "/", "/__health__", tls=True),
@@ -109,6 +119,8 @@ SPECS: dict[str, Spec] = {
         Spec(
             "hostile-tls", "", "Hostile HTTPS test server", ".venv-servers", "hostile.py", "/", "/__health__", tls=True
         ),
+        # Test-only auth gate in front of a real OGC server (start it with extra_args=("--upstream", root)).
+        Spec("auth-gate", "", "Auth gate test server", ".venv-servers", "auth_gate.py", "/", "/__health__"),
     )
 }
 
@@ -116,6 +128,7 @@ PLATFORMS = ("koordinates", "geobox", "amigocloud", "wraptile", "pygeoapi")
 
 # Extra credentials the servers also accept (documented for tests; local demo values, not secrets).
 GEOBOX_APIKEY = "demo-geobox-apikey"
+GEOBOX_ACCESS_TOKEN = "demo-geobox-access-token"  # a ready-made Bearer token
 
 
 def die_with_parent() -> None:

@@ -1,10 +1,10 @@
 """AmigoCloud: projects, datasets (cursor paging), SQL, exports, realtime events.
 
-Listing: ``me/projects`` and each project's ``datasets`` URL, following the cursor's ``next`` (the server
-offers neither search nor sort for them). Loading: a dataset is fetched through the SQL API
-(``SELECT *, ST_AsGeoJSON(wkb_geometry) ... LIMIT/OFFSET`` pages, EPSG:4326) into a local GeoPackage, or
-shown as the raster tiles of its ``tiles`` URL. The ``?token=`` reaches QGIS's tile requests at request
-time (:mod:`plugin.provider_auth`), never through the layer source.
+Listing: ``me/projects`` and each project's ``datasets`` URL, following the cursor's ``next`` (the server offers
+neither search nor sort for them); the Catalog's ``project`` facet lists one project's datasets. Loading: a dataset
+is fetched through the SQL API (``SELECT *, ST_AsGeoJSON(wkb_geometry) ... LIMIT/OFFSET`` pages, EPSG:4326) into a
+local GeoPackage, or shown as the raster tiles of its ``tiles`` URL. The ``?token=`` reaches QGIS's tile requests at
+request time (:mod:`plugin.provider_auth`), never through the layer source.
 """
 
 from __future__ import annotations
@@ -18,12 +18,16 @@ from ...errors import NotFoundError, UnreadableResponseError
 from ...i18n import tr
 from ...net import json_limits
 from ...net.client import HttpRequest
+from ...net.http import AuthApplier
 from ...net.paging import Page, PageToken, cursor_page
 from ..auth_appliers import QueryTokenAuth
 from ..base import LayerSource, ListQuery, PlatformAdapter, Resource, ResourceKind
+from ..catalog_filters import FilterField, FilterSpec, FilterType, filters_of, readable_choices
 from ..resource_json import MalformedItemError, readable_items, text
+from ..styled_auth import styled_auth
 from .models import dataset_from_json, project_from_json
 from .postgres_sql import quote_identifier, quote_literal
+from .project_root import check_project, datasets_url, project_url
 
 SQL_PAGE = 5000
 GEOMETRY_COLUMN = "wkb_geometry"
@@ -36,12 +40,16 @@ class AmigoCloudAdapter(PlatformAdapter):
     kind = "amigocloud"
 
     @property
-    def auth(self) -> QueryTokenAuth:
-        """The API token, sent as the ``token`` query parameter."""
-        return QueryTokenAuth(self.connection.authcfg, "token", self.connection.url)
+    def auth(self) -> AuthApplier:
+        """The connection's auth style; by default the API token, sent as the ``token`` query parameter."""
+        own = QueryTokenAuth(self.connection.authcfg, "token", self.connection.url)
+        return styled_auth(self.connection, self.client, own)
 
     def check(self, feedback: Optional[QgsFeedback] = None) -> str:
-        """Ask ``/me`` who the token belongs to (a short, unretried request)."""
+        """Ask ``/me`` who the token belongs to (a short, unretried request); a project's URL: that project."""
+        project = project_url(self.connection.url)
+        if project is not None:
+            return check_project(self, project, feedback)
         me = self.client.get_json(self.url("me"), auth=self.auth, feedback=feedback, retries=0, timeout=20)
         who = me.get("email") or me.get("username") or me.get("id") if isinstance(me, dict) else None
         return f"AmigoCloud answered: signed in as {who}"
@@ -49,7 +57,9 @@ class AmigoCloudAdapter(PlatformAdapter):
     # Listing and details ---------------------------------------------------------------------------------
 
     def browse_kinds(self) -> list[ResourceKind]:
-        """Projects (datasets are listed inside a project)."""
+        """Projects (datasets are listed inside a project); a project token's connection: its datasets."""
+        if project_url(self.connection.url) is not None:
+            return [ResourceKind("datasets", "Datasets", (), searchable=False)]
         return [ResourceKind("projects", "Projects", (), searchable=False)]
 
     def list_page(
@@ -60,13 +70,22 @@ class AmigoCloudAdapter(PlatformAdapter):
         parent: Optional[Resource] = None,
         feedback: Optional[QgsFeedback] = None,
     ) -> Page:
-        """``projects``, or ``datasets`` of ``parent`` (a project Resource)."""
-        if kind == "projects":
+        """``projects``, or ``datasets`` of ``parent`` (a project Resource); with the ``project`` filter set,
+        ``projects`` lists that project's datasets (the server's own list of them)."""
+        project = filters_of(query)[0].get("project", "")
+        if kind == "projects" and project.isdigit() and parent is None:
+            first = self._datasets_url(project, feedback) if token is None else ""
+            convert = dataset_from_json
+        elif kind == "projects":
             first, convert = self.url("me/projects"), project_from_json
         elif kind == "datasets":
-            if parent is None:
+            own_project = project_url(self.connection.url)
+            if parent is None and own_project is None:
                 raise ValueError("AmigoCloud datasets are listed per project: pass the project as parent")
-            first = text(parent.raw.get("datasets")) or self.url(f"users/0/projects/{parent.id}/datasets")
+            if parent is None:
+                first = datasets_url(str(own_project))
+            else:
+                first = text(parent.raw.get("datasets")) or self.url(f"users/0/projects/{parent.id}/datasets")
             convert = dataset_from_json
         else:
             raise ValueError(f"AmigoCloud lists projects and datasets, not {kind!r}")
@@ -84,6 +103,25 @@ class AmigoCloudAdapter(PlatformAdapter):
         page = cursor_page(data)
         page.items, page.skipped = readable_items(page.items, convert, request.url, "AmigoCloud")
         return page
+
+    def _datasets_url(self, project_id: str, feedback: Optional[QgsFeedback]) -> str:
+        """The ``datasets`` URL the project ``project_id`` names (``projects/{id}``)."""
+        doc = self.client.get_json(self.url(f"projects/{project_id}"), auth=self.auth, feedback=feedback)
+        url = text(doc.get("datasets")) if isinstance(doc, dict) else ""
+        return url or self.url(f"projects/{project_id}/datasets")
+
+    def filter_spec(self) -> FilterSpec:
+        """One project's datasets instead of the projects."""
+        return FilterSpec((FilterField("project", tr("Project"), FilterType.CHOICE, from_server=True),))
+
+    def filter_choices(self, key: str, feedback: Optional[QgsFeedback] = None) -> list[tuple[str, str]]:
+        """The projects the user sees (``me/projects``, up to 1,000)."""
+        if key != "project":
+            return []
+        data = self.client.get_json(
+            self.url("me/projects"), params={"limit": 1000, "offset": 0}, auth=self.auth, feedback=feedback
+        )
+        return readable_choices(data.get("results") if isinstance(data, dict) else None, ("id",), ("name",))
 
     def get_details(self, resource: Resource, feedback: Optional[QgsFeedback] = None) -> Resource:
         """A project, or a dataset with its geometry type, count, extent and fields (``schema``)."""
@@ -110,7 +148,12 @@ class AmigoCloudAdapter(PlatformAdapter):
         return details
 
     def resource_by_id(self, resource_id: str, feedback: Optional[QgsFeedback] = None) -> Resource:
-        """The dataset ``resource_id`` (searched in the visible projects), with its details."""
+        """The dataset ``resource_id`` (searched in the visible projects, or the connection's project), with its
+        details."""
+        project = project_url(self.connection.url)
+        if project is not None:
+            url = f"{datasets_url(project)}/{resource_id}"
+            return self.get_details(Resource(resource_id, "dataset", resource_id, api_url=url), feedback)
         token: PageToken = None
         while True:
             projects = self.list_page("projects", ListQuery(page_size=100), token, None, feedback)
@@ -188,9 +231,11 @@ class AmigoCloudAdapter(PlatformAdapter):
                 query += f" WHERE ST_Intersects({geometry}, ST_MakeEnvelope({corners}, 4326))"
         else:
             query = f"SELECT * FROM {quote_identifier(table)}"
-        query += f" ORDER BY {quote_identifier(text(raw.get('primary_key')) or 'amigo_id')}"
+        key = text(raw.get("primary_key")) or "amigo_id"
+        query += f" ORDER BY {quote_identifier(key)}"
         spatial = bool(geometry_column)
-        with FeatureCopier(Path(output_gpkg_path), layer_name_for(resource), "EPSG:4326", feedback, spatial) as copier:
+        path = Path(output_gpkg_path)
+        with FeatureCopier(path, layer_name_for(resource), "EPSG:4326", feedback, spatial, ids=key) as copier:
             offset = 0
             total = resource.feature_count
             while True:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from ...connections import Connection
 from ...errors import GeodockError
 from ...i18n import tr
+from ..base import Resource
 from ..capabilities import ExportCheck, ExportChoices, ExportRequest
 from .jobs import EXPORT_FORMATS, AmigoCloudExports, new_job
 
@@ -36,6 +37,13 @@ class AmigoCloudExporter:
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+
+    def describe(self, ref: str, feedback: Optional[QgsFeedback] = None) -> Resource:
+        """The dataset (an id) ``ref`` names, read from the server: its title and kind;
+        :class:`~plugin.errors.NotFoundError` when there is none."""
+        from ..registry import adapter_for
+
+        return adapter_for(self.connection).resource_by_id(str(ref).strip(), feedback)
 
     def choices(self, feedback: Optional[QgsFeedback] = None) -> ExportChoices:
         """AmigoCloud's export formats (known in advance: no network)."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
+from ...icons import NO_GEOMETRY
 from ..base import Resource
 from ..resource_json import epsg, field_text, item_id, list_bbox, optional_int
 
@@ -25,10 +26,21 @@ def project_from_json(doc: dict[str, Any]) -> Resource:
     )
 
 
+def dataset_geometry_type(doc: dict[str, Any]) -> Optional[str]:
+    """The dataset's ``geometry_type``; :data:`plugin.icons.NO_GEOMETRY` when the document says it has no
+    ``geometry_column``; None when it does not say (a ``?summary`` list item)."""
+    geometry_type = field_text(doc, "geometry_type")
+    if geometry_type:
+        return geometry_type
+    if "geometry_column" in doc and not doc["geometry_column"]:
+        return NO_GEOMETRY
+    return None
+
+
 def dataset_from_json(doc: dict[str, Any]) -> Resource:
-    """A dataset (list summaries lack the geometry type, count and extent that details have)."""
-    geometry_type = field_text(doc, "geometry_type") or None
-    spatial = bool(geometry_type) or doc.get("srid") is not None
+    """A dataset, its geometry type included (``?summary`` list items lack it, and the count and extent)."""
+    geometry_type = dataset_geometry_type(doc)
+    spatial = geometry_type not in (None, NO_GEOMETRY) or doc.get("srid") is not None
     return Resource(
         id=item_id(doc),
         kind="dataset",

@@ -1,11 +1,12 @@
 """Geobox: vector layers and views, rasters, tilesets, files and uploads, tasks.
 
-Listing: ``search``, ``order_by`` (``"name D"``), ``skip``/``limit``; the total from a ``return_count=true``
-call on the first page. Loading: vector layers and views are fetched whole from ``features/`` (every feature
-and attribute, for analysis) into a local GeoPackage, or shown as vector tiles (``.pbf``) for large layers;
-rasters as XYZ PNG tiles or their GeoTIFF downloaded and opened with GDAL; tilesets as vector tiles.
-Credentials reach QGIS's providers at request time (:mod:`plugin.provider_auth`): ``?apikey=`` or a bearer
-token from a login, which :meth:`GeoboxAdapter.authenticated` makes before tile layers are created.
+Listing: ``search``, ``order_by`` (``"name D"``), ``skip``/``limit``, the Catalog's facets ``shared`` and ``q``
+(CQL); the total from a ``return_count=true`` call on the first page. Loading: vector layers and views are fetched
+whole from ``features/`` (every feature and attribute, for analysis) into a local GeoPackage, or shown as vector
+tiles (``.pbf``) for large layers; rasters as XYZ PNG tiles or their GeoTIFF downloaded and opened with GDAL;
+tilesets as vector tiles. Credentials reach QGIS's providers at request time (:mod:`plugin.provider_auth`):
+``?apikey=`` or a bearer token from a login, which :meth:`GeoboxAdapter.authenticated` makes before tile layers are
+created.
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ from ...errors import AuthenticationError, NotFoundError, UnreadableResponseErro
 from ...i18n import tr
 from ...net.client import HttpRequest
 from ...net.download import download
+from ...net.http import AuthApplier
 from ...net.paging import Page, PageToken, offset_page
 from ..auth_appliers import LoginTokenAuth
 from ..base import LayerSource, ListQuery, PlatformAdapter, Resource, ResourceKind
+from ..catalog_filters import FilterField, FilterSpec, FilterType, filters_of
 from ..resource_json import MalformedItemError, readable_items, text
+from ..styled_auth import styled_auth
 from .models import COLLECTION_OF_KIND, COLLECTIONS, resource_from_json
 
 FEATURES_PAGE = 5000
@@ -44,9 +48,11 @@ class GeoboxAdapter(PlatformAdapter):
     kind = "geobox"
 
     @property
-    def auth(self) -> LoginTokenAuth:
-        """A bearer token from a login, or an API key in the ``apikey`` query parameter."""
-        return LoginTokenAuth(self.connection.authcfg, self._login, origin=self.connection.url)
+    def auth(self) -> AuthApplier:
+        """The connection's auth style; by default a bearer token from a login, a ready-made access token
+        (username ``token``), or an API key in the ``apikey`` query parameter."""
+        own = LoginTokenAuth(self.connection.authcfg, self._login, origin=self.connection.url)
+        return styled_auth(self.connection, self.client, own)
 
     def _login(self, username: str, password: str, feedback: Optional[QgsFeedback]) -> str:
         """Exchange username and password for an access token (``POST auth/token/``)."""
@@ -59,10 +65,11 @@ class GeoboxAdapter(PlatformAdapter):
             raise AuthenticationError(tr("Geobox login answered without an access token"), 401)
         return str(token)
 
-    def authenticated(self, feedback: Optional[QgsFeedback] = None) -> LoginTokenAuth:
+    def authenticated(self, feedback: Optional[QgsFeedback] = None) -> AuthApplier:
         """The auth applier with a bearer token in hand (logs in when needed)."""
         applier = self.auth
-        applier.ensure_token(feedback)
+        if isinstance(applier, LoginTokenAuth):
+            applier.ensure_token(feedback)
         return applier
 
     def check(self, feedback: Optional[QgsFeedback] = None) -> str:
@@ -115,6 +122,7 @@ class GeoboxAdapter(PlatformAdapter):
         params: dict[str, Any] = {"f": "json"}
         if query.search.strip():
             params["search"] = query.search.strip()
+        params.update(filter_params(query))
         total = None
         if token is None:
             counted = self._get(path, {**params, "return_count": "true"}, feedback)
@@ -138,6 +146,19 @@ class GeoboxAdapter(PlatformAdapter):
 
         page.items, page.skipped = readable_items(data, convert, self.url(path), "Geobox")
         return page
+
+    def filter_spec(self) -> FilterSpec:
+        """Shared with me (``shared``) and an OGC CQL filter (``q``), on every collection."""
+        return FilterSpec(
+            (
+                FilterField("shared", tr("Only items shared with me"), FilterType.FLAG),
+                FilterField("q", tr("CQL filter"), FilterType.TEXT, hint=tr("e.g. name LIKE '%road%'")),
+            )
+        )
+
+    def filter_choices(self, key: str, feedback: Optional[QgsFeedback] = None) -> list[tuple[str, str]]:
+        """Geobox's facets have no server-listed choices."""
+        return []
 
     def get_details(self, resource: Resource, feedback: Optional[QgsFeedback] = None) -> Resource:
         """The item with its fields (vector layers and views) from ``{collection}{uuid}/``."""
@@ -233,7 +254,7 @@ class GeoboxAdapter(PlatformAdapter):
         self,
         path: str,
         params: dict[str, Any],
-        applier: LoginTokenAuth,
+        applier: AuthApplier,
         total: Any,
         copier: Any,
         feedback: Optional[QgsFeedback],
@@ -263,3 +284,12 @@ class GeoboxAdapter(PlatformAdapter):
             return str(target)
         result = download(self.client, request, Path(folder), target.name, feedback=feedback)
         return str(result.path)
+
+
+def filter_params(query: ListQuery) -> dict[str, str]:
+    """The list parameters of a query's facets: ``shared=true`` and the CQL ``q``."""
+    values, _extent = filters_of(query)
+    params = {"shared": "true"} if values.get("shared") == "true" else {}
+    if values.get("q", "").strip():
+        params["q"] = values["q"].strip()
+    return params

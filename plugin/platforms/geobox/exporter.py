@@ -13,6 +13,7 @@ from ...connections import Connection
 from ...errors import GeodockError
 from ...i18n import tr
 from ...net.filenames import safe_filename
+from ..base import Resource
 from ..capabilities import ExportCheck, ExportChoices, ExportRequest
 from .jobs import EXPORT_FORMATS, GeoboxTasks
 
@@ -68,6 +69,13 @@ class GeoboxExporter:
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+
+    def describe(self, ref: str, feedback: Optional[QgsFeedback] = None) -> Resource:
+        """The layer or view (a uuid) ``ref`` names, read from the server: its title and kind;
+        :class:`~plugin.errors.NotFoundError` when there is none."""
+        from ..registry import adapter_for
+
+        return adapter_for(self.connection).resource_by_id(str(ref).strip(), feedback)
 
     def choices(self, feedback: Optional[QgsFeedback] = None) -> ExportChoices:
         """Geobox's export formats (known in advance: no network)."""

@@ -10,33 +10,29 @@ task's ``result.layer_uuid`` is the new remote layer.
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional, Union
+from typing import Any, Optional, Union
 
 from qgis.core import (
-    QgsApplication,
-    QgsCoordinateTransformContext,
     QgsFeedback,
     QgsField,
-    QgsProviderRegistry,
-    QgsVectorFileWriter,
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QObject, Qt, QVariant, pyqtSignal
+from qgis.PyQt.QtCore import QVariant
 
 from ... import log
 from ...connections import Connection
 from ...errors import CancelledError, GeodockError
 from ...i18n import tr
 from ...job_model import Job, JobState
-from ...jobs import manager, wait_for_job
-from ...jobs.waiting import copy_job
+from ...jobs import wait_for_job
+from ...jobs.follow import follow_in_jobs
+from ...layer_files import geopackage_path_of, missing_source_file, safe_layer_name, write_geopackage
 from ...net.client import HttpRequest
 from ...net.upload import multipart_factory
 from .adapter import GeoboxAdapter
@@ -99,60 +95,6 @@ class UploadedFile:
         layers = data.get("layers") or {}
         items = layers.get("layers", []) if isinstance(layers, dict) else layers
         return cls(str(data.get("uuid", "")), str(data.get("name", "")), list(items or []))
-
-
-def geopackage_path_of(layer: QgsVectorLayer) -> Optional[tuple[Path, Optional[str]]]:
-    """``(file, table)`` when ``layer`` is a whole GeoPackage table that can be sent as it is (``table`` None:
-    the file's only table)."""
-    if layer.providerType() != "ogr" or layer.subsetString():
-        return None
-    parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
-    path = Path(parts.get("path") or "")
-    if path.suffix.lower() != ".gpkg" or not path.is_file():
-        return None
-    if layer.isEditable() and layer.isModified():
-        return None
-    return path, (str(parts["layerName"]) if parts.get("layerName") else None)
-
-
-def missing_source_file(layer: QgsVectorLayer) -> Optional[Path]:
-    """The file a file-based ``layer`` was loaded from, when that file is gone (None otherwise)."""
-    if layer.providerType() != "ogr":
-        return None
-    path = QgsProviderRegistry.instance().decodeUri("ogr", layer.source()).get("path") or ""
-    return Path(path) if path and not Path(path).exists() else None
-
-
-def safe_layer_name(name: str) -> str:
-    """A table (and file) name GeoPackage and Geobox both accept, of at most 60 characters."""
-    cleaned = re.sub(r"[^\w.-]+", "_", name.strip()).strip("_.")
-    return cleaned[:60].rstrip("_.") or "layer"
-
-
-def write_geopackage(layer: QgsVectorLayer, folder: Path, name: str, feedback: Optional[QgsFeedback]) -> Path:
-    """Write ``layer`` (all features, its own CRS) to ``folder/<name>.gpkg``; returns the file."""
-    target = folder / f"{safe_layer_name(name)}.gpkg"
-    options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "GPKG"
-    options.layerName = safe_layer_name(name)
-    options.fileEncoding = "UTF-8"
-    if feedback is not None:
-        options.feedback = feedback
-    result = QgsVectorFileWriter.writeAsVectorFormatV3(layer, str(target), QgsCoordinateTransformContext(), options)
-    code, message = result[0], result[1]
-    if feedback is not None and feedback.isCanceled():
-        raise CancelledError()
-    if code != QgsVectorFileWriter.WriterError.NoError:
-        raise UploadError(
-            tr("Could not write {name} to a GeoPackage: {message}").format(name=layer.name(), message=message)
-        )
-    expected = layer.featureCount()
-    written = QgsVectorLayer(f"{target}|layername={options.layerName}", "written", "ogr").featureCount()
-    if expected > 0 and written == 0:  # e.g. its file was deleted after it was loaded: never publish it empty
-        raise UploadError(
-            tr("Could not read the features of {name}: is its data source still there?").format(name=layer.name())
-        )
-    return target
 
 
 def upload_file(
@@ -232,43 +174,12 @@ def publish_file(
     if not task_id:
         raise UploadError(tr("Geobox did not start a publishing task"))
     job = Job("geobox", connection.name, task_id, tr("Publish {name}").format(name=name), "task", add_to_project=False)
-    _follow_in_jobs(job)
+    follow_in_jobs(job)
     result = _wait_for_task(connection, job, feedback, progress_from)
     uuid = result.get("layer_uuid") or result.get("raster_uuid") or result.get("table_uuid")
     if not uuid:
         raise UploadError(tr("The publishing task succeeded without naming the new layer"))
     return str(uuid)
-
-
-class _GuiDispatcher(QObject):
-    """Runs callables on the GUI thread (the job manager's), whichever thread emits ``call``."""
-
-    call = pyqtSignal(object)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.moveToThread(QgsApplication.instance().thread())
-        self.call.connect(self._run, Qt.ConnectionType.QueuedConnection)
-
-    def _run(self, function: Callable[[], None]) -> None:
-        try:
-            function()
-        except Exception as err:  # the Jobs dock is a nicety here: never fail an upload over it
-            log.warning(f"Could not show a Geobox task in the Jobs dock: {err}")
-
-
-_dispatcher: Optional[_GuiDispatcher] = None
-
-
-def _follow_in_jobs(job: Job) -> None:
-    """Show the task in the Jobs dock when a GUI session follows jobs (headless Processing and tests do not)."""
-    global _dispatcher
-    jobs = manager()
-    if not jobs.is_running():
-        return
-    if _dispatcher is None:
-        _dispatcher = _GuiDispatcher()
-    _dispatcher.call.emit(lambda: jobs.submit(copy_job(job)))
 
 
 def upload_layer(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from ...connections import Connection
+from ..base import Resource
 from ..capabilities import ExportCheck, ExportChoices, ExportRequest
 from .exports import KoordinatesExports, bbox_polygon, export_body
 
@@ -47,6 +48,13 @@ class KoordinatesExporter:
     def item_url(self, ref: str) -> str:
         """The API URL of an item reference (``"5"``, ``"tables/5"`` or a URL); no network."""
         return self.api.item_url(ref)
+
+    def describe(self, ref: str, feedback: Optional[QgsFeedback] = None) -> Resource:
+        """The item a reference names (``"5"``, ``"tables/5"`` or its API URL), read from the server: its title and
+        kind; :class:`~plugin.errors.NotFoundError` when there is none."""
+        url = self.item_url(ref)
+        kind = "table" if "/tables/" in url else "vector"
+        return self.api.adapter.get_details(Resource(str(ref), kind, str(ref), api_url=url), feedback)
 
     def choices(self, feedback: Optional[QgsFeedback] = None) -> ExportChoices:
         """Formats per data kind (``OPTIONS /exports/``) and every server crop feature, as ``(label, url)``."""

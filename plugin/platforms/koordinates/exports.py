@@ -316,6 +316,26 @@ class KoordinatesExportBackend(JobBackend):
             raise
 
     def fetch_results(self, job: Job, folder: Path, feedback: Optional[QgsFeedback] = None) -> list[Path]:
-        """Download the finished export's zip into ``folder``."""
+        """Download the finished export's zip into ``folder`` and unpack it there; the data files."""
         export = self.api.get(job.remote_id, feedback)
-        return [self.api.download(export, folder, feedback)]
+        return unpack_into(self.api.download(export, folder, feedback), folder, feedback)
+
+
+def unpack_into(archive: Path, folder: Path, feedback: Optional[QgsFeedback] = None) -> list[Path]:
+    """Unpack ``archive`` (safely) right into the job's ``folder`` -- one folder level per job, not a folder named
+    after the zip inside it -- and remove it; the data files unpacked. An entry whose name is taken in ``folder``
+    (a download made again) gets a free ``name (n)``."""
+    from ...archive import extract_zip
+    from ...net.filenames import candidates
+    from ...results import data_files
+
+    unpacked = folder / f".{archive.stem}.unpacking"
+    extract_zip(archive, unpacked, feedback)
+    placed: list[Path] = []
+    for entry in sorted(unpacked.iterdir()):
+        target = next(path for path in candidates(folder / entry.name) if not path.exists())
+        entry.rename(target)
+        placed.append(target)
+    unpacked.rmdir()
+    archive.unlink()
+    return [path for path in data_files(folder) if any(path == top or top in path.parents for top in placed)]

@@ -6,23 +6,17 @@ extent string "xmin,xmax,ymin,ymax [EPSG:code]", a file input a path or a URL), 
 results JSON), LAYERS (layer files made from the results), JOB_ID. Progress comes from the server's job status;
 cancelling dismisses the job on the server.
 
-:func:`dynamic_algorithms` adds one algorithm per remote process with real Processing parameters built from
-its description. It runs when the provider loads (QGIS start-up): no network there, only the description
-cache (``<profile>/geodock/ogc_processes.json``), which :func:`refresh_in_background` rewrites in a task
-when connections change or the Processes dock loads a connection, then reloads the provider's algorithms.
+:class:`RemoteProcessAlgorithm` is one remote process, with real Processing parameters built from its
+description; :mod:`.process_catalog` makes one per cached description and keeps that cache filled.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any, Optional
 
 from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException is missing from qgis-stubs
-    QgsApplication,
-    QgsFeedback,
-    QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
@@ -35,20 +29,28 @@ from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException 
 )
 
 from ... import log
-from ...connections import Connection, store
 from ...errors import CancelledError, GeodockError
 from ...html_sanitize import inert_text
 from ...i18n import tr
-from ...net.filenames import write_atomically
 from ...processing.base import GeodockAlgorithm, connection_of_kind, connection_parameter
+from ...results import expand_results
 from .adapter import OgcProcessesAdapter, StatusInfo
+from .execute_options import (
+    ExecuteOptions,
+    RequestFileError,
+    build_request,
+    check_options,
+    options_from_request,
+    process_of_request,
+    raw_output_name,
+    read_request,
+)
+from .execute_parameters import add_option_parameters, options_from_parameters, request_file
 from .jobs import run_to_end
-from .process_description import InputKind, ProcessDescription, execute_request
+from .process_catalog import KIND, cache_path, refresh_cache  # noqa: F401  (the last two: for older imports)
+from .process_description import InputKind, ProcessDescription
 from .process_parameters import parameter_for, parameter_value, resolve_value, slug
 from .process_values import validate_inputs
-
-KIND = "ogcapi-processes"
-CACHE_FILE = "ogc_processes.json"
 
 
 def run_process(
@@ -59,11 +61,19 @@ def run_process(
     context: QgsProcessingContext,
     feedback: QgsProcessingFeedback,
     description: Optional[ProcessDescription] = None,
+    options: Optional[ExecuteOptions] = None,
+    request_path: str = "",
 ) -> dict[str, Any]:
-    """Resolve, validate, execute, follow and fetch; the algorithm outputs (RESULTS, LAYERS, JOB_ID)."""
+    """Resolve, validate, execute, follow and fetch; the algorithm outputs (RESULTS, LAYERS, JOB_ID).
+
+    ``options``: the execute options (:mod:`.execute_options`); ``request_path``: an execution request file
+    that replaces ``values`` and ``options``.
+    """
     _active["runs"] += 1
     try:
-        return _run_process(connection_name, process_id, values, folder, context, feedback, description)
+        return _run_process(
+            connection_name, process_id, values, folder, context, feedback, description, options, request_path
+        )
     finally:
         _active["runs"] -= 1
 
@@ -76,6 +86,8 @@ def _run_process(
     context: QgsProcessingContext,
     feedback: QgsProcessingFeedback,
     description: Optional[ProcessDescription],
+    options: Optional[ExecuteOptions] = None,
+    request_path: str = "",
 ) -> dict[str, Any]:
     """:func:`run_process` without the run count."""
     connection = connection_of_kind(connection_name, KIND)
@@ -84,11 +96,17 @@ def _run_process(
         if description is None:
             feedback.pushInfo(tr("Describing {process}…").format(process=process_id))
             description = adapter.describe(process_id, feedback)
+        extra: dict[str, Any] = {}
+        if request_path:
+            saved = read_request(Path(request_path), description)
+            values, options, extra = saved.inputs, saved.options, saved.extra
+            feedback.pushInfo(tr("Using the execution request {file}").format(file=Path(request_path).name))
+        options = options or ExecuteOptions()
         request: dict[str, Any] = {}
         for name, value in values.items():
             spec = description.input(name)
             request[name] = resolve_value(spec, value, context, feedback) if spec is not None else value
-        problems = validate_inputs(description, request)
+        problems = validate_inputs(description, request) + check_options(description, options)
         if problems:
             raise QgsProcessingException("; ".join(problems))
         # no folder (e.g. an unset model output): a fresh temporary one, never the working directory
@@ -107,14 +125,18 @@ def _run_process(
                 last["message"] = info.message
                 feedback.pushInfo(info.message)
 
-        info, written = run_to_end(adapter, process_id, execute_request(request), out, feedback, on_status)
+        body = build_request(request, options, description, extra)
+        asynchronous = options.asynchronous(description)
+        output = raw_output_name(body, description)
+        info, written = run_to_end(adapter, process_id, body, out, feedback, on_status, asynchronous, output)
+        layer_files = expand_results(written.layer_files, out, feedback)  # zips unpacked safely
     except CancelledError:
         raise QgsProcessingException(tr("Cancelled; the job was dismissed on the server")) from None
     except GeodockError as err:
         log.exception(err, f"{connection_name}: {process_id}")
         raise QgsProcessingException(err.message) from None
     layers = []
-    for path in written.layer_files:
+    for path in layer_files:
         layer_name = path.stem
         layers.append(str(path))
         context.addLayerToLoadOnCompletion(
@@ -177,10 +199,13 @@ class ExecuteProcessAlgorithm(_ProcessAlgorithmBase):
     def initAlgorithm(self, config: Any = None) -> None:
         """Connection, process id and INPUTS parameters, and the shared outputs."""
         self.addParameter(connection_parameter(self.CONNECTION, self.tr("Connection (name)"), KIND))
-        self.addParameter(QgsProcessingParameterString(self.PROCESS, self.tr("Process id")))
+        self.addParameter(
+            QgsProcessingParameterString(self.PROCESS, self.tr("Process id (or the REQUEST_FILE's)"), optional=True)
+        )
         self.addParameter(
             QgsProcessingParameterString(self.INPUTS, self.tr("Inputs (JSON object)"), "{}", multiLine=True)
         )
+        add_option_parameters(self, None)
         self._add_outputs()
 
     def processAlgorithm(
@@ -199,15 +224,29 @@ class ExecuteProcessAlgorithm(_ProcessAlgorithmBase):
             raise QgsProcessingException(self.tr("INPUTS is not valid JSON: {error}").format(error=err)) from None
         if not isinstance(values, dict):
             raise QgsProcessingException(self.tr("INPUTS must be a JSON object of input names and values"))
-        if isinstance(values.get("inputs"), dict) and len(values) <= 2:
-            values = values["inputs"]  # a whole execute request was given
+        options = options_from_parameters(self, parameters, context, None)
+        if isinstance(values.get("inputs"), dict) and set(values) <= {"inputs", "outputs", "response"}:
+            if not options.outputs and not options.response and not options.transmission:
+                options = options_from_request(values, options.mode)  # a whole execute request was given
+            values = values["inputs"]
+        path = request_file(self, parameters, context, None)
+        process = self.parameterAsString(parameters, self.PROCESS, context).strip()
+        if path and not process:
+            try:
+                process = process_of_request(Path(path))
+            except RequestFileError as err:
+                raise QgsProcessingException(err.message) from None
+        if not process:
+            raise QgsProcessingException(self.tr("Name the process: PROCESS, or a REQUEST_FILE that names it"))
         return run_process(
             self.parameterAsString(parameters, self.CONNECTION, context),
-            self.parameterAsString(parameters, self.PROCESS, context).strip(),
+            process,
             values,
             self.parameterAsString(parameters, self.OUTPUT_FOLDER, context),
             context,
             feedback,
+            options=options,
+            request_path=path,
         )
 
 
@@ -255,7 +294,15 @@ class RemoteProcessAlgorithm(_ProcessAlgorithmBase):
             parameter = parameter_for(spec)
             if parameter is not None:
                 self.addParameter(parameter)
+        add_option_parameters(self, self.description)
         self._add_outputs()
+
+    def checkParameterValues(self, parameters: dict[str, Any], context: QgsProcessingContext) -> tuple[bool, str]:
+        """With a REQUEST_FILE the inputs come from the file: required inputs may be left empty."""
+        if request_file(self, parameters, context, self.description):
+            return True, ""
+        valid, message = super().checkParameterValues(parameters, context)
+        return valid, message or ""
 
     def processAlgorithm(
         self,
@@ -266,8 +313,9 @@ class RemoteProcessAlgorithm(_ProcessAlgorithmBase):
         """The set parameters as request values (defaults left out), then run the process."""
         if feedback is None:  # QGIS may run an algorithm without a feedback object
             feedback = QgsProcessingFeedback()
+        path = request_file(self, parameters, context, self.description)
         values: dict[str, Any] = {}
-        for spec in self.description.inputs:
+        for spec in [] if path else self.description.inputs:  # a request file replaces the inputs
             if parameters.get(spec.name) is None and spec.kind != InputKind.BOOLEAN:
                 continue
             value = parameter_value(self, spec, parameters, context, feedback)
@@ -275,119 +323,18 @@ class RemoteProcessAlgorithm(_ProcessAlgorithmBase):
                 continue  # optional inputs left at their default stay out of the request
             values[spec.name] = value
         folder = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context)
+        options = options_from_parameters(self, parameters, context, self.description)
         return run_process(
-            self.connection_name, self.description.id, values, folder, context, feedback, self.description
+            self.connection_name,
+            self.description.id,
+            values,
+            folder,
+            context,
+            feedback,
+            self.description,
+            options,
+            path,
         )
 
 
-# The description cache ----------------------------------------------------------------------------------
-
-
-def cache_path() -> Path:
-    """The description cache file (``<profile>/geodock/ogc_processes.json``)."""
-    return Path(QgsApplication.qgisSettingsDirPath()) / "geodock" / CACHE_FILE
-
-
-def read_cache() -> dict[str, Any]:
-    """The cached descriptions per connection name (empty when missing or unreadable)."""
-    path = cache_path()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    except (OSError, ValueError) as err:
-        log.warning(f"The OGC process cache {path} could not be read: {err}")
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def refresh_cache(connections: Optional[list[Connection]] = None, feedback: Optional[QgsFeedback] = None) -> int:
-    """Describe every process of ``connections`` (default: all OGC ones) into the cache (blocking)."""
-    everything = [c for c in store().all() if c.kind == KIND]
-    targets = everything if connections is None else [c for c in connections if c.kind == KIND]
-    cache = {name: entry for name, entry in read_cache().items() if name in {c.name for c in everything}}
-    count = 0
-    for connection in targets:
-        adapter = OgcProcessesAdapter(connection)
-        try:
-            descriptions = [adapter.describe(p.id, feedback).raw for p in adapter.processes(feedback)]
-        except CancelledError:
-            raise
-        except GeodockError as err:
-            log.warning(f"{connection.name}: process descriptions not refreshed: {err.message}")
-            continue
-        cache[connection.name] = {"url": connection.url, "fetched": time.time(), "processes": descriptions}
-        count += len(descriptions)
-    write_atomically(cache_path(), json.dumps(cache).encode("utf-8"))  # (a temporary file of its own per writer)
-    return count
-
-
-_active = {"runs": 0}
-
-
-def reload_provider() -> None:
-    """Reload the provider's algorithms -- later if one of them is running (a reload deletes them)."""
-    if _active["runs"] > 0:
-        from qgis.PyQt.QtCore import QTimer
-
-        QTimer.singleShot(1000, reload_provider)
-        return
-    provider = QgsApplication.processingRegistry().providerById("geodock")
-    if provider is not None:
-        provider.refreshAlgorithms()
-
-
-def refresh_in_background(connections: Optional[list[Connection]] = None) -> Any:
-    """Refresh the cache in a QgsTask, then reload the provider's algorithms (GUI thread)."""
-    from ...tasks import run_in_background
-
-    return run_in_background(
-        tr("Geodock: describing OGC processes"),
-        lambda feedback: refresh_cache(connections, feedback),
-        lambda _count: reload_provider(),
-        lambda err: log.warning(f"OGC process descriptions not refreshed: {err.message}"),
-    )
-
-
-_watching = {"connected": False}
-
-
-def _on_connections_changed() -> None:
-    """Connections changed: refresh the cache in the background."""
-    refresh_in_background()
-
-
-def watch_connections() -> None:
-    """Refresh the cache whenever connections change (called by the Processes dock; until :func:`unwatch`)."""
-    if _watching["connected"]:
-        return
-    _watching["connected"] = True
-    store().changed.connect(_on_connections_changed)
-
-
-def unwatch_connections() -> None:
-    """Stop refreshing the cache on connection changes (the plugin unloads)."""
-    if not _watching["connected"]:
-        return
-    _watching["connected"] = False
-    store().changed.disconnect(_on_connections_changed)
-
-
-def dynamic_algorithms() -> list[QgsProcessingAlgorithm]:
-    """One algorithm per cached process of every OGC connection (no network: cache only)."""
-    connections = {c.name: c for c in store().all() if c.kind == KIND}
-    algorithms: list[QgsProcessingAlgorithm] = []
-    for name, entry in read_cache().items():
-        connection = connections.get(name)
-        if connection is None or not isinstance(entry, dict) or entry.get("url") != connection.url:
-            continue
-        seen: set[str] = set()
-        for raw in entry.get("processes", []) or []:
-            try:
-                description = ProcessDescription.from_json(raw)
-            except (TypeError, ValueError, AttributeError) as err:
-                log.warning(f"{name}: a cached process description could not be read: {err}")
-                continue
-            algorithm = RemoteProcessAlgorithm(name, description)
-            if description.id and algorithm.name() not in seen:
-                seen.add(algorithm.name())
-                algorithms.append(algorithm)
-    return algorithms
+_active = {"runs": 0}  # process algorithms running now (process_catalog.reload_provider waits for none)

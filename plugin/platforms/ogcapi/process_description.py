@@ -13,65 +13,18 @@ from typing import Any, Optional
 
 from ...errors import UnreadableResponseError
 from ...i18n import tr
-
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
-GEOJSON_TYPES = ("application/geo+json", "application/vnd.geo+json")
-GEOMETRY_TYPES = {
-    "Point",
-    "MultiPoint",
-    "LineString",
-    "MultiLineString",
-    "Polygon",
-    "MultiPolygon",
-    "GeometryCollection",
-}
-
-
-class InputKind:
-    """The kinds of input values (what widget / Processing parameter they get)."""
-
-    STRING = "string"
-    NUMBER = "number"
-    INTEGER = "integer"
-    BOOLEAN = "boolean"
-    ENUM = "enum"
-    ARRAY = "array"
-    BBOX = "bbox"
-    FEATURES = "features"  # a GeoJSON FeatureCollection
-    GEOMETRY = "geometry"  # a GeoJSON geometry
-    FILE = "file"  # a complex value by value or by link
-    JSON = "json"  # any other object
-
-
-def _concrete_schema(schema: Any) -> tuple[dict[str, Any], bool]:
-    """The schema without ``oneOf``/``anyOf`` wrappers (first non-null option), and whether null is allowed."""
-    if not isinstance(schema, dict):
-        return {}, False
-    nullable = bool(schema.get("nullable"))
-    for key in ("oneOf", "anyOf"):
-        options = schema.get(key)
-        if isinstance(options, list) and options:
-            others = [o for o in options if isinstance(o, dict) and o.get("type") != "null"]
-            nullable = nullable or len(others) < len(options)
-            if others:
-                merged = {k: v for k, v in schema.items() if k not in ("oneOf", "anyOf")}
-                inner, inner_nullable = _concrete_schema(others[0])
-                merged.update({k: v for k, v in inner.items() if k not in merged})
-                return merged, nullable or inner_nullable
-    options = schema.get("allOf")
-    if isinstance(options, list) and options:
-        merged = {k: v for k, v in schema.items() if k != "allOf"}
-        for option in options:
-            inner, inner_nullable = _concrete_schema(option)
-            merged.update({k: v for k, v in inner.items() if k not in merged})
-            nullable = nullable or inner_nullable
-        return merged, nullable
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        others = [t for t in kind if t != "null"]
-        schema = dict(schema, type=others[0] if others else "string")
-        nullable = nullable or len(others) < len(kind)
-    return schema, nullable
+from .process_schema import (  # noqa: F401  # re-exported: callers import them from here
+    CRS84,
+    GEOJSON_TYPES,
+    GEOMETRY_TYPES,
+    InputKind,
+    as_number,
+    concrete_schema,
+    media_types,
+    schema_kind,
+    takes_href,
+)
+from .process_shapes import link_href, normalise_description
 
 
 def _occurs(data: dict[str, Any], key: str, name: str) -> Optional[int]:
@@ -91,46 +44,6 @@ def _occurs(data: dict[str, Any], key: str, name: str) -> Optional[int]:
 def _strings(value: Any) -> list[str]:
     """The strings of a JSON list (anything else gives none)."""
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-
-def as_number(value: Any) -> Optional[float]:
-    """A JSON number as a float (None for anything else, booleans included)."""
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def schema_kind(schema: dict[str, Any]) -> str:
-    """The :class:`InputKind` of a (concrete) JSON schema."""
-    ref = str(schema.get("$ref", "")).lower()
-    fmt = str(schema.get("format", "")).lower()
-    media = str(schema.get("contentMediaType", "")).lower()
-    raw_properties = schema.get("properties")
-    properties = raw_properties if isinstance(raw_properties, dict) else {}
-    if fmt == "ogc-bbox" or "bbox.yaml" in ref or ("bbox" in properties and schema.get("type") == "object"):
-        return InputKind.BBOX
-    if (
-        fmt in ("geojson-feature-collection", "geojson-features")
-        or "featurecollection" in ref
-        or media in GEOJSON_TYPES
-    ):
-        return InputKind.FEATURES
-    if fmt in ("geojson-geometry", "geojson") or "geometrygeojson" in ref:
-        return InputKind.GEOMETRY
-    if media or schema.get("contentEncoding") or fmt in ("binary", "byte"):
-        return InputKind.FILE
-    if "enum" in schema and isinstance(schema["enum"], list):
-        return InputKind.ENUM
-    kind = schema.get("type")
-    if kind == "boolean":
-        return InputKind.BOOLEAN
-    if kind == "integer":
-        return InputKind.INTEGER
-    if kind == "number":
-        return InputKind.NUMBER
-    if kind == "array":
-        return InputKind.ARRAY
-    if kind == "object":
-        return InputKind.JSON
-    return InputKind.STRING
 
 
 @dataclass
@@ -154,6 +67,8 @@ class ProcessInput:
     enum: list[Any] = field(default_factory=list)
     format: str = ""
     media_type: str = ""
+    media_types: list[str] = field(default_factory=list)  # all a oneOf accepts (GeoJSON, GML, ...)
+    link_option: bool = False  # a oneOf option is a link object ({"href": ...})
     item: Optional[ProcessInput] = None  # for arrays: the schema of one item
     min_items: Optional[int] = None
     max_items: Optional[int] = None
@@ -166,15 +81,17 @@ class ProcessInput:
         if not isinstance(data, dict):
             raise UnreadableResponseError(tr("input {name!r} is not an object").format(name=name))
         raw_schema = data.get("schema", data)
-        schema, nullable = _concrete_schema(raw_schema)
+        schema, nullable = concrete_schema(raw_schema)
         item_input = cls._from_schema(name, schema, data, nullable)
         min_occurs = _occurs(data, "minOccurs", name)
         item_input.min_occurs = 1 if min_occurs is None else min_occurs
         item_input.max_occurs = _occurs(data, "maxOccurs", name) if "maxOccurs" in data else 1
         item_input.keywords = _strings(data.get("keywords"))
+        item_input.media_types, item_input.link_option = media_types(raw_schema), takes_href(raw_schema)
         if item_input.max_occurs is None or item_input.max_occurs > 1:
             # Several occurrences: the value is a list of values of this schema.
             single = cls._from_schema(name, schema, data, nullable)
+            single.media_types, single.link_option = item_input.media_types, item_input.link_option
             item_input = cls(
                 name=name,
                 title=single.title,
@@ -187,6 +104,7 @@ class ProcessInput:
                 default=single.default,
                 has_default=single.has_default,
                 item=single,
+                media_types=item_input.media_types,
                 min_items=item_input.min_occurs,
                 max_items=item_input.max_occurs,
                 keywords=item_input.keywords,
@@ -251,6 +169,14 @@ class ProcessInput:
         """Whether the input may be left out."""
         return not self.required
 
+    @property
+    def offers_link(self) -> bool:
+        """Whether the form offers "inline or link" for it: GeoJSON that a oneOf also takes in other media
+        types (or as a link), and files (by value or by link)."""
+        if self.kind == InputKind.FILE:
+            return True
+        return self.kind == InputKind.FEATURES and (len(self.media_types) > 1 or self.link_option)
+
     def type_label(self) -> str:
         """A short human description of the value type, for description panes and tooltips."""
         label = self.kind
@@ -274,7 +200,7 @@ class ProcessInput:
     def bbox_crs_options(self) -> list[str]:
         """The CRS URIs a bbox input accepts (its ``crs`` enum), CRS84 when it does not say."""
         crs_schema = (self.schema.get("properties") or {}).get("crs") or {}
-        crs_schema, _ = _concrete_schema(crs_schema)
+        crs_schema, _ = concrete_schema(crs_schema)
         options = [str(v) for v in crs_schema.get("enum") or []]
         default = crs_schema.get("default")
         if default and str(default) not in options:
@@ -295,7 +221,7 @@ class ProcessOutput:
     @classmethod
     def from_json(cls, name: str, data: dict[str, Any]) -> ProcessOutput:
         """An output from its description JSON."""
-        schema, _ = _concrete_schema(data.get("schema", {}))
+        schema, _ = concrete_schema(data.get("schema", {}))
         return cls(
             name=name,
             title=str(data.get("title") or name),
@@ -315,6 +241,7 @@ class ProcessDescription:
     version: str = ""
     keywords: list[str] = field(default_factory=list)
     job_control_options: list[str] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)
     inputs: list[ProcessInput] = field(default_factory=list)
     outputs: list[ProcessOutput] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -324,13 +251,8 @@ class ProcessDescription:
         """A description; :class:`UnreadableResponseError` when its inputs or outputs have the wrong shape."""
         if not isinstance(data, dict):
             raise UnreadableResponseError(tr("the process description is not an object"))
-        inputs = data.get("inputs") or {}
-        outputs = data.get("outputs") or {}
-        # OGC API - Processes 1.0 uses maps; early drafts (and some servers) lists with "id".
-        if isinstance(inputs, list):
-            inputs = {str(i.get("id")): i for i in inputs if isinstance(i, dict)}
-        if isinstance(outputs, list):
-            outputs = {str(o.get("id")): o for o in outputs if isinstance(o, dict)}
+        raw, data = data, normalise_description(data)  # drafts: lists with "id", {"process": ...}, WPS-style
+        inputs, outputs = data["inputs"], data["outputs"]
         if not isinstance(inputs, dict) or not isinstance(outputs, dict):
             raise UnreadableResponseError(tr("the process description's inputs or outputs are not a map"))
         if not all(isinstance(v, dict) or v is None for v in list(inputs.values()) + list(outputs.values())):
@@ -342,14 +264,19 @@ class ProcessDescription:
             version=str(data.get("version") or ""),
             keywords=_strings(data.get("keywords")),
             job_control_options=_strings(data.get("jobControlOptions")),
+            links=[link for link in data.get("links") or [] if isinstance(link, dict)],
             inputs=[ProcessInput.from_json(name, value or {}) for name, value in inputs.items()],
             outputs=[ProcessOutput.from_json(name, value or {}) for name, value in outputs.items()],
-            raw=data,
+            raw=raw,
         )
 
     def input(self, name: str) -> Optional[ProcessInput]:
         """The input called ``name``, or None."""
         return next((i for i in self.inputs if i.name == name), None)
+
+    def execute_href(self, base: str = "") -> Optional[str]:
+        """Where the description's links say to execute it (``execute`` or its OGC URI), or None."""
+        return link_href(self.links, ("execute",), base)
 
 
 def execute_request(values: dict[str, Any]) -> dict[str, Any]:

@@ -8,122 +8,44 @@ form); :func:`parameter_value` reads an algorithm's parameter back as the value 
 from __future__ import annotations
 
 import json
-import re
-from pathlib import Path
 from typing import Any, Callable, Optional
 
 from qgis.core import (  # type: ignore[attr-defined]  # QgsProcessingException is missing from qgis-stubs
-    QgsCoordinateReferenceSystem,
     QgsFeedback,
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingParameterBoolean,
+    QgsProcessingParameterDateTime,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
+    QgsProcessingParameterMatrix,
+    QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
-    QgsProcessingUtils,
-    QgsRectangle,
-    QgsVectorLayer,
 )
+from qgis.PyQt.QtCore import QDateTime, Qt
 
 from ...html_sanitize import inert_text
 from ...i18n import tr
 from .process_description import InputKind, ProcessInput
-from .process_values import collection_from_source, encode_bbox, encode_file, encode_link, qgis_crs
-
-_EXTENT = re.compile(r"^\s*([-\d.eE+]+)\s*,\s*([-\d.eE+]+)\s*,\s*([-\d.eE+]+)\s*,\s*([-\d.eE+]+)\s*(?:\[(.+)\])?\s*$")
-Parameters = dict[str, Any]
-
-
-def slug(text: str) -> str:
-    """``text`` as a Processing name part: lower case letters, digits and underscores."""
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "x"
-
-
-# Inputs given as text (INPUTS JSON, or Processing values) → request values --------------------------------
-
-
-def _layer(value: str, context: QgsProcessingContext) -> Optional[QgsVectorLayer]:
-    """The valid vector layer that ``value`` (a layer id, name or file path) names, or None."""
-    layer = QgsProcessingUtils.mapLayerFromString(value, context, True, QgsProcessingUtils.LayerHint.Vector)
-    return layer if isinstance(layer, QgsVectorLayer) and layer.isValid() else None
-
-
-def layer_collection(
-    layer: Any, spec: ProcessInput, context: QgsProcessingContext, feedback: Optional[QgsFeedback] = None
-) -> dict[str, Any]:
-    """A vector layer or feature source as a GeoJSON FeatureCollection in the CRS ``spec`` expects."""
-    total = layer.featureCount() if hasattr(layer, "featureCount") else 0
-    return collection_from_source(
-        layer.getFeatures(),
-        layer.sourceCrs() if hasattr(layer, "sourceCrs") else layer.crs(),
-        qgis_crs(spec.expected_crs()),
-        context.transformContext(),
-        feedback,
-        max(total, 0),
-    )
-
-
-def _features_from_text(
-    spec: ProcessInput, value: str, context: QgsProcessingContext, feedback: Optional[QgsFeedback]
-) -> Any:
-    """A layer named by ``value`` as a FeatureCollection (or its first geometry, for a geometry input)."""
-    layer = _layer(value, context)
-    if layer is None:
-        raise QgsProcessingException(tr("{input}: no vector layer {value!r}").format(input=spec.title, value=value))
-    collection = layer_collection(layer, spec, context, feedback)
-    if spec.kind == InputKind.GEOMETRY:
-        features = collection["features"]
-        if not features:
-            raise QgsProcessingException(tr("{input}: the layer has no features").format(input=spec.title))
-        return features[0]["geometry"]
-    return collection
-
-
-def _bbox_from_text(spec: ProcessInput, value: str, context: QgsProcessingContext) -> dict[str, Any]:
-    """An extent string ``xmin,xmax,ymin,ymax [EPSG:code]`` as an OGC bbox value."""
-    match = _EXTENT.match(value)
-    if not match:
-        raise QgsProcessingException(
-            tr("{input}: expected an extent 'xmin,xmax,ymin,ymax [EPSG:code]'").format(input=spec.title)
-        )
-    xmin, xmax, ymin, ymax = (float(match.group(i)) for i in range(1, 5))
-    crs = QgsCoordinateReferenceSystem(match.group(5) or "EPSG:4326")
-    return encode_bbox(spec, QgsRectangle(xmin, ymin, xmax, ymax), crs, context.transformContext())
-
-
-def _file_from_text(spec: ProcessInput, value: str) -> Any:
-    """A URL as a link, a local path as the file's content."""
-    if value.startswith(("http://", "https://")):
-        return encode_link(spec, value)
-    path = Path(value)
-    if not path.is_file():
-        raise QgsProcessingException(tr("{input}: no file {path}").format(input=spec.title, path=value))
-    return encode_file(spec, path)
-
-
-def resolve_value(
-    spec: ProcessInput, value: Any, context: QgsProcessingContext, feedback: Optional[QgsFeedback] = None
-) -> Any:
-    """A value from INPUTS made into what the server expects (layers, extents, files given as text)."""
-    if not isinstance(value, str):
-        if spec.kind == InputKind.BBOX and isinstance(value, list):
-            return {"bbox": value, "crs": spec.bbox_crs_options()[0]}
-        return value
-    if spec.kind in (InputKind.FEATURES, InputKind.GEOMETRY):
-        return _features_from_text(spec, value, context, feedback)
-    if spec.kind == InputKind.BBOX:
-        return _bbox_from_text(spec, value, context)
-    if spec.kind == InputKind.FILE:
-        return _file_from_text(spec, value)
-    return value
-
+from .process_text_inputs import (  # noqa: F401  # re-exported: callers import them from here
+    Parameters,
+    array_item,
+    layer_collection,
+    resolve_value,
+    slug,
+)
+from .process_values import (
+    encode_bbox,
+    encode_date,
+    encode_datetime,
+    encode_link,
+)
 
 # Processing parameters ------------------------------------------------------------------------------------
 
@@ -176,12 +98,45 @@ def _file_parameter(spec: ProcessInput, title: str, default: Any) -> QgsProcessi
     return QgsProcessingParameterFile(spec.name, title, optional=spec.optional)
 
 
+def _date_parameter(spec: ProcessInput, title: str, default: Any) -> QgsProcessingParameterDefinition:
+    """A date or date-time parameter (its default read from ISO 8601)."""
+    kind = (
+        QgsProcessingParameterDateTime.Type.Date
+        if spec.kind == InputKind.DATE
+        else QgsProcessingParameterDateTime.Type.DateTime
+    )
+    value = QDateTime.fromString(default, Qt.DateFormat.ISODate) if isinstance(default, str) else None
+    return QgsProcessingParameterDateTime(
+        spec.name, title, kind, value if value and value.isValid() else None, spec.optional
+    )
+
+
+def _array_parameter(spec: ProcessInput, title: str, default: Any) -> QgsProcessingParameterDefinition:
+    """Arrays: of enum values → a multiple choice; of layers → multiple layers; of numbers, strings or dates →
+    a one-column table (a matrix: a row per value, comma-separated in ``qgis_process``); else JSON text."""
+    item = spec.item
+    item_kind = item.kind if item is not None else InputKind.JSON
+    if item is not None and item_kind == InputKind.ENUM:
+        options = [str(v) for v in item.enum]
+        chosen = [options.index(str(v)) for v in default if str(v) in options] if isinstance(default, list) else None
+        return QgsProcessingParameterEnum(spec.name, title, options, True, chosen or None, spec.optional)
+    if item_kind in (InputKind.FEATURES, InputKind.GEOMETRY):
+        vectors = QgsProcessing.SourceType.TypeVectorAnyGeometry  # type: ignore[attr-defined]  # QGIS 3.22 name
+        return QgsProcessingParameterMultipleLayers(spec.name, title, vectors, None, spec.optional)
+    if item is not None and item_kind in _MATRIX_ITEMS:
+        rows = default if isinstance(default, list) else None
+        header = inert_text(item.title if item.title != item.name else tr("Value"))
+        return QgsProcessingParameterMatrix(spec.name, title, 1, False, [header], rows, spec.optional)
+    return _text_parameter(spec, title, default)
+
+
 def _text_parameter(spec: ProcessInput, title: str, default: Any) -> QgsProcessingParameterDefinition:
     """Strings, arrays (comma-separated or JSON) and objects (JSON) as a text parameter."""
     text_default = json.dumps(default) if isinstance(default, (list, dict)) else default
     return QgsProcessingParameterString(spec.name, title, text_default, spec.kind == InputKind.JSON, spec.optional)
 
 
+_MATRIX_ITEMS = (InputKind.NUMBER, InputKind.INTEGER, InputKind.STRING, InputKind.DATE, InputKind.DATETIME)
 _PARAMETERS: dict[str, Callable[[ProcessInput, str, Any], QgsProcessingParameterDefinition]] = {
     InputKind.NUMBER: _number_parameter,
     InputKind.INTEGER: _number_parameter,
@@ -191,7 +146,21 @@ _PARAMETERS: dict[str, Callable[[ProcessInput, str, Any], QgsProcessingParameter
     InputKind.FEATURES: _source_parameter,
     InputKind.GEOMETRY: _source_parameter,
     InputKind.FILE: _file_parameter,
+    InputKind.DATE: _date_parameter,
+    InputKind.DATETIME: _date_parameter,
+    InputKind.ARRAY: _array_parameter,
 }
+
+
+def _hint(spec: ProcessInput) -> str:
+    """How the value may be given, for the inputs where that is not obvious."""
+    if spec.kind == InputKind.FILE:
+        return tr("A local file (sent by value) or an http(s) URL (sent as a link).")
+    if spec.kind == InputKind.FEATURES and spec.offers_link:
+        return tr("A layer (sent as inline GeoJSON) or an http(s) URL (sent as a link).")
+    if spec.kind == InputKind.DATETIME:
+        return tr("Sent as ISO 8601 in UTC.")
+    return ""
 
 
 def parameter_for(spec: ProcessInput) -> Optional[QgsProcessingParameterDefinition]:
@@ -199,7 +168,7 @@ def parameter_for(spec: ProcessInput) -> Optional[QgsProcessingParameterDefiniti
     title = inert_text(spec.title or spec.name)  # QGIS shows it as a label that guesses rich text
     default = spec.default if spec.has_default else None
     parameter = _PARAMETERS.get(spec.kind, _text_parameter)(spec, title, default)
-    parameter.setHelp(inert_text(f"{spec.description}\n{spec.type_label()}".strip()))
+    parameter.setHelp(inert_text(f"{spec.description}\n{spec.type_label()}\n{_hint(spec)}".strip()))
     return parameter
 
 
@@ -223,6 +192,9 @@ def _source_value(
     feedback: QgsFeedback,
 ) -> Any:
     """A feature source parameter as a FeatureCollection (or its first geometry); None when unset or empty."""
+    raw = parameters.get(spec.name)
+    if spec.offers_link and isinstance(raw, str) and raw.startswith(("http://", "https://")):
+        return encode_link(spec, raw)  # a oneOf that also takes a link: sent by reference
     source = algorithm.parameterAsSource(parameters, spec.name, context)
     if source is None:
         return None
@@ -230,16 +202,6 @@ def _source_value(
     if spec.kind == InputKind.GEOMETRY:
         return collection["features"][0]["geometry"] if collection["features"] else None
     return collection
-
-
-def array_item(spec: Optional[ProcessInput], text: str) -> Any:
-    """One comma-separated array item: a number for number items when it reads as one, else the text."""
-    if spec is not None and spec.kind in (InputKind.NUMBER, InputKind.INTEGER):
-        try:
-            return int(text) if spec.kind == InputKind.INTEGER else float(text)
-        except ValueError:
-            return text
-    return text
 
 
 def _json_value(spec: ProcessInput, text: str) -> Any:
@@ -270,6 +232,45 @@ def _text_value(
     return text
 
 
+def _date_value(
+    algorithm: QgsProcessingAlgorithm, spec: ProcessInput, parameters: Parameters, context: QgsProcessingContext
+) -> Optional[str]:
+    """A date or date-time parameter as ISO 8601 (None when unset)."""
+    moment = algorithm.parameterAsDateTime(parameters, spec.name, context)  # (QGIS 3.22 has no parameterAsDate)
+    if spec.kind == InputKind.DATE:
+        return encode_date(moment.date()) if moment.date().isValid() else None
+    return encode_datetime(moment) if moment.isValid() else None
+
+
+def _array_value(
+    algorithm: QgsProcessingAlgorithm,
+    spec: ProcessInput,
+    parameters: Parameters,
+    context: QgsProcessingContext,
+    feedback: QgsFeedback,
+) -> Any:
+    """An array parameter (multiple choice, multiple layers, one-column table or JSON text) as a list."""
+    item, raw = spec.item, parameters.get(spec.name)
+    if item is None or (isinstance(raw, str) and raw.strip().startswith("[")):
+        return _text_value(algorithm, spec, parameters, context, feedback)  # JSON text
+    if item.kind == InputKind.ENUM:
+        return [item.enum[i] for i in algorithm.parameterAsEnums(parameters, spec.name, context)] or None
+    if item.kind in (InputKind.FEATURES, InputKind.GEOMETRY):
+        collections: list[Any] = []
+        for layer in algorithm.parameterAsLayerList(parameters, spec.name, context):
+            collection = layer_collection(layer, item, context, feedback)
+            if item.kind == InputKind.GEOMETRY:
+                collections.extend(f["geometry"] for f in collection["features"][:1])
+            else:
+                collections.append(collection)
+        return collections or None
+    if item.kind in _MATRIX_ITEMS:
+        cells = algorithm.parameterAsMatrix(parameters, spec.name, context)
+        values = [v if isinstance(v, (int, float)) else array_item(item, str(v).strip()) for v in cells]
+        return [v for v in values if v != ""] or None
+    return _text_value(algorithm, spec, parameters, context, feedback)
+
+
 def parameter_value(
     algorithm: QgsProcessingAlgorithm,
     spec: ProcessInput,
@@ -291,4 +292,8 @@ def parameter_value(
         return _extent_value(algorithm, spec, parameters, context)
     if kind in (InputKind.FEATURES, InputKind.GEOMETRY):
         return _source_value(algorithm, spec, parameters, context, feedback)
+    if kind in (InputKind.DATE, InputKind.DATETIME):
+        return _date_value(algorithm, spec, parameters, context)
+    if kind == InputKind.ARRAY:
+        return _array_value(algorithm, spec, parameters, context, feedback)
     return _text_value(algorithm, spec, parameters, context, feedback)

@@ -10,6 +10,7 @@ thread with a ``QgsFeatureSource`` made on the GUI thread.
 from __future__ import annotations
 
 import base64
+import datetime
 import json
 import math
 import mimetypes
@@ -26,6 +27,7 @@ from qgis.core import (
     QgsJsonExporter,
     QgsRectangle,
 )
+from qgis.PyQt.QtCore import QDate, QDateTime, Qt
 
 from ...i18n import tr
 from .process_description import (
@@ -123,6 +125,19 @@ def _geometry_error(spec: ProcessInput, value: Any) -> Optional[str]:
     return None
 
 
+def _date_error(spec: ProcessInput, value: Any) -> Optional[str]:
+    """An ISO 8601 date (``YYYY-MM-DD``) or date-time with its offset (``2024-05-01T12:00:00Z``)."""
+    text = value if isinstance(value, str) else ""
+    try:
+        if spec.kind == InputKind.DATE:
+            datetime.date.fromisoformat(text)
+        elif datetime.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00")).tzinfo is None:
+            return "must be a date and time with its UTC offset (e.g. 2024-05-01T12:00:00Z)"
+    except ValueError:
+        return "must be a date (e.g. 2024-05-01)" if spec.kind == InputKind.DATE else "must be a date and time"
+    return None
+
+
 def _json_error(spec: ProcessInput, value: Any) -> Optional[str]:
     """Any JSON object."""
     return None if isinstance(value, dict) else "must be a JSON object"
@@ -134,6 +149,8 @@ _TYPE_CHECKS: dict[str, Callable[[ProcessInput, Any], Optional[str]]] = {
     InputKind.INTEGER: _number_error,
     InputKind.ENUM: _enum_error,
     InputKind.STRING: _string_error,
+    InputKind.DATE: _date_error,
+    InputKind.DATETIME: _date_error,
     InputKind.ARRAY: _array_error,
     InputKind.BBOX: _bbox_error,
     InputKind.FEATURES: _features_error,
@@ -195,6 +212,16 @@ def qgis_crs(value: str) -> QgsCoordinateReferenceSystem:
         parts = text.rstrip("/").split("/")
         text = f"{parts[-3]}:{parts[-1]}"
     return QgsCoordinateReferenceSystem(text)
+
+
+def encode_date(value: QDate) -> str:
+    """A date as ISO 8601 (``YYYY-MM-DD``)."""
+    return value.toString(Qt.DateFormat.ISODate)
+
+
+def encode_datetime(value: QDateTime) -> str:
+    """A date-time as ISO 8601 in UTC (``YYYY-MM-DDTHH:MM:SSZ``; what JSON schema's ``date-time`` asks)."""
+    return value.toUTC().toString("yyyy-MM-ddTHH:mm:ss") + "Z"
 
 
 def encode_bbox(

@@ -86,7 +86,8 @@ def make_config(host: str, port: int, data_dir: Path, countries: Path) -> dict:
     }
 
 
-def main(argv=None) -> int:
+def main(argv=None, extra_resources=None) -> int:
+    """Run pygeoapi; ``extra_resources``: more config resources (``pygeoapi_binary_server.py``'s processes)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5000)
@@ -103,7 +104,9 @@ def main(argv=None) -> int:
 
     config_file = data_dir / "pygeoapi-config.yml"
     openapi_file = data_dir / "pygeoapi-openapi.yml"
-    config_file.write_text(yaml.safe_dump(make_config(args.host, args.port, data_dir, countries), sort_keys=False))
+    config = make_config(args.host, args.port, data_dir, countries)
+    config["resources"].update(extra_resources or {})
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False))
     os.environ["PYGEOAPI_CONFIG"] = str(config_file)
     os.environ["PYGEOAPI_OPENAPI"] = str(openapi_file)
 

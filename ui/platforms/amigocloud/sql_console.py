@@ -37,7 +37,7 @@ from ....plugin.platforms.amigocloud.sql import (
 from ....plugin.platforms.registry import Capability, connections_with
 from ....plugin.tasks import FunctionTask, run_in_background
 from ...slot_guard import guarded
-from .sql_layout import ask_to_write, fill_tables, lay_out
+from .sql_layout import ask_to_write, fill_tables, fit_orientation, lay_out
 from .sql_results import SqlResultModel, remember_query
 from .sql_results import load_history as load_history  # (re-exported: tests import it from here)
 
@@ -372,6 +372,11 @@ class SqlConsole(QDialog):
         text = self.tr("Added {name}: {n} features").format(name=name, n=layer.featureCount())
         self._show_status(text)
         self.queryFinished.emit(text)
+
+    def resizeEvent(self, event: Any) -> None:
+        """Tables above the editor when the console is narrow, beside it when wide."""
+        super().resizeEvent(event)
+        fit_orientation(self)
 
     def closeEvent(self, event: Any) -> None:
         """Stop what runs before the console closes."""

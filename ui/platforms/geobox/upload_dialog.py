@@ -13,7 +13,6 @@ from qgis.PyQt.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QProgressBar,
@@ -34,6 +33,7 @@ from ....plugin.platforms.geobox.upload import FieldSpec, fields_of, geometry_la
 from ....plugin.platforms.registry import Capability, capability, connections_with
 from ....plugin.tasks import FunctionTask, run_in_background
 from ...layer_loading import add_to_map
+from ...narrow import GrowForText, narrow_combo, narrow_form
 from ...plain_text import plain_label
 from ...slot_guard import guarded
 
@@ -41,9 +41,14 @@ GEOMETRY_TYPES = ("Point", "MultiPoint", "Polyline", "Polygon")
 FIELD_TYPES = ("String", "Integer", "Integer64", "Float", "Date", "DateTime", "Time")
 
 
+def geobox_uploads() -> list[Connection]:
+    """The Geobox connections (other platforms take uploads in dialogs of their own)."""
+    return [connection for connection in connections_with(Capability.UPLOAD) if connection.kind == "geobox"]
+
+
 def fill_connections(combo: QComboBox, selected: Optional[Connection]) -> None:
-    """Fill ``combo`` with the connections that take uploads, ``selected`` current."""
-    for connection in connections_with(Capability.UPLOAD):
+    """Fill ``combo`` with the Geobox connections, ``selected`` current."""
+    for connection in geobox_uploads():
         combo.addItem(connection.name, connection.name)
     if selected is not None and combo.findData(selected.name) >= 0:
         combo.setCurrentIndex(combo.findData(selected.name))
@@ -65,9 +70,9 @@ class UploadDialog(QDialog):
         self.setWindowTitle(self.tr("Upload to Geobox"))
         self.task: Optional[FunctionTask] = None
         self.remote_uuid: Optional[str] = None
-        self.connection_combo = QComboBox()
+        self.connection_combo = narrow_combo(QComboBox())
         fill_connections(self.connection_combo, connection)
-        self.layer_combo = QgsMapLayerComboBox()
+        self.layer_combo = narrow_combo(QgsMapLayerComboBox())
         self.layer_combo.setFilters(QgsMapLayerProxyModel.Filter.VectorLayer)
         self.layer_combo.setAllowEmptyLayer(False)
         if layer is None and iface is not None:
@@ -78,7 +83,8 @@ class UploadDialog(QDialog):
         self.name_edit = QLineEdit()
         self.crs_label = plain_label()
         self.crs_label.setWordWrap(True)
-        self.replace_check = QCheckBox(self.tr("Replace the local layer with the remote one"))
+        self.replace_check = QCheckBox(self.tr("Replace the local layer"))
+        self.replace_check.setToolTip(self.tr("Once published, the remote layer takes the local layer's place"))
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
@@ -87,29 +93,34 @@ class UploadDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.upload_button = QPushButton(self.tr("Upload"))
         self.upload_button.setDefault(True)
-        self.cancel_button = QPushButton(self.tr("Cancel upload"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))  # beside the progress bar: it cancels the upload
+        self.cancel_button.setToolTip(self.tr("Cancel the upload"))
         self.cancel_button.setEnabled(False)
         self.buttons.addButton(self.upload_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.rejected.connect(self.reject)
         self.upload_button.clicked.connect(self.start_upload)
         self.cancel_button.clicked.connect(self.cancel_upload)
-        form = QFormLayout()
+        form = narrow_form()
         form.addRow(self.tr("Geobox connection"), self.connection_combo)
         form.addRow(self.tr("Layer"), self.layer_combo)
         form.addRow(self.tr("Remote name"), self.name_edit)
-        form.addRow(self.tr("CRS"), self.crs_label)
+        form.addRow(self.crs_label)  # the whole width: wrapped beside a label it was a tall narrow column
         form.addRow(self.replace_check)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.progress)
+        layout.addLayout(progress_row)
         layout.addWidget(self.status)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.layer_combo.layerChanged.connect(self._layer_changed)
         self._layer_changed(self.layer_combo.currentLayer())
-        if not connections_with(Capability.UPLOAD):
+        if not geobox_uploads():
             self.status.setText(self.tr("Add a Geobox connection first (Geodock ▸ Connections…)"))
             self.upload_button.setEnabled(False)
+        GrowForText(self)  # a status line never squeezes the CRS text
         QgsGui.enableAutoGeometryRestore(self)
 
     def connection(self) -> Optional[Connection]:
@@ -126,7 +137,7 @@ class UploadDialog(QDialog):
         crs = layer.crs()
         described = f"{crs.authid()} – {crs.description()}" if crs.isValid() else self.tr("unknown")
         self.crs_label.setText(
-            self.tr("{crs}. Sent as it is; Geobox stores layers in EPSG:4326.").format(crs=described)
+            self.tr("CRS {crs}: sent as it is; Geobox stores layers in EPSG:4326.").format(crs=described)
         )
 
     @guarded
@@ -243,16 +254,17 @@ class CreateEmptyLayerDialog(QDialog):
         self.setObjectName("GeodockCreateRemoteLayerDialog")
         self.setWindowTitle(self.tr("Create empty remote layer"))
         self.created_uuid: Optional[str] = None
-        self.connection_combo = QComboBox()
+        self.connection_combo = narrow_combo(QComboBox())
         fill_connections(self.connection_combo, connection)
         self.name_edit = QLineEdit()
         self.geometry_combo = QComboBox()
         self.geometry_combo.addItems(GEOMETRY_TYPES)
-        self.template_combo = QgsMapLayerComboBox()
+        self.template_combo = narrow_combo(QgsMapLayerComboBox())
         self.template_combo.setFilters(QgsMapLayerProxyModel.Filter.VectorLayer)
         self.template_combo.setAllowEmptyLayer(True)
         self.template_combo.setLayer(None)
-        copy_button = QPushButton(self.tr("Take fields and geometry type"))
+        copy_button = QPushButton(self.tr("Take"))
+        copy_button.setToolTip(self.tr("Take the fields and geometry type of this layer"))
         copy_button.clicked.connect(self.copy_from_layer)
         template_row = QHBoxLayout()
         template_row.addWidget(self.template_combo, 1)
@@ -274,7 +286,7 @@ class CreateEmptyLayerDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Create"))
         self.buttons.accepted.connect(self.create)
         self.buttons.rejected.connect(self.reject)
-        form = QFormLayout()
+        form = narrow_form()
         form.addRow(self.tr("Geobox connection"), self.connection_combo)
         form.addRow(self.tr("Name"), self.name_edit)
         form.addRow(self.tr("Geometry type"), self.geometry_combo)
@@ -285,6 +297,7 @@ class CreateEmptyLayerDialog(QDialog):
         layout.addLayout(field_buttons)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
+        GrowForText(self)
         QgsGui.enableAutoGeometryRestore(self)
 
     @guarded

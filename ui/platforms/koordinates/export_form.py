@@ -46,12 +46,14 @@ DATA_KINDS = (
     ("table", QT_TRANSLATE_NOOP("@default", "Tables")),
     ("raster", QT_TRANSLATE_NOOP("@default", "Rasters")),
     ("grid", QT_TRANSLATE_NOOP("@default", "Grids")),
+    ("rat", QT_TRANSLATE_NOOP("@default", "Raster attribute tables")),
 )
 PREFERRED = {
     "vector": "application/x-ogc-gpkg",
     "table": "text/csv",
     "raster": "image/tiff;subtype=geotiff",
     "grid": "image/tiff;subtype=geotiff",
+    "rat": "application/x-erdas-hfa",  # keeps the attribute table with the raster
 }
 
 
@@ -86,18 +88,15 @@ class KoordinatesExportForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         output = QGroupBox(tr("Output"), self)
         form = QFormLayout(output)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: a long label above its combo
         self.crs_widget = QgsProjectionSelectionWidget(output)
         self.crs_widget.setCrs(default_crs(resources))
         self.crs_widget.crsChanged.connect(self.changed)
         form.addRow(tr("CRS"), self.crs_widget)
+        self.formats_form = form
         self.format_combos: dict[str, QComboBox] = {}
         for kind, label in DATA_KINDS:
-            combo = QComboBox(output)
-            combo.setObjectName(f"format_{kind}")
-            combo.addItem(tr("Loading formats…"), "")
-            combo.currentIndexChanged.connect(self.changed)
-            self.format_combos[kind] = combo
-            form.addRow(tr("Format: {kind}").format(kind=tr(label)), combo)
+            self._add_format_row(kind, tr(label))
         layout.addWidget(output)
         self.crop_box = CropBox(iface, ALL_MODES, self)
         self.crop_box.changed.connect(self.changed)
@@ -105,10 +104,25 @@ class KoordinatesExportForm(QWidget):
         self.selected_only, self.server_crop = self.crop_box.selected_only, self.crop_box.server_crop
         layout.addWidget(self.crop_box)
 
+    def _add_format_row(self, kind: str, label: str) -> QComboBox:
+        combo = QComboBox(self.formats_form.parentWidget())
+        combo.setObjectName(f"format_{kind}")
+        combo.addItem(tr("Loading formats…"), "")
+        combo.currentIndexChanged.connect(self.changed)
+        self.format_combos[kind] = combo
+        self.formats_form.addRow(tr("Format: {kind}").format(kind=label), combo)
+        return combo
+
     def apply_choices(self, choices: ExportChoices) -> None:
-        """Fill the format combos (the usual format preselected) and the server's crop features."""
-        self.formats = dict(choices.formats)
+        """Fill a format combo for every kind of data the server offers formats for (the usual format preselected;
+        a kind Geodock does not know by name gets a row too, a kind with no format none) and the crop features."""
+        self.formats = {kind: list(found) for kind, found in choices.formats.items() if found}
+        for kind in self.formats:
+            if kind not in self.format_combos:
+                self._add_format_row(kind, kind)
         for kind, combo in self.format_combos.items():
+            for widget in (combo, self.formats_form.labelForField(combo)):
+                widget.setVisible(kind in self.formats)  # (QFormLayout.setRowVisible is Qt 6.4+)
             combo.blockSignals(True)
             combo.clear()
             combo.addItem(tr("(not exported)"), "")

@@ -1,5 +1,5 @@
-"""Pieces of the Processes dock: the pane listing the server's own jobs, the description pane's HTML, and the
-folder a process's results go to."""
+"""Pieces of the Processes dock: the description pane's HTML, executing a request (kept in the job's folder for
+Run again), the Geodock job of a new or followed server job, and the folder a process's results go to."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from qgis.core import Qgis, QgsApplication, QgsFeedback
-from qgis.PyQt.QtCore import Qt, pyqtSignal
-from qgis.PyQt.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from ....plugin import log
 from ....plugin.errors import GeodockError
@@ -22,23 +20,15 @@ from ....plugin.platforms.ogcapi.adapter import (
     ProcessSummary,
     StatusInfo,
 )
+from ....plugin.platforms.ogcapi.execute_options import ExecuteOptions, build_request, raw_output_name
+from ....plugin.platforms.ogcapi.execution_request import SavedRequest, execute_body, write_request_file
 from ....plugin.platforms.ogcapi.jobs import KIND, PLATFORM, job_for_status, write_results
-from ....plugin.platforms.ogcapi.process_description import ProcessDescription, execute_request
+from ....plugin.platforms.ogcapi.process_description import ProcessDescription
 from ....plugin.tasks import run_in_background
-from ...plain_text import plain_tooltip
-from ...slot_guard import guarded
 from .process_form import encode_layer_inputs
 from .process_results import ProcessResults
 
-Runner = Callable[[str, Any, Any], None]  # (what, work(feedback), done(result)): the dock's task runner
-
-
-def server_job_label(info: StatusInfo) -> str:
-    """One line of the server's job list: id, process, status, progress."""
-    parts = [info.job_id, info.process_id or "?", info.status]
-    if info.progress is not None:
-        parts.append(f"{info.progress:.0f}%")
-    return " · ".join(parts)
+REQUEST_FILE_NAME = "request.json"  # the execution request, kept in the job's folder
 
 
 def describe_html(description: ProcessDescription) -> str:
@@ -66,78 +56,6 @@ def describe_html(description: ProcessDescription) -> str:
     return "".join(parts)
 
 
-class ServerJobsPane(QWidget):
-    """The server's own jobs (``/jobs``), started here or elsewhere, and a Follow button for the chosen one."""
-
-    followRequested = pyqtSignal()  # Follow clicked (or a job double-clicked): see :meth:`current_info`
-
-    def __init__(self, run: Runner, parent: Optional[QWidget] = None) -> None:
-        super().__init__(parent)
-        self._run = run
-        self.adapter: Optional[OgcProcessesAdapter] = None
-        self.infos: dict[str, StatusInfo] = {}  # kept in place: the dock shares it
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        buttons = QHBoxLayout()
-        self.list_button = QPushButton(self.tr("Server jobs"), self)
-        self.list_button.setToolTip(self.tr("List the jobs the server knows, started here or elsewhere"))
-        self.follow_button = QPushButton(self.tr("Follow"), self)
-        self.follow_button.setToolTip(self.tr("Watch the chosen job in the Jobs dock and fetch its results"))
-        self.follow_button.setEnabled(False)
-        buttons.addWidget(self.list_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.follow_button)
-        layout.addLayout(buttons)
-        self.list = QListWidget(self)
-        layout.addWidget(self.list, 1)
-        self.list_button.clicked.connect(self.load)
-        self.follow_button.clicked.connect(self.followRequested)
-        self.list.currentItemChanged.connect(lambda item, _previous: self.follow_button.setEnabled(item is not None))
-        self.list.itemDoubleClicked.connect(lambda _item: self.followRequested.emit())
-
-    def set_adapter(self, adapter: Optional[OgcProcessesAdapter]) -> None:
-        """Show the jobs of another connection (none until :meth:`load`)."""
-        self.adapter = adapter
-        self.list.clear()
-        self.infos.clear()
-        self.list_button.setEnabled(adapter is not None)
-
-    def current_info(self) -> Optional[StatusInfo]:
-        """The status of the chosen job, or None."""
-        item = self.list.currentItem()
-        return self.infos.get(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
-
-    @guarded
-    def load(self) -> None:
-        """List the server's jobs (``/jobs``, in a task): id, process, status, progress."""
-        if self.adapter is None:
-            return
-        adapter = self.adapter
-        self.list.clear()
-        self.list.addItem(self.tr("Loading jobs…"))
-        self.follow_button.setEnabled(False)
-
-        def done(infos: list[StatusInfo]) -> None:
-            """Show the jobs, unless another connection was chosen meanwhile."""
-            if adapter is self.adapter:
-                self._show(infos)
-
-        self._run(self.tr("Listing jobs"), lambda feedback: adapter.jobs(feedback), done)
-
-    def _show(self, infos: list[StatusInfo]) -> None:
-        """Fill the list with ``infos``."""
-        self.list.clear()
-        self.infos.clear()
-        self.infos.update({info.job_id: info for info in infos if info.job_id})
-        for info in self.infos.values():
-            item = QListWidgetItem(server_job_label(info))
-            item.setData(Qt.ItemDataRole.UserRole, info.job_id)
-            item.setToolTip(plain_tooltip(info.message))
-            self.list.addItem(item)
-        if not self.infos:
-            self.list.addItem(self.tr("The server lists no jobs"))
-
-
 def server_overview(
     adapter: OgcProcessesAdapter, feedback: QgsFeedback
 ) -> tuple[LandingPage, list[str], list[ProcessSummary]]:
@@ -154,22 +72,49 @@ def execute_and_prefetch(
     adapter: OgcProcessesAdapter,
     description: ProcessDescription,
     values: dict[str, Any],
+    options: ExecuteOptions,
     folder: Path,
     feedback: QgsFeedback,
 ) -> tuple[ExecuteOutcome, Optional[dict[str, Any]]]:
-    """Encode the layer inputs, execute, and write a synchronous answer's results at once (worker thread)."""
-    inputs = encode_layer_inputs(values, feedback)
-    outcome = adapter.execute(description.id, execute_request(inputs), feedback)
+    """Encode the layer inputs, execute with the chosen options (worker thread); see :func:`send_request`."""
+    saved = SavedRequest(
+        description.id,
+        build_request(encode_layer_inputs(values, feedback), options, description),
+        options.asynchronous(description),
+    )
+    return send_request(adapter, saved, folder, feedback, description)
+
+
+def send_request(
+    adapter: OgcProcessesAdapter,
+    saved: SavedRequest,
+    folder: Path,
+    feedback: QgsFeedback,
+    description: Optional[ProcessDescription] = None,
+) -> tuple[ExecuteOutcome, Optional[dict[str, Any]]]:
+    """Keep the request in the job's folder (Run again sends it once more), execute it, and write a synchronous
+    answer's results at once (worker thread; a raw answer is saved in ``folder`` by the adapter)."""
+    write_request_file(folder / REQUEST_FILE_NAME, saved)
+    body = execute_body(saved)
+    outcome = adapter.execute(
+        saved.process_id,
+        body,
+        feedback,
+        asynchronous=saved.asynchronous,
+        folder=folder,
+        output_name=raw_output_name(body, description),
+    )
     prefetched = None
     if outcome.results is not None:  # a synchronous answer: the results are here already
-        written = write_results(adapter, outcome.results, folder, outcome.job_id or description.id, feedback)
+        written = write_results(adapter, outcome.results, folder, outcome.job_id or saved.process_id, feedback)
         prefetched = {"layer_files": [str(p) for p in written.layer_files]}
     return outcome, prefetched
 
 
 def started_job(
     adapter: OgcProcessesAdapter,
-    description: ProcessDescription,
+    process_id: str,
+    title: str,
     outcome: ExecuteOutcome,
     prefetched: Optional[dict[str, Any]],
     folder: Path,
@@ -178,13 +123,13 @@ def started_job(
     job = Job(
         platform=PLATFORM,
         connection=adapter.connection.name,
-        remote_id=outcome.job_id or description.id,
-        title=description.title or description.id,
+        remote_id=outcome.job_id or process_id,
+        title=title or process_id,
         kind=KIND,
         state=outcome.status.state,
         progress=outcome.status.progress,
         message=outcome.status.message,
-        result={"job_url": outcome.job_url, "process": description.id},
+        result={"job_url": outcome.job_url, "process": process_id, "request_file": str(folder / REQUEST_FILE_NAME)},
         folder=str(folder),
     )
     if prefetched is not None:

@@ -1,8 +1,11 @@
 """The execution form of a process, generated from its description (one row per input).
 
-Numbers get spin boxes with the schema's limits, booleans check boxes, enums combo boxes, bounding boxes a
-``QgsExtentWidget`` (with its CRS), GeoJSON inputs a ``QgsMapLayerComboBox`` + "selected features only", files
-a ``QgsFileWidget`` or a URL (by value / by link), arrays and objects a text field (comma-separated or JSON).
+Numbers get spin boxes with the schema's limits, booleans check boxes, enums combo boxes, dates and date-times
+date editors (sent as ISO 8601, date-times in UTC), bounding boxes an :class:`.ExtentEditor` (a line per side:
+it fits a narrow dock), GeoJSON inputs a ``QgsMapLayerComboBox`` + "selected features only" (or a link, when the
+input also takes other media types), several GeoJSON inputs a checked list of layers, files a ``QgsFileWidget``
+or a URL (by value / by link), arrays of plain values a list (:mod:`.form_editors`), other arrays and objects a
+text field (JSON). Labels sit above their editors and wrap, so the form fits a 300 px dock.
 Optional inputs have an "include" check box, off by default, so server defaults stay server-side. Invalid
 values are flagged on the row (red text under it) before anything is sent.
 
@@ -14,27 +17,21 @@ values are flagged on the row (red text under it) before anything is sent.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Optional
 
 from qgis.core import (
-    QgsCoordinateReferenceSystem,
-    QgsFeedback,
-    QgsMapLayerProxyModel,
     QgsProject,
-    QgsVectorLayer,
-    QgsVectorLayerFeatureSource,
 )
-from qgis.gui import QgsDoubleSpinBox, QgsExtentWidget, QgsFileWidget, QgsMapLayerComboBox, QgsSpinBox
+from qgis.gui import QgsDoubleSpinBox, QgsSpinBox
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QResizeEvent
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -43,53 +40,21 @@ from ....plugin.i18n import tr
 from ....plugin.platforms.ogcapi.process_description import InputKind, ProcessDescription, ProcessInput
 from ....plugin.platforms.ogcapi.process_parameters import array_item
 from ....plugin.platforms.ogcapi.process_values import (
-    collection_from_source,
     encode_bbox,
-    encode_file,
-    encode_link,
-    feature_request,
     qgis_crs,
     validate_value,
 )
 from ...plain_text import plain_label, plain_tooltip
+from .extent_editor import ExtentEditor
+from .form_editors import LayerChecklist, ListEditor, date_editor, date_value, narrow_combo
+from .layer_inputs import LayerInput, encode_layer_inputs, has_layers  # noqa: F401  # re-exported
+from .source_editors import SourceEditors
 
 INT_LIMIT = 2**31 - 1
+LIST_ITEMS = (InputKind.NUMBER, InputKind.INTEGER, InputKind.STRING, InputKind.DATE, InputKind.DATETIME, InputKind.ENUM)
 
 
-@dataclass
-class LayerInput:
-    """A layer input to encode off the GUI thread (a feature source snapshot, never the layer itself)."""
-
-    spec: ProcessInput
-    source: QgsVectorLayerFeatureSource
-    source_crs: QgsCoordinateReferenceSystem
-    selected_ids: Optional[list[int]]
-    feature_count: int
-
-
-def encode_layer_inputs(values: dict[str, Any], feedback: Optional[QgsFeedback] = None) -> dict[str, Any]:
-    """``values`` with every :class:`LayerInput` turned into GeoJSON (blocking; for a worker thread)."""
-    out = {}
-    for name, value in values.items():
-        if isinstance(value, LayerInput):
-            collection = collection_from_source(
-                value.source.getFeatures(feature_request(value.selected_ids)),
-                value.source_crs,
-                qgis_crs(value.spec.expected_crs()),
-                QgsProject.instance().transformContext(),
-                feedback,
-                value.feature_count,
-            )
-            if value.spec.kind == InputKind.GEOMETRY:
-                features = collection["features"]
-                value = features[0]["geometry"] if features else None
-            else:
-                value = collection
-        out[name] = value
-    return out
-
-
-class InputRow(QWidget):
+class InputRow(SourceEditors, QWidget):
     """The editor of one input, with its error label."""
 
     def __init__(self, spec: ProcessInput, parent: Optional[QWidget] = None) -> None:
@@ -103,9 +68,11 @@ class InputRow(QWidget):
         if spec.optional:
             self.include = QCheckBox()
             self.include.setToolTip(tr("Send this input (otherwise the server's default applies)"))
-            line.addWidget(self.include)
+            line.addWidget(self.include, 0, Qt.AlignmentFlag.AlignTop)
         self.editor = self._build_editor(spec)
         line.addWidget(self.editor, 1)
+        if isinstance(self.editor, (ListEditor, ExtentEditor)):
+            self.set_value = self.editor.set_value  # an opened request's value goes back into the editor
         self.error = plain_label()  # messages name the input by its (server-given) title
         self.error.setStyleSheet("color: #c0392b")
         self.error.setWordWrap(True)
@@ -121,6 +88,14 @@ class InputRow(QWidget):
 
     def _build_editor(self, spec: ProcessInput) -> QWidget:
         """The editor widget for the kind of ``spec`` (a text field for strings, arrays and the rest)."""
+        if spec.kind in (InputKind.DATE, InputKind.DATETIME):
+            return date_editor(spec)
+        item_kind = spec.item.kind if spec.kind == InputKind.ARRAY and spec.item is not None else ""
+        if item_kind in (InputKind.FEATURES, InputKind.GEOMETRY):
+            self.layer_list = LayerChecklist()
+            return self.layer_list
+        if item_kind in LIST_ITEMS:
+            return ListEditor(spec)
         build = {
             InputKind.INTEGER: self._integer_editor,
             InputKind.NUMBER: self._number_editor,
@@ -168,15 +143,17 @@ class InputRow(QWidget):
 
     @staticmethod
     def _boolean_editor(spec: ProcessInput) -> QWidget:
-        """A check box, checked when the default is true."""
-        box = QCheckBox(spec.title)
+        """A check box, checked when the default is true (the title is the label above: a long one wraps there,
+        where a check box's text could not)."""
+        box = QCheckBox(tr("Yes"))
+        box.setAccessibleName(spec.title)
         box.setChecked(bool(spec.default))
         return box
 
     @staticmethod
     def _enum_editor(spec: ProcessInput) -> QWidget:
-        """A combo box of the enumerated values, on the default."""
-        combo = QComboBox()
+        """A combo box of the enumerated values, on the default (as narrow as the dock: long values elide)."""
+        combo = narrow_combo()
         for value in spec.enum:
             combo.addItem(str(value), value)
         if spec.has_default and spec.default in spec.enum:
@@ -185,43 +162,8 @@ class InputRow(QWidget):
 
     @staticmethod
     def _extent_editor(spec: ProcessInput) -> QWidget:
-        """An extent widget in the first CRS the input accepts."""
-        extent = QgsExtentWidget()
-        extent.setOutputCrs(qgis_crs(spec.bbox_crs_options()[0]))
-        return extent
-
-    def _layer_editor(self, spec: ProcessInput) -> QWidget:
-        """A vector layer combo and a "selected features only" check box."""
-        box = QWidget()
-        layout = QHBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        combo = QgsMapLayerComboBox()
-        combo.setFilters(QgsMapLayerProxyModel.Filter.VectorLayer)
-        combo.setObjectName("layer")
-        selected = QCheckBox(tr("Selected features only"))
-        selected.setObjectName("selected")
-        layout.addWidget(combo, 1)
-        layout.addWidget(selected)
-        self.layer_combo, self.selected_only = combo, selected
-        return box
-
-    def _file_editor(self, spec: ProcessInput) -> QWidget:
-        """A file (by value) or a URL (by link)."""
-        box = QWidget()
-        layout = QHBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.by_value = QRadioButton(tr("File"))
-        self.by_link = QRadioButton(tr("Link"))
-        self.by_value.setChecked(True)
-        self.file_widget = QgsFileWidget()
-        self.url_edit = QLineEdit()
-        self.url_edit.setPlaceholderText("https://…")
-        self.url_edit.hide()
-        self.by_link.toggled.connect(self.url_edit.setVisible)
-        self.by_link.toggled.connect(lambda on: self.file_widget.setVisible(not on))
-        for widget in (self.by_value, self.by_link, self.file_widget, self.url_edit):
-            layout.addWidget(widget, 1 if widget in (self.file_widget, self.url_edit) else 0)
-        return box
+        """An extent editor in the first CRS the input accepts (one that fits a narrow dock)."""
+        return ExtentEditor(qgis_crs(spec.bbox_crs_options()[0]))
 
     @staticmethod
     def _text_area_editor(spec: ProcessInput) -> QWidget:
@@ -266,9 +208,17 @@ class InputRow(QWidget):
             return editor.isChecked()
         if kind == InputKind.ENUM:
             return editor.currentData()
+        if kind in (InputKind.DATE, InputKind.DATETIME):
+            return date_value(editor, self.spec)
+        if isinstance(editor, LayerChecklist):
+            return self._layers_value()
+        if isinstance(editor, ListEditor):
+            return self._items_value()
         if kind == InputKind.BBOX:
             return self._extent_value()
         if kind in (InputKind.FEATURES, InputKind.GEOMETRY):
+            if getattr(self, "by_link", None) is not None and self.by_link.isChecked():
+                return self._link_value()
             return self._layer_value()
         if kind == InputKind.FILE:
             return self._file_value()
@@ -280,31 +230,6 @@ class InputRow(QWidget):
         if not editor.isValid() or editor.outputExtent().isNull():
             raise ValueError(tr("{input}: choose an extent").format(input=spec.title))
         return encode_bbox(spec, editor.outputExtent(), editor.outputCrs(), QgsProject.instance().transformContext())
-
-    def _layer_value(self) -> LayerInput:
-        """The chosen layer (or its selection) as a :class:`LayerInput`, encoded later off the GUI thread."""
-        spec = self.spec
-        layer = self.layer_combo.currentLayer()
-        if not isinstance(layer, QgsVectorLayer):
-            raise ValueError(tr("{input}: choose a vector layer").format(input=spec.title))
-        selected = list(layer.selectedFeatureIds()) if self.selected_only.isChecked() else None
-        if selected is not None and not selected:
-            raise ValueError(tr("{input}: the layer has no selected features").format(input=spec.title))
-        count = len(selected) if selected is not None else layer.featureCount()
-        return LayerInput(spec, QgsVectorLayerFeatureSource(layer), layer.crs(), selected, count)
-
-    def _file_value(self) -> Any:
-        """The link, or the chosen file's content."""
-        spec = self.spec
-        if self.by_link.isChecked():
-            url = self.url_edit.text().strip()
-            if not url.startswith(("http://", "https://")):
-                raise ValueError(tr("{input}: enter an http(s) link").format(input=spec.title))
-            return encode_link(spec, url)
-        path = Path(self.file_widget.filePath())
-        if not path.is_file():
-            raise ValueError(tr("{input}: choose a file").format(input=spec.title))
-        return encode_file(spec, path)
 
     def _text_value(self) -> Any:
         """A text field's value: a JSON object, a list, or the text itself."""
@@ -347,7 +272,10 @@ class ProcessForm(QWidget):
         super().__init__(parent)
         self.description = description
         self.rows: dict[str, InputRow] = {}
+        self.labels: list[QLabel] = []
         layout = QFormLayout(self)
+        layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # labels above editors: fits 300 px
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         hidden = [i for i in description.inputs if i.ui.get("hidden")]
         ordered = sorted(
             (i for i in description.inputs if i not in hidden), key=lambda i: float(i.ui.get("order", 0) or 0)
@@ -356,9 +284,19 @@ class ProcessForm(QWidget):
             row = InputRow(spec, self)
             row.setObjectName(f"input_{spec.name}")
             label = plain_label(spec.title + ("" if spec.optional else " *"))
+            label.setWordWrap(True)
+            self.labels.append(label)
             label.setToolTip(plain_tooltip(spec.description))
             layout.addRow(label, row)
             self.rows[spec.name] = row
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt's name
+        """Labels no wider than the form: QFormLayout gives a wrapped label its unwrapped width otherwise."""
+        margins = self.layout().contentsMargins()
+        width = max(40, event.size().width() - margins.left() - margins.right())
+        for label in self.labels:
+            label.setMaximumWidth(width)
+        super().resizeEvent(event)
 
     def collect(self) -> tuple[dict[str, Any], list[str]]:
         """The inputs to send and the problems found (flagged on their rows). GUI thread, no network."""
@@ -374,7 +312,7 @@ class ProcessForm(QWidget):
                 row.show_error(str(err))
                 problems.append(str(err))
                 continue
-            if not isinstance(value, LayerInput):
+            if not has_layers(value):
                 problem = validate_value(row.spec, value)
                 if problem:
                     row.show_error(problem)

@@ -1,6 +1,9 @@
 """The Processes dock: an OGC API – Processes connection's landing page and conformance, its processes (with
-search), a description pane, the generated execution form, the results of the jobs started here, and the
-server's own job list (``/jobs``): a job started elsewhere (cuiman, a browser) can be followed from there.
+search), and below them two tab sets: the process (its generated execution form with the execute options, and its
+description) and the jobs (the results of the job shown, and the server's own job list, ``/jobs``, where a job
+started elsewhere can be followed). Requests are saved and opened as JSON, jobs run again or deleted on the server
+(:mod:`.dock_actions`). The three panes keep usable minimum heights: squeezed (the Processing Toolbox opening
+beside it) the dock stops shrinking rather than cut its panes off.
 
 Every network call runs in a QgsTask (:func:`plugin.tasks.run_in_background`). Jobs go to the job manager
 (:mod:`plugin.jobs`), so they show in the Jobs dock, are polled there, and ``Dismiss`` cancels them on the server.
@@ -12,7 +15,7 @@ import html
 from functools import partial
 from typing import Any, Callable, Optional
 
-from qgis.core import Qgis
+from qgis.core import Qgis, QgsApplication
 from qgis.gui import QgsDockWidget, QgsFilterLineEdit
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (
@@ -24,43 +27,43 @@ from qgis.PyQt.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ....plugin import log
 from ....plugin.connections import Connection, store
 from ....plugin.gui_hooks import push_message
-from ....plugin.job_model import Job, JobState
-from ....plugin.platforms.ogcapi.adapter import (
-    ExecuteOutcome,
-    OgcProcessesAdapter,
-    ProcessSummary,
-    conformance_summary,
-)
-from ....plugin.platforms.ogcapi.jobs import PLATFORM
+from ....plugin.platforms.ogcapi.adapter import OgcProcessesAdapter
+from ....plugin.platforms.ogcapi.execution_request import SavedRequest
+from ....plugin.platforms.ogcapi.models import ExecuteOutcome, ProcessSummary, conformance_summary
 from ....plugin.platforms.ogcapi.process_description import ProcessDescription
 from ....plugin.platforms.registry import Capability, connections_with
 from ...plain_text import plain_tooltip
 from ...resource_details import OfflineTextBrowser
 from ...slot_guard import guarded
+from .dock_actions import DockActions
+from .dock_jobs import DockJobs
 from .dock_parts import (
-    ServerJobsPane,
     alive,
     describe_html,
     execute_and_prefetch,
-    followed_job,
     job_manager,
     results_folder,
     run_reported,
     server_overview,
     started_job,
 )
+from .execute_options_box import ExecuteOptionsBox
 from .process_form import ProcessForm
 from .process_results import ProcessResults
+from .server_jobs import ServerJobsPane
+
+PANE_MINIMUM_HEIGHTS = (60, 150, 110)  # processes, process tabs, job tabs: usable at 300 x 500 px
 
 
-class ProcessesDock(QgsDockWidget):
+class ProcessesDock(QgsDockWidget, DockJobs, DockActions):
     """Run OGC API processes from QGIS."""
 
     def __init__(self, iface: Any, parent: Optional[QWidget] = None) -> None:  # noqa: QGS105 - iface is passed in on purpose (testable; pytest-qgis's iface)
@@ -74,6 +77,8 @@ class ProcessesDock(QgsDockWidget):
         self.tasks: list[Any] = []
         self.job_ids: set[str] = set()
         self.current_job: str = ""
+        self.deleted: set[str] = set()
+        self.pending_request: Optional[SavedRequest] = None
 
         body = QWidget(self)
         layout = QVBoxLayout(body)
@@ -91,37 +96,37 @@ class ProcessesDock(QgsDockWidget):
         self.search.setPlaceholderText(self.tr("Search processes…"))
         layout.addWidget(self.search)
 
-        splitter = QSplitter(Qt.Orientation.Vertical, body)
+        splitter = self.splitter = QSplitter(Qt.Orientation.Vertical, body)
+        splitter.setChildrenCollapsible(False)
         self.process_list = QListWidget(splitter)
-        self.description_view = OfflineTextBrowser(splitter)
-        form_box = QWidget(splitter)
+        self.process_tabs = QTabWidget(splitter)
+        form_box = QWidget(self.process_tabs)
         form_layout = QVBoxLayout(form_box)
         form_layout.setContentsMargins(0, 0, 0, 0)
         self.form_area = QScrollArea(form_box)
         self.form_area.setWidgetResizable(True)
+        self.form_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.options = ExecuteOptionsBox()  # under the form, inside the scroll area
         form_layout.addWidget(self.form_area, 1)
-        buttons = QHBoxLayout()
-        self.execute_button = QPushButton(self.tr("Execute"), form_box)
-        self.execute_button.setEnabled(False)
-        self.dismiss_button = QPushButton(self.tr("Dismiss"), form_box)
-        self.dismiss_button.setToolTip(self.tr("Cancel the job on the server"))
-        self.dismiss_button.setEnabled(False)
-        buttons.addStretch(1)
-        buttons.addWidget(self.dismiss_button)
-        buttons.addWidget(self.execute_button)
-        form_layout.addLayout(buttons)
-        jobs_box = self.jobs_pane = ServerJobsPane(self._run, splitter)
+        form_layout.addLayout(self._form_buttons(form_box))
+        self.description_view = OfflineTextBrowser(self.process_tabs)
+        self.process_tabs.addTab(form_box, self.tr("Form"))
+        self.process_tabs.addTab(self.description_view, self.tr("Description"))
+        self.job_tabs = QTabWidget(splitter)
+        self.results = ProcessResults(self.job_tabs)
+        jobs_box = self.jobs_pane = ServerJobsPane(self._run, self.job_tabs)
         self.server_jobs, self.server_job_infos = jobs_box.list, jobs_box.infos
         self.server_jobs_button, self.follow_button = jobs_box.list_button, jobs_box.follow_button
-        self.results = ProcessResults(splitter)
-        # Each pane may shrink to a few lines (the dock then fits beside others on a laptop screen), and the
-        # form, where the user works, gets the largest share.
-        panes = ((self.process_list, 2), (self.description_view, 2), (form_box, 4), (jobs_box, 1), (self.results, 2))
-        for pane, stretch in panes:
-            pane.setMinimumHeight(48)
-            splitter.setStretchFactor(splitter.indexOf(pane), stretch)
+        self.job_tabs.addTab(self.results, self.tr("Results"))
+        self.job_tabs.addTab(jobs_box, self.tr("Server jobs"))
+        # Each pane keeps a usable height (squeezed further, the dock stops shrinking instead of cutting a pane
+        # off); the process tabs, where the user works, get the largest share of the rest.
+        for index, (minimum, stretch) in enumerate(zip(PANE_MINIMUM_HEIGHTS, (2, 5, 3))):
+            splitter.widget(index).setMinimumHeight(minimum)
+            splitter.setStretchFactor(index, stretch)
         layout.addWidget(splitter, 1)
         self.setWidget(body)
+        self._set_form(None)
 
         self.connection_combo.currentIndexChanged.connect(self._connection_changed)
         self.server_label.linkActivated.connect(lambda _link: self._connection_changed())  # Retry
@@ -130,6 +135,9 @@ class ProcessesDock(QgsDockWidget):
         self.execute_button.clicked.connect(self.execute)
         self.dismiss_button.clicked.connect(self.dismiss)
         jobs_box.followRequested.connect(self.follow)
+        jobs_box.deleteRequested.connect(self.delete_server_job)
+        self.results.runAgainRequested.connect(self.run_again)
+        self.results.deleteRequested.connect(self.delete_shown_job)
         store().changed.connect(self.reload_connections)
         self._manager = job_manager()
         self._manager.job_changed.connect(self._job_changed)
@@ -190,9 +198,8 @@ class ProcessesDock(QgsDockWidget):
             )
             self.processes = processes
             self._filter()
-            from ....plugin.platforms.ogcapi.process_algorithms import refresh_in_background, watch_connections
+            from ....plugin.platforms.ogcapi.process_catalog import refresh_in_background
 
-            watch_connections()
             self.tasks.append(refresh_in_background([connection]))
 
         def failed(message: str) -> None:
@@ -229,11 +236,15 @@ class ProcessesDock(QgsDockWidget):
 
         def done(description: ProcessDescription) -> None:
             """Show the description and the form, unless another connection was chosen."""
-            if adapter is not self.adapter:
+            current = self.process_list.currentItem()
+            if adapter is not self.adapter or current is None or current.data(Qt.ItemDataRole.UserRole) != process_id:
                 return
             self.description = description
             self.description_view.setHtml(describe_html(description))
             self._set_form(ProcessForm(description))
+            pending, self.pending_request = self.pending_request, None
+            if pending is not None and pending.process_id == process_id:
+                self.apply_request(pending)
 
         self._run(
             self.tr("Describing {id}").format(id=process_id),
@@ -241,11 +252,57 @@ class ProcessesDock(QgsDockWidget):
             done,
         )
 
+    def _form_buttons(self, parent: QWidget) -> QHBoxLayout:
+        """Open and Save (the request as JSON), Dismiss and Execute."""
+        buttons = QHBoxLayout()
+        self.open_button = QToolButton(parent)
+        self.open_button.setIcon(QgsApplication.getThemeIcon("mActionFileOpen.svg"))
+        self.open_button.setToolTip(self.tr("Open an execution request (JSON) into the form"))
+        self.save_button = QToolButton(parent)
+        self.save_button.setIcon(QgsApplication.getThemeIcon("mActionFileSave.svg"))
+        self.save_button.setToolTip(self.tr("Save the form's execution request as JSON"))
+        self.execute_button = QPushButton(self.tr("Execute"), parent)
+        self.dismiss_button = QPushButton(self.tr("Dismiss"), parent)
+        self.dismiss_button.setToolTip(self.tr("Cancel the job on the server"))
+        self.dismiss_button.setEnabled(False)
+        for widget in (self.open_button, self.save_button):
+            buttons.addWidget(widget)
+        buttons.addStretch(1)
+        buttons.addWidget(self.dismiss_button)
+        buttons.addWidget(self.execute_button)
+        self.open_button.clicked.connect(lambda _=False: self.open_request())
+        self.save_button.clicked.connect(lambda _=False: self.save_request())
+        return buttons
+
     def _set_form(self, form: Optional[ProcessForm]) -> None:
-        """Show ``form`` (None: none) and allow Execute with one."""
+        """Show ``form`` (None: none) with the execute options under it, and allow Execute and Save with one."""
         self.form = form
-        self.form_area.setWidget(form if form is not None else QWidget())
-        self.execute_button.setEnabled(form is not None)
+        previous = self.form_area.takeWidget()  # taken first: the options box in it is kept, moved to the new one
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        if form is not None:
+            column.addWidget(form)
+        self.options.set_description(form.description if form is not None else None)
+        self.options.setVisible(form is not None)
+        column.addWidget(self.options)
+        column.addStretch(1)
+        self.form_area.setWidget(holder)
+        if previous is not None:
+            previous.deleteLater()
+        for button in (self.execute_button, self.save_button):
+            button.setEnabled(form is not None)
+        self.open_button.setEnabled(self.adapter is not None)
+
+    def select_process(self, process_id: str) -> bool:
+        """Choose process ``process_id`` in the list (the search cleared); False when the server lists none."""
+        if not any(summary.id == process_id for summary in self.processes):
+            return False
+        self.search.clear()
+        for row in range(self.process_list.count()):
+            if self.process_list.item(row).data(Qt.ItemDataRole.UserRole) == process_id:
+                self.process_list.setCurrentRow(row)
+        return True
 
     # Execution ---------------------------------------------------------------------------------------------
 
@@ -255,25 +312,23 @@ class ProcessesDock(QgsDockWidget):
         if self.form is None or self.adapter is None or self.description is None:
             return
         values, problems = self.form.collect()
+        problems += self.options.problems()
         if problems:
             push_message(self.iface.messageBar(), "; ".join(problems), Qgis.MessageLevel.Warning)
             return
-        adapter, description = self.adapter, self.description
+        adapter, description, choices = self.adapter, self.description, self.options.choices()
         folder = results_folder(description.title or description.id)
-
-        work = partial(execute_and_prefetch, adapter, description, values, folder)
+        work = partial(execute_and_prefetch, adapter, description, values, choices, folder)
 
         def done(result: tuple[ExecuteOutcome, Optional[dict[str, Any]]]) -> None:
             """Show the new job and hand it to the job manager."""
             outcome, prefetched = result
-            job = started_job(adapter, description, outcome, prefetched, folder)
-            self.current_job = job.id
-            self.job_ids.add(job.id)
-            self.results.show_job(job)
-            self.dismiss_button.setEnabled(prefetched is None)
-            self._manager.submit(job)
+            title = description.title or description.id
+            self.start_showing(
+                started_job(adapter, description.id, title, outcome, prefetched, folder), prefetched is None
+            )
 
-        self.results.show_message(self.tr("Sending…"))
+        self.start_new_job()
         self.execute_button.setEnabled(False)  # one job per click, however fast the clicks come
         self._run(
             self.tr("Executing {id}").format(id=description.id),
@@ -281,74 +336,6 @@ class ProcessesDock(QgsDockWidget):
             done,
             on_end=lambda: self.execute_button.setEnabled(self.form is not None),
         )
-
-    # The server's own jobs ---------------------------------------------------------------------------------
-
-    def load_server_jobs(self) -> None:
-        """List the server's jobs (``/jobs``, in a task): id, process, status, progress."""
-        self.jobs_pane.load()
-
-    @guarded
-    def follow(self) -> None:
-        """Hand the chosen server job to the job manager: watched, and its results fetched when it ends."""
-        info = self.jobs_pane.current_info()
-        if info is None or self.adapter is None:
-            return
-        connection = self.adapter.connection.name
-        for known in self._manager.jobs():
-            if known.connection == connection and known.platform == PLATFORM and known.remote_id == info.job_id:
-                self._show(known)  # followed already
-                return
-        job = followed_job(self.adapter, info)
-        self._show(job)
-        self._manager.submit(job)
-
-    def _show(self, job: Job) -> None:
-        """Make ``job`` the one the results pane shows (and Dismiss acts on)."""
-        self.current_job = job.id
-        self.job_ids.add(job.id)
-        self.results.show_job(job)
-        self.dismiss_button.setEnabled(not job.state.final)
-
-    @guarded
-    def dismiss(self) -> None:
-        """Cancel the shown job on the server."""
-        if self.current_job:
-            self._manager.cancel(self.current_job)
-
-    @guarded
-    def _add_to_map(self, job_id: str) -> None:
-        """Add job ``job_id``'s result layers to the map."""
-        if job_id:
-            self._manager.add_to_map(job_id)
-
-    def _forget_current_job(self) -> None:
-        """Show no job (Dismiss off)."""
-        self.current_job = ""
-        self.dismiss_button.setEnabled(False)
-
-    @guarded
-    def _job_removed(self, job_id: str) -> None:
-        """A job left the Jobs list: stop showing it."""
-        self.job_ids.discard(job_id)
-        if job_id == self.current_job:
-            self._forget_current_job()
-            self.results.clear()
-            self.results.show_message(self.tr("Removed from the Jobs list: Geodock no longer follows it"))
-
-    @guarded
-    def _job_changed(self, job_id: str) -> None:
-        """Show the job's new state when it is the shown one; log a failure."""
-        if job_id not in self.job_ids:
-            return
-        job = self._manager.get(job_id)
-        if job is None:
-            return
-        if job_id == self.current_job:
-            self.results.show_job(job)
-            self.dismiss_button.setEnabled(not job.state.final)
-        if job.state == JobState.FAILED:
-            log.error(f"{job.title} ({job.remote_id}) failed: {job.message}")
 
     # Plumbing ----------------------------------------------------------------------------------------------
 
@@ -380,6 +367,7 @@ class ProcessesDock(QgsDockWidget):
                 signal.disconnect(slot)
             except TypeError:
                 pass
+        self.results.shutdown()
         for task in self.tasks:
             if alive(task):
                 task.cancel()
