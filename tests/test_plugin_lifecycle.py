@@ -118,3 +118,25 @@ def test_unload_while_listing_and_watching_then_load_again_resumes(qgis_iface, k
         plugin.unload()
         sys.excepthook = hook
         settings.remove(settings.JOBS)
+
+
+def test_objects_of_a_started_qgis_are_left_out_of_full_collections(qgis_iface):
+    import gc
+
+    class Marker:
+        pass
+
+    def walked(marker: Marker) -> bool:
+        return any(obj is marker for obj in gc.get_objects())
+
+    before = Marker()
+    assert gc.get_freeze_count() == 0 and walked(before)
+    plugin = geodock.classFactory(qgis_iface)
+    plugin.initGui()
+    try:
+        assert gc.get_freeze_count() > 1000
+        assert not walked(before)  # a collection no longer walks it (gc.get_objects lists what they walk)
+        assert walked(Marker())  # made after start-up: walked as before
+    finally:
+        plugin.unload()
+    assert gc.get_freeze_count() == 0 and walked(before)

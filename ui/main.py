@@ -16,7 +16,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, Qt
 from qgis.PyQt.QtGui import QCursor, QIcon
 from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMainWindow, QMenu, QToolBar, QWidget
 
-from ..plugin import gui_hooks, log
+from ..plugin import collector, gui_hooks, log
 from ..plugin.browser.drop_handler import GeodockDropHandler
 from ..plugin.browser.provider import create_provider
 from ..plugin.connections import store
@@ -142,6 +142,8 @@ class GeodockPlugin:
         self.sync_watch = SyncWatch(self.iface)
         self.sync_watch.attach()
         self._add_platform_actions()
+        collector.freeze_startup_objects()  # and again once every plugin is loaded (see plugin/collector.py)
+        self.iface.initializationCompleted.connect(collector.freeze_startup_objects)
 
     def _warn(self, line: str) -> None:
         """A warning in QGIS's message bar (plain text)."""
@@ -166,6 +168,11 @@ class GeodockPlugin:
         """Remove everything :meth:`initGui` added and stop what runs (QGIS closes or reloads the plugin)."""
         uninstall_user_agent()
         gui_hooks.clear()
+        try:
+            self.iface.initializationCompleted.disconnect(collector.freeze_startup_objects)
+        except TypeError:  # initGui did not run: nothing connected
+            pass
+        collector.thaw()
         if self.sync_watch is not None:
             self.sync_watch.detach()
             self.sync_watch = None

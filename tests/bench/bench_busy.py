@@ -10,16 +10,23 @@
 
 and the GUI thread's longest stall of each is taken; the worst of the five runs is reported (goal ≤ 50 ms),
 beside the median run. The idle machine's figures are the other modules' lines of the same ``make bench``.
+
+The objects alive at start are frozen out of Python's full collections, as the plugin does when QGIS starts
+(:mod:`plugin.collector`). The paging runs twice more, frozen and not, for the longest full collection on any
+thread: every full collection holds the GIL, so the GUI thread waits at least that long.
 """
 
 from __future__ import annotations
 
+import gc
 import statistics
 import time
 from typing import Callable
 
 from helpers import StallProbe, run_task, spin, wait_until
 from measure import Spinner
+
+from geodock.plugin.collector import freeze_startup_objects, thaw
 
 RUNS = 5
 CATALOG_SIZE = 10000
@@ -35,11 +42,21 @@ def run(bench) -> None:
         "export_watched": _export_watch(bench),
         "processes_20_jobs": _processes(bench),
     }
+    freeze_startup_objects()
     stalls: dict[str, list[float]] = {name: [] for name in measures}
+    collections: dict[str, list[float]] = {"frozen": [], "not_frozen": []}
+    paging = _paging(bench)
     with Spinner():
         for _ in range(RUNS):
             for name, measure in measures.items():
                 stalls[name].append(measure())
+            collections["frozen"].append(_longest_full_collection(paging))
+            thaw()
+            collections["not_frozen"].append(_longest_full_collection(paging))
+            freeze_startup_objects()
+    thaw()
+    for state, values in collections.items():
+        bench.report(f"busy_catalog_dock_paging_longest_full_collection_{state}", max(values), "ms", "ref", 0)
     for name, values in stalls.items():
         bench.report(f"busy_{name}_gui_longest_stall_worst_of_{RUNS}", max(values), "ms", "<=", 50)
         bench.report(f"busy_{name}_gui_longest_stall_median", statistics.median(values), "ms", "ref", 0)
@@ -54,6 +71,26 @@ def _connection(bench, server, **entry):
     if key not in _connections:
         _connections[key] = bench.connection(server, **entry)
     return _connections[key]
+
+
+def _longest_full_collection(measure: Callable[[], float]) -> float:
+    """The longest full (generation 2) cycle collection, on any thread, while ``measure`` runs; ms."""
+    longest, started = [0.0], [0.0]
+
+    def timed(phase: str, info: dict) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            longest[0] = max(longest[0], (time.perf_counter() - started[0]) * 1000)
+
+    gc.callbacks.append(timed)
+    try:
+        measure()
+    finally:
+        gc.callbacks.remove(timed)
+    return longest[0]
 
 
 def _probed(work: Callable[[], None]) -> float:

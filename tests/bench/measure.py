@@ -8,7 +8,7 @@ back, output files removed), and the median of each is compared.
 CPU is measured with ``getrusage``: Geodock's as the process's CPU less the GUI thread's (:class:`CpuClock`;
 the GUI thread runs the bench's event loop and probes, and QGIS's event loop turns whether Geodock transfers or
 not) and less :class:`PeakRss`'s sampler; a subprocess's (curl) from the children's rusage once it was waited for.
-:class:`Spinner` keeps one core busy in another process (the "busy machine" of the stall measures).
+:class:`ThreadCpu` splits a process's CPU by thread. :class:`Spinner` keeps one core busy in another process (the "busy machine" of the stall measures).
 """
 
 from __future__ import annotations
@@ -118,6 +118,71 @@ def settle(outputs: Iterable[Path] = ()) -> None:
             path.unlink()
     os.sync()
     time.sleep(0.2)
+
+
+class ThreadCpu:
+    """``with ThreadCpu() as threads:`` CPU seconds each thread of this process took meanwhile, summed by the
+    thread's name (``/proc/self/task/*/stat``, clock ticks of 10 ms): ``threads.seconds["QNetworkAccessM"]``
+    is Qt's network thread (sockets, TLS), ``"Thread (pooled)"`` QGIS's task threads."""
+
+    NETWORK = "QNetworkAccessM"  # Qt's "QNetworkAccessManager thread", cut to Linux's 15 characters
+    TASKS = "Thread (pooled)"
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._start: dict[tuple[str, str], float] = {}
+
+    @staticmethod
+    def _now() -> dict[tuple[str, str], float]:
+        tick = os.sysconf("SC_CLK_TCK")
+        found = {}
+        for task in os.listdir("/proc/self/task"):
+            try:
+                with open(f"/proc/self/task/{task}/stat") as handle:
+                    stat = handle.read()
+            except OSError:  # the thread ended meanwhile
+                continue
+            name = stat[stat.index("(") + 1 : stat.rindex(")")]
+            fields = stat[stat.rindex(")") + 2 :].split()
+            found[(task, name)] = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        return found
+
+    def __enter__(self) -> ThreadCpu:
+        self._start = self._now()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for (task, name), seconds in self._now().items():
+            used = seconds - self._start.get((task, name), 0.0)
+            self.seconds[name] = self.seconds.get(name, 0.0) + used
+
+
+_TOUCH = """
+import sys
+blocks = []
+for _ in range(int(sys.argv[1])):
+    block = bytearray(1 << 30)  # mapped, not yet backed
+    block[::4096] = b"\\x01" * (1 << 18)  # one byte per page: every page is backed now
+    blocks.append(block)  # kept until the end, so that the next GiB takes other pages
+"""
+
+
+def touch_free_memory(keep_free_gib: int = 2) -> tuple[int, float]:
+    """Have every free page of the machine's memory touched once (by a subprocess that then exits); returns
+    (GiB, seconds).
+
+    On a virtual machine whose host backs guest memory lazily (this one: 18 GiB took 50 s), the first write to a
+    page costs a host page fault, billed as CPU time to whichever thread touched it: a page-cache copy into such
+    pages cost a download 0.7-1.5 CPU-s/GiB more, in some rounds and not others, and curl too at times
+    (measured: ``perf`` put a quarter of the samples in ``copy_folio_from_iter_atomic``; after this, the same
+    writes cost 0.13-0.28 CPU-s per 512 MiB, as outside QGIS). Neither contender should pay it at random."""
+    with open("/proc/meminfo") as handle:
+        free_kib = next(int(line.split()[1]) for line in handle if line.startswith("MemFree:"))
+    gib = max(0, free_kib // 1024**2 - keep_free_gib)
+    start = time.perf_counter()
+    if gib:
+        subprocess.run([sys.executable, "-c", _TOUCH, str(gib)], check=True)
+    return gib, time.perf_counter() - start
 
 
 def interleaved(

@@ -82,11 +82,20 @@ class Bench:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
+# The benches that count the CPU seconds a transfer takes per GiB (see measure.touch_free_memory)
+TRANSFERS = {"links", "download", "exports", "upload", "amigocloud_upload"}
+
+
 def main(argv: list[str]) -> int:
     wanted = set(argv)
     modules = sorted(p.stem for p in Path(__file__).parent.glob("bench_*.py"))
     bench = Bench()
     status = 0
+    if not wanted or wanted & TRANSFERS:
+        from measure import touch_free_memory
+
+        gib, seconds = touch_free_memory()
+        print(f"# touched {gib} GiB of free memory once, in {seconds:.0f} s (see measure.touch_free_memory)", flush=True)
     try:
         for module_name in modules:
             if wanted and module_name.removeprefix("bench_") not in wanted:
