@@ -9,7 +9,7 @@ import pytest
 from helpers import wait_until
 from qgis.core import QgsProject
 from qgis.PyQt.QtWidgets import QApplication
-from test_s2_amigocloud_upload import CONTROL, faults, points_layer
+from test_s2_amigocloud_upload import CONTROL, UNTIL_LIFTED, faults, points_layer
 
 from geodock.plugin.platforms import registry
 
@@ -85,13 +85,14 @@ def test_dialog_offers_resume_after_a_broken_upload(dialog, server, monkeypatch)
 
     wait_projects(dialog)
     monkeypatch.setattr(upload_module, "SIMPLE_LIMIT", 1)  # chunked whatever the size (one 4 MiB chunk here)
-    faults(server, drop_at=0.6, drop_times=8)
+    faults(server, drop_at=0.6, drop_times=UNTIL_LIFTED)  # lifted before Resume
     dialog.show()
     assert not dialog.resume_button.isVisible()
     dialog.name_edit.setText(f"s2_dialog_resume_{_uuid.uuid4().hex[:8]}")
     dialog.start_upload()
     wait_until(lambda: dialog.task is None and dialog.resume_button.isVisibleTo(dialog), 60, "Resume")
     assert "broke off" in dialog.status.text()
+    faults(server, drop_at=None, drop_times=1)
     dialog.resume()
     wait_until(lambda: dialog.dataset is not None, 60, "the resumed upload")
     assert not dialog.resume_button.isVisibleTo(dialog)
