@@ -129,10 +129,37 @@ def remove_config(authcfg: str) -> bool:
         return bool(_manager().removeAuthenticationConfig(authcfg))
 
 
+_held = threading.local()
+
+
+@contextmanager
+def credentials_held() -> Iterator[None]:
+    """Within, this thread reads each config's credentials from the database once (a batch of requests: a sync's
+    thousand writes read them once, not twice per request); they are kept in memory only, and forgotten after."""
+    outer = getattr(_held, "cache", None)
+    if outer is None:
+        _held.cache = {}
+    try:
+        yield
+    finally:
+        if outer is None:
+            _held.cache = None
+
+
 def read_credentials(authcfg: str) -> Optional[Credentials]:
     """Username and password of Basic config ``authcfg``; None for no config or another method."""
     if not authcfg:
         return None
+    cache: Optional[dict[str, Optional[Credentials]]] = getattr(_held, "cache", None)
+    if cache is not None:
+        if authcfg not in cache:
+            cache[authcfg] = _load_credentials(authcfg)
+        return cache[authcfg]
+    return _load_credentials(authcfg)
+
+
+def _load_credentials(authcfg: str) -> Optional[Credentials]:
+    """``read_credentials`` from the database."""
     manager = _manager()
     config = QgsAuthMethodConfig()
     with serialized():

@@ -224,3 +224,26 @@ def test_a_layer_not_fetched_by_geodock_is_refused(processing, tmp_path):
     ds = None
     with pytest.raises(QgsProcessingException, match="not a copy fetched by Geodock"):
         sync(processing, f"{path}|layername=plain")
+
+
+def test_a_sync_reads_the_credentials_once_and_keeps_them_no_longer(processing, fetched, monkeypatch):
+    from geodock.plugin import auth
+
+    _layer_uuid, source, _name = fetched
+    loads = []
+    load = auth._load_credentials
+    monkeypatch.setattr(auth, "_load_credentials", lambda authcfg: loads.append(authcfg) or load(authcfg))
+
+    def change(layer):
+        for label in ("a", "b", "c", "d"):
+            feature = layer.GetFeature(fid_of(source, label))
+            feature.SetField("label", f"{label}-once")
+            layer.SetFeature(feature)
+
+    edit(source, change)
+    result = sync(processing, source)
+    assert (result["CHANGED"], result["FAILED"]) == (4, 0)
+    assert len(loads) == len(set(loads)) == 1  # a permission check, a read, 4 PUTs and a pull: one read
+    assert getattr(auth._held, "cache", None) is None  # forgotten once the sync ended
+    auth.read_credentials(loads[0])
+    assert len(loads) == 2

@@ -18,9 +18,10 @@ on to another origin.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Optional, Sequence, Union
 
 from qgis.core import QgsFeedback
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QEventLoop, QTimer, QUrl
 from qgis.PyQt.QtNetwork import QNetworkReply
 
@@ -40,8 +41,6 @@ from .exchange import READ_BUFFER as READ_BUFFER
 from .exchange import READ_BUFFER_TLS as READ_BUFFER_TLS
 from .exchange import READ_CHUNK as READ_CHUNK
 from .exchange import _Attempt
-from .exchange import install_user_agent as install_user_agent
-from .exchange import uninstall_user_agent as uninstall_user_agent
 from .http import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
 from .http import AuthApplier as AuthApplier
 from .http import HttpRequest as HttpRequest
@@ -51,7 +50,11 @@ from .http import ResponseSink as ResponseSink
 from .origin import Origin, may_authenticate, origin_of
 from .retry import backoff_delay as backoff_delay  # (re-exported: plugin.net.download imports it from here)
 from .retry import retry_after_seconds, retry_delay
+from .user_agent import install_user_agent as install_user_agent
+from .user_agent import uninstall_user_agent as uninstall_user_agent
 
+#: Requests :meth:`HttpClient.send_each` keeps in flight (Qt opens at most 6 connections per server).
+IN_FLIGHT = 6
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 5
 
@@ -118,6 +121,73 @@ class HttpClient:
                 self._sleep(delay, feedback)
                 continue
             raise err
+
+    def send_each(
+        self,
+        requests: Sequence[HttpRequest],
+        feedback: Optional[QgsFeedback],
+        on_answer: Callable[[int, Union[HttpResponse, GeodockError]], bool],
+        window: int = IN_FLIGHT,
+    ) -> int:
+        """Send ``requests`` with up to ``window`` in flight at once; how many were sent.
+
+        ``on_answer(index, answer or error)`` hears each as it ends (in the order they end); when it returns False,
+        no further request is started, and those in flight are still heard. One at a time, a small PUT or POST
+        waits for the server's delayed ACK of its headers in Qt 5 (about 40 ms on Linux: Qt writes headers and
+        body apart, with Nagle's algorithm on): in flight together, those waits overlap. A redirect, a 401 to
+        renew or a failure worth retrying is sent again through :meth:`send`. Cancelling ``feedback`` aborts
+        those in flight; the CancelledError goes to ``on_answer`` (which raises it) or is raised here.
+        """
+        loop = QEventLoop()
+        active: list[tuple[int, _Attempt]] = []
+        sent, going = 0, True
+        try:
+            while active or (going and sent < len(requests)):
+                while going and sent < len(requests) and len(active) < max(1, window):
+                    _check_cancel(feedback)
+                    active.append((sent, self._start(requests[sent], feedback, loop)))
+                    sent += 1
+                if all(exchange.waiting() for _, exchange in active):
+                    loop.exec()
+                for item in [item for item in active if not item[1].waiting()]:
+                    active.remove(item)
+                    going = on_answer(item[0], self._settle(requests[item[0]], item[1], feedback)) and going
+        finally:
+            for _, exchange in active:  # (on_answer raised) abort what is still in flight
+                exchange.cancel()
+                exchange.finish()
+                exchange.dispose()
+            sip.delete(loop)
+        return sent
+
+    def _start(self, request: HttpRequest, feedback: Optional[QgsFeedback], loop: QEventLoop) -> _Attempt:
+        """The first attempt of ``request``, sent, on the shared ``loop``."""
+        url = request.full_url()
+        authenticate = request.auth is not None and may_authenticate(url, request.auth, origin_of(url))
+        exchange = _Attempt(request, url, request.method.upper(), None, feedback, authenticate, loop)
+        exchange.start()
+        return exchange
+
+    def _settle(
+        self, request: HttpRequest, exchange: _Attempt, feedback: Optional[QgsFeedback]
+    ) -> Union[HttpResponse, GeodockError]:
+        """What an ended first attempt came to; sent again through :meth:`send` when that takes more."""
+        try:
+            result = self._outcome(exchange, exchange.finish())
+        except RuntimeError:  # sip: Qt deleted the reply while we still used it
+            result = _lost(exchange)
+        finally:
+            exchange.dispose()
+        if isinstance(result, (HttpResponse, CancelledError)):
+            return result
+        if isinstance(result, GeodockError) and not _worth_more(request, exchange, result):
+            return result
+        try:
+            return self.send(request, feedback)
+        except CancelledError:
+            raise
+        except GeodockError as err:
+            return err
 
     def _outcome(self, exchange: _Attempt, reply: QNetworkReply) -> Union[HttpResponse, QUrl, GeodockError]:
         """What an ended attempt came to: the answer, a redirect's target, or the typed error."""
@@ -198,6 +268,13 @@ def _lost(exchange: _Attempt) -> NetworkError:
     return NetworkError(
         tr("The connection to {host} was dropped").format(host=host), f"{exchange.method}: reply lost", host
     )
+
+
+def _worth_more(request: HttpRequest, exchange: _Attempt, err: GeodockError) -> bool:
+    """Whether :meth:`HttpClient.send` would do more after this first attempt's error: renew on a 401, retry."""
+    if isinstance(err, ResponseError) and err.status == 401 and request.auth is not None:
+        return True
+    return request.max_retries() > 0 and retry_delay(exchange.method, err, exchange.retry_after, 0) is not None
 
 
 def _check_body_stays(request: HttpRequest, method: str, url: QUrl, origin: Origin) -> None:

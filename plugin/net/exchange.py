@@ -1,7 +1,7 @@
-"""One request/reply on the calling thread's ``QgsNetworkAccessManager`` (:class:`_Attempt`), and the request
-preprocessor that gives Geodock's requests Geodock's ``User-Agent``.
+"""One request/reply on the calling thread's ``QgsNetworkAccessManager`` (:class:`_Attempt`).
 
-:class:`plugin.net.client.HttpClient` drives one :class:`_Attempt` per try (retries and redirects are its business).
+:class:`plugin.net.client.HttpClient` drives one :class:`_Attempt` per try (retries and redirects are its business),
+or several in flight on one shared event loop (:meth:`HttpClient.send_each`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from qgis.PyQt.QtNetwork import QHttpMultiPart, QNetworkReply, QNetworkRequest
 from .. import auth
 from ..errors import GeodockError
 from ..i18n import tr
-from ..version import user_agent
 from .http import HttpRequest, HttpResponse, ResponseSink, encode_query_value
 
 # A streamed body is taken with readAll() when at most READ_CHUNK is waiting, else in READ_CHUNK pieces. Qt 5.15's
@@ -77,8 +76,10 @@ class _Attempt(QObject):
         sink: Optional[ResponseSink],
         feedback: Optional[QgsFeedback],
         authenticate: bool,
+        loop: Optional[QEventLoop] = None,
     ) -> None:
-        """One ``method`` of ``request`` to ``url``, streamed into ``sink`` when given."""
+        """One ``method`` of ``request`` to ``url``, streamed into ``sink`` when given; ``loop``: an event loop
+        shared with other attempts in flight (see :meth:`HttpClient.send_each`), which this one only quits."""
         super().__init__()
         self.request = request
         self.url = url
@@ -86,7 +87,9 @@ class _Attempt(QObject):
         self.sink = sink
         self.feedback = feedback
         self.authenticate = authenticate
-        self.loop = QEventLoop()
+        self.shared_loop = loop is not None
+        self.loop = loop if loop is not None else QEventLoop()
+        self.ended = False  # the reply finished, or was lost
         self.timer = QTimer()
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._on_timeout)
@@ -97,6 +100,7 @@ class _Attempt(QObject):
         self.began = False
         self.received = 0
         self._reply: Optional[QNetworkReply] = None
+        self._sent: Optional[QNetworkReply] = None  # the reply as created (what run() returns when it is lost)
         self._reply_address = 0
         self.reply_gone = False  # Qt deleted the reply (its destroyed() came)
         self.last_activity = 0.0
@@ -134,7 +138,13 @@ class _Attempt(QObject):
     @_slot
     def _on_reply_destroyed(self) -> None:
         """Qt deleted the reply: stop waiting."""
-        self.reply_gone = True
+        self.reply_gone = self.ended = True
+        self.loop.quit()
+
+    @_slot
+    def _on_finished(self) -> None:
+        """The reply ended: stop waiting."""
+        self.ended = True
         self.loop.quit()
 
     def build(self) -> QNetworkRequest:
@@ -201,6 +211,12 @@ class _Attempt(QObject):
 
     def run(self) -> QNetworkReply:
         """Send, wait in a local event loop until the reply ends, is cancelled or times out; returns the reply."""
+        if self.start():
+            self.loop.exec()
+        return self.finish()
+
+    def start(self) -> bool:
+        """Send; whether there is a reply to wait for (False: it ended at once, or was cancelled)."""
         qreq = self.build()
         data = self.body(qreq)
         reply = self._create(qreq, data)
@@ -210,25 +226,40 @@ class _Attempt(QObject):
             reply.metaDataChanged.connect(self._on_meta)
             reply.readyRead.connect(self._on_ready_read)
             reply.uploadProgress.connect(self._on_upload_progress)
-            reply.finished.connect(self.loop.quit)
+            reply.finished.connect(self._on_finished)
         except RuntimeError:  # the network manager dropped the reply at once: report it as a lost connection
-            self.lost = True
+            self.lost = self.ended = True
             self._reply = None
-            return reply
+            self._sent = reply
+            return False
+        self._sent = reply
         if self.feedback is not None:
             self.feedback.canceled.connect(self.cancel)
             if self.feedback.isCanceled():
                 self.cancel()
         self.timer.start(int(self.request.timeout * 1000))
         live = self.reply
-        if live is not None and not live.isFinished() and not self.cancelled:
-            self.loop.exec()
+        return live is not None and not live.isFinished() and not self.cancelled
+
+    def waiting(self) -> bool:
+        """Whether the reply is still on its way (not ended, cancelled, timed out or failed in a sink)."""
+        if self.ended or self.cancelled or self.sink_error is not None:
+            return False
+        live = self.reply
+        return live is not None and not live.isFinished()
+
+    def finish(self) -> QNetworkReply:
+        """Stop listening for cancellation and the timeout; read what is left; the reply."""
+        reply = self._sent
+        assert reply is not None, "finish() before start()"
         if self.feedback is not None:
             try:
                 self.feedback.canceled.disconnect(self.cancel)
             except TypeError:
                 pass
         self.timer.stop()
+        if self.lost:
+            return reply
         live = self.reply
         if live is None:
             self.lost = True
@@ -246,7 +277,7 @@ class _Attempt(QObject):
                 (reply.metaDataChanged, self._on_meta),
                 (reply.readyRead, self._on_ready_read),
                 (reply.uploadProgress, self._on_upload_progress),
-                (reply.finished, self.loop.quit),
+                (reply.finished, self._on_finished),
             ):
                 try:
                     signal.disconnect(slot)
@@ -265,8 +296,9 @@ class _Attempt(QObject):
             except RuntimeError:  # already deleted by Qt
                 pass
             self._reply = None
-        for obj in (self.timer, self.loop):
-            sip.delete(obj)
+        sip.delete(self.timer)
+        if not self.shared_loop:
+            sip.delete(self.loop)
 
     @_slot
     def cancel(self) -> None:
@@ -359,28 +391,3 @@ class _Attempt(QObject):
             if data:
                 self.received += len(data)
                 self.chunks.append(data)
-
-
-_ua_preprocessor_id: Optional[str] = None
-
-
-def _set_user_agent(request: QNetworkRequest) -> None:
-    """Give Geodock's own requests Geodock's User-Agent (the preprocessor)."""
-    # QgsNetworkAccessManager sets its own User-Agent on every request before the preprocessors run.
-    if request.attribute(GEODOCK_REQUEST_ATTRIBUTE):
-        request.setRawHeader(b"User-Agent", user_agent().encode())
-
-
-def install_user_agent() -> None:
-    """Make Geodock's requests carry Geodock's User-Agent (idempotent)."""
-    global _ua_preprocessor_id
-    if _ua_preprocessor_id is None:
-        _ua_preprocessor_id = QgsNetworkAccessManager.setRequestPreprocessor(_set_user_agent)
-
-
-def uninstall_user_agent() -> None:
-    """Remove the User-Agent preprocessor (idempotent)."""
-    global _ua_preprocessor_id
-    if _ua_preprocessor_id is not None:
-        QgsNetworkAccessManager.removeRequestPreprocessor(_ua_preprocessor_id)
-        _ua_preprocessor_id = None

@@ -6,6 +6,7 @@ from typing import Any, Optional
 
 from qgis.core import QgsFeedback
 
+from .. import auth
 from ..errors import GeodockError
 from ..platforms import adapter_for, registry
 from ..platforms.registry import Capability
@@ -46,7 +47,19 @@ def sync(
     like STOP (``report.conflicts`` then lists those). Raises GeodockError before sending anything when the
     resource is read-only and there are edits.
     """
-    writer = writer or writer_for(copy)
+    with auth.credentials_held():  # a request per edit: the credentials are read once
+        return _sync(copy, policy, feedback, writer or writer_for(copy), do_pull, mine)
+
+
+def _sync(
+    copy: FetchedCopy,
+    policy: Policy,
+    feedback: Optional[QgsFeedback],
+    writer: Any,
+    do_pull: bool,
+    mine: Optional[set[int]],
+) -> SyncReport:
+    """:func:`sync`, with the writer chosen."""
     report = SyncReport()
     with database(copy.path) as db:
         changes = local_changes(db, copy.layer, copy.origin)

@@ -3,6 +3,7 @@ outcome in the copy as soon as it is known (so what was sent stays recorded even
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any, Optional
 
 from osgeo import ogr
@@ -75,12 +76,14 @@ def build_batch(copy: FetchedCopy, changes: LocalChanges, conflicts: list[Confli
 
 
 class Recorder:
-    """Writes each accepted edit into the copy at once: the server id of an addition, the new base of a change,
-    the end of a deleted feature's base."""
+    """Writes each accepted edit into the copy at once, each in a transaction of its own: the server id of an
+    addition, the new base of a change, the end of a deleted feature's base. One connection serves the whole
+    push (:meth:`close` ends it)."""
 
     def __init__(self, copy: FetchedCopy) -> None:
         self.copy = copy
         self.outcomes: list[EditOutcome] = []
+        self._db: Optional[sqlite3.Connection] = None
 
     def __call__(self, outcome: EditOutcome) -> None:
         """Record one outcome (a refused edit stays a local change: nothing is written)."""
@@ -88,13 +91,21 @@ class Recorder:
         if not outcome.ok:
             return
         layer, base = self.copy.layer, self.copy.origin.base_table
-        with database(self.copy.path) as db:
+        if self._db is None:
+            self._db = sqlite3.connect(str(self.copy.path), timeout=30)
+        with self._db as db:  # committed now: what the server took stays recorded whatever comes next
             if outcome.kind == "delete":
                 forget(db, layer, base, [outcome.local_id])
                 return
             if outcome.kind == "add":
                 record_ids(db, layer, [(outcome.local_id, outcome.server_id, None)])
             rebase(db, layer, base, [outcome.local_id])
+
+    def close(self) -> None:
+        """End the connection (idempotent)."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
     def count(self, kind: str) -> int:
         """How many edits of ``kind`` the server accepted."""
@@ -113,6 +124,9 @@ def push(
         with database(copy.path) as db:
             forget(db, copy.layer, copy.origin.base_table, gone_both)
     recorder = Recorder(copy)
-    if len(batch):
-        writer.push(copy.resource(), batch, feedback, recorder)
+    try:
+        if len(batch):
+            writer.push(copy.resource(), batch, feedback, recorder)
+    finally:
+        recorder.close()
     return recorder

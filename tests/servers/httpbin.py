@@ -15,6 +15,8 @@ Routes:
   *    /redirect?to=URL&status=C  -> a redirect (301, 302, 303, 307, 308)
   POST /upload                    -> multipart streamed to disk: {"fields": {...}, "files": {field: {filename, size, sha256}}}
   *    /method                    -> {"method", "body", "content_type"}
+  *    /together/{key}?seconds=S  -> after S seconds (default 0.3): {"body", "in_flight", "most"}: how many
+                                     requests of key were in the server at once when this one came, and at most
 """
 
 from __future__ import annotations
@@ -199,10 +201,25 @@ async def method(request: web.Request) -> web.Response:
     )
 
 
+async def together(request: web.Request) -> web.Response:
+    key = request.match_info["key"]
+    counts = request.app["together"].setdefault(key, {"now": 0, "most": 0})
+    counts["now"] += 1
+    counts["most"] = max(counts["most"], counts["now"])
+    seen = counts["now"]
+    try:
+        body = await request.read()
+        await asyncio.sleep(float(request.query.get("seconds", "0.3")))
+    finally:
+        counts["now"] -= 1
+    return web.json_response({"body": body.decode(errors="replace"), "in_flight": seen, "most": counts["most"]})
+
+
 def build(data_dir: Path) -> web.Application:
     app = common.make_app("httpbin")
     app["data_dir"] = data_dir
     app["attempts"] = {}
+    app["together"] = {}
     app.router.add_get("/echo", echo)
     app.router.add_get("/status/{code}", status)
     app.router.add_get("/flaky/{key}", flaky)
@@ -212,6 +229,7 @@ def build(data_dir: Path) -> web.Application:
     app.router.add_route("*", "/redirect", redirect)
     app.router.add_post("/upload", upload)
     app.router.add_route("*", "/method", method)
+    app.router.add_route("*", "/together/{key}", together)
     return app
 
 

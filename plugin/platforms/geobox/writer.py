@@ -10,7 +10,7 @@ no update time or revision: conflicts are found by comparing values (:mod:`plugi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from qgis.core import QgsFeedback
 
@@ -24,7 +24,7 @@ from ...errors import (
     UnreadableResponseError,
 )
 from ...i18n import tr
-from ...net.client import HttpRequest
+from ...net.client import HttpRequest, HttpResponse
 from ..feature_edits import EditBatch, EditOutcome, FeatureEdit, OutcomeCallback, ServerFeature, WritePermission
 from .adapter import GeoboxAdapter
 from .models import COLLECTION_OF_KIND
@@ -105,14 +105,28 @@ class GeoboxFeatureWriter:
         if batch.deletes:
             stopped = self._delete_all(resource, batch.deletes, feedback, note)
         steps = [("update", edit) for edit in batch.updates] + [("add", edit) for edit in batch.adds]
-        for kind, edit in steps:
-            if stopped:
+        if stopped:
+            for kind, edit in steps:
                 note(EditOutcome(kind, edit.local_id, edit.server_id, error=stopped))
-                continue
-            outcome, stop = self._write(resource, kind, edit, feedback)
+            return outcomes
+        applier = self.adapter.authenticated(feedback)
+        requests = [self._request(resource, kind, edit, applier) for kind, edit in steps]
+        halt = ""
+
+        def heard(index: int, answer: Union[HttpResponse, GeodockError]) -> bool:
+            nonlocal halt
+            if isinstance(answer, CancelledError):
+                raise answer
+            kind, edit = steps[index]
+            outcome, stop = self._outcome(kind, edit, answer)
             note(outcome)
-            if stop:
-                stopped = tr("Not sent: stopped after an earlier failure ({error})").format(error=outcome.error)
+            if stop and not halt:
+                halt = tr("Not sent: stopped after an earlier failure ({error})").format(error=outcome.error)
+            return not halt
+
+        sent = self.adapter.client.send_each(requests, feedback, heard)
+        for kind, edit in steps[sent:]:
+            note(EditOutcome(kind, edit.local_id, edit.server_id, error=halt))
         return outcomes
 
     def _delete_all(
@@ -139,34 +153,36 @@ class GeoboxFeatureWriter:
             note(EditOutcome("delete", edit.local_id, edit.server_id))
         return ""
 
-    def _write(
-        self, resource: Any, kind: str, edit: FeatureEdit, feedback: Optional[QgsFeedback]
-    ) -> tuple[EditOutcome, bool]:
-        """One PUT (``update``) or POST (``add``): its outcome, and whether the next edits should not be sent."""
+    def _request(self, resource: Any, kind: str, edit: FeatureEdit, applier: Any) -> HttpRequest:
+        """The PUT (``update``) or POST (``add``) of one edit."""
         tail = f"features/{edit.server_id}/" if kind == "update" else "features/"
         body = {
             "type": "Feature",
             "geometry": edit.feature.get("geometry"),
             "properties": edit.feature.get("properties"),
         }
-        request = HttpRequest(
+        return HttpRequest(
             self._path(resource, tail),
             "PUT" if kind == "update" else "POST",
             params={"in_srid": 4326},
             json=body,
-            auth=self.adapter.authenticated(feedback),
+            auth=applier,
         )
+
+    @staticmethod
+    def _outcome(kind: str, edit: FeatureEdit, answer: Union[HttpResponse, GeodockError]) -> tuple[EditOutcome, bool]:
+        """The outcome of one write, and whether the next edits should not be sent."""
+        if isinstance(answer, GeodockError):
+            own = isinstance(answer, ResponseError) and answer.status in OWN_FAULTS
+            return EditOutcome(kind, edit.local_id, edit.server_id, error=answer.message), not own
         try:
-            answer = self.adapter.client.send(request, feedback).json()
-        except CancelledError:
-            raise
+            doc = answer.json()
         except GeodockError as err:
-            own = isinstance(err, ResponseError) and err.status in OWN_FAULTS
-            return EditOutcome(kind, edit.local_id, edit.server_id, error=err.message), not own
-        server_id = answer.get("id") if isinstance(answer, dict) else None
+            return EditOutcome(kind, edit.local_id, edit.server_id, error=err.message), True
+        server_id = doc.get("id") if isinstance(doc, dict) else None
         if server_id is None and kind == "add":
             return EditOutcome(
                 kind, edit.local_id, None, error=tr("Geobox answered without the new feature's id")
             ), True
         sid = str(server_id if server_id is not None else edit.server_id)
-        return EditOutcome(kind, edit.local_id, sid, answer if isinstance(answer, dict) else None), False
+        return EditOutcome(kind, edit.local_id, sid, doc if isinstance(doc, dict) else None), False
