@@ -2598,6 +2598,10 @@ The server forgets the job and its results. Files Geodock downloaded stay where 
         <source>AmigoCloud answered without the new feature&apos;s key</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>{name} got shorter while it was being sent</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>AmigoCloudSqlAlgorithm</name>

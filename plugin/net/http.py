@@ -62,7 +62,7 @@ class HttpRequest:
     headers: dict[str, str] = field(default_factory=dict)
     json: Any = None
     form: Optional[Mapping[str, Any]] = None
-    body: Optional[bytes] = None
+    body: Optional[Union[bytes, bytearray]] = None  # copied into Qt when sent: a reused buffer is fine
     multipart: Optional[Callable[[], QHttpMultiPart]] = None  # a factory: a fresh body for every attempt
     timeout: float = DEFAULT_TIMEOUT  # seconds without any progress
     retries: Optional[int] = None  # None: DEFAULT_RETRIES (for a POST: only when the server did not process it)

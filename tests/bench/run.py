@@ -83,7 +83,7 @@ class Bench:
 
 
 # The benches that count the CPU seconds a transfer takes per GiB (see measure.touch_free_memory)
-TRANSFERS = {"links", "download", "exports", "upload", "amigocloud_upload"}
+TRANSFERS = {"links", "links_amigocloud", "download", "exports", "upload", "amigocloud_upload"}
 
 
 def main(argv: list[str]) -> int:

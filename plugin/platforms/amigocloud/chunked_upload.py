@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
@@ -54,8 +54,9 @@ class UploadInterruptedError(UploadError):
         self.upload = upload
 
 
-def multipart_body(fields: dict[str, str], data: bytes, filename: str) -> tuple[bytes, str]:
-    """``(body, content type)`` of a ``multipart/form-data`` body: text ``fields`` then ``data`` as ``datafile``."""
+def multipart_frame(fields: dict[str, str], filename: str) -> tuple[bytes, bytes, str]:
+    """``(head, tail, content type)`` of a ``multipart/form-data`` body: text ``fields``, then the file as
+    ``datafile`` between ``head`` and ``tail``."""
     boundary = f"geodock-{uuid.uuid4().hex}"
     parts = []
     for name, value in fields.items():
@@ -64,8 +65,17 @@ def multipart_body(fields: dict[str, str], data: bytes, filename: str) -> tuple[
         f'--{boundary}\r\nContent-Disposition: form-data; name="datafile"; filename="{safe_filename(filename)}"\r\n'
         "Content-Type: application/octet-stream\r\n\r\n"
     )
-    body = b"".join(parts) + head.encode() + data + f"\r\n--{boundary}--\r\n".encode()
-    return body, f"multipart/form-data; boundary={boundary}"
+    return (
+        b"".join(parts) + head.encode(),
+        f"\r\n--{boundary}--\r\n".encode(),
+        f"multipart/form-data; boundary={boundary}",
+    )
+
+
+def multipart_body(fields: dict[str, str], data: bytes, filename: str) -> tuple[bytes, str]:
+    """``(body, content type)`` of a ``multipart/form-data`` body: text ``fields`` then ``data`` as ``datafile``."""
+    head, tail, content_type = multipart_frame(fields, filename)
+    return head + data + tail, content_type
 
 
 def file_md5(path: Path, feedback: Optional[QgsFeedback] = None) -> str:
@@ -102,16 +112,38 @@ class ChunkedUpload:
     upload_id: str = ""
     offset: int = 0  # bytes the server confirmed
     chunk_size: int = CHUNK_SIZE
+    _buffer: bytearray = field(default_factory=bytearray, repr=False, compare=False)
 
     @property
     def fraction(self) -> float:
         """How much of the file the server holds (0-1)."""
         return self.offset / self.size if self.size else 1.0
 
-    def _read(self, start: int) -> bytes:
-        with self.path.open("rb") as source:
+    def _body(self, start: int) -> tuple[bytearray, str, int]:
+        """The chunk from ``start`` as a multipart body, its content type, and where it ends in the file.
+
+        The file is read straight into the body's place in one buffer, kept for the next chunk: no copy made
+        while holding Python's lock, and no fresh pages to fault in for every chunk.
+        """
+        head, tail, content_type = multipart_frame(
+            {"upload_id": self.upload_id} if self.upload_id else {}, self.filename
+        )
+        length = min(self.chunk_size, self.size - start)
+        total = len(head) + length + len(tail)
+        if len(self._buffer) != total:
+            self._buffer = bytearray(total)
+        view = memoryview(self._buffer)
+        view[: len(head)] = head
+        with self.path.open("rb", buffering=0) as source:
             source.seek(start)
-            return source.read(min(self.chunk_size, self.size - start))
+            done = 0
+            while done < length:
+                got = source.readinto(view[len(head) + done : len(head) + length])
+                if not got:
+                    raise UploadError(tr("{name} got shorter while it was being sent").format(name=self.filename))
+                done += got
+        view[len(head) + length :] = tail
+        return self._buffer, content_type, start + length
 
     def _check_answer(self, doc: Any, end: int) -> None:
         upload_id = doc.get("upload_id") if isinstance(doc, dict) else None
@@ -138,14 +170,9 @@ class ChunkedUpload:
 
     def _send_chunk(self, client: HttpClient, auth: Optional[AuthApplier], feedback: Optional[QgsFeedback]) -> None:
         start = self.offset
-        data = self._read(start)
-        end = start + len(data)
-        body, content_type = multipart_body(
-            {"upload_id": self.upload_id} if self.upload_id else {}, data, self.filename
-        )
+        body, content_type, end = self._body(start)
         headers = {"Content-Type": content_type, "Content-Range": f"bytes {start}-{end - 1}/{self.size}"}
         request = HttpRequest(self.url, "POST", body=body, headers=headers, auth=auth, retries=0, timeout=120)
-        del data
         self._check_answer(client.send(request, feedback).json(), end)
         self.offset = end
 
