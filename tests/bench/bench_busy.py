@@ -58,6 +58,7 @@ def run(bench) -> None:
     for state, values in collections.items():
         bench.report(f"busy_catalog_dock_paging_longest_full_collection_{state}", max(values), "ms", "ref", 0)
     for name, values in stalls.items():
+        print(f"# busy {name}: the longest stall of each run, in order: {', '.join(f'{v:.0f}' for v in values)} ms")
         bench.report(f"busy_{name}_gui_longest_stall_worst_of_{RUNS}", max(values), "ms", "<=", 50)
         bench.report(f"busy_{name}_gui_longest_stall_median", statistics.median(values), "ms", "ref", 0)
 
