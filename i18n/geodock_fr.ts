@@ -2375,10 +2375,6 @@ The server forgets the job and its results. Files Geodock downloaded stay where 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Geobox answered without the new feature&apos;s id</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Upload to AmigoCloud…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2600,6 +2596,10 @@ The server forgets the job and its results. Files Geodock downloaded stay where 
     </message>
     <message>
         <source>{name} got shorter while it was being sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Geobox answered without a readable id for the new feature</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -247,3 +247,35 @@ def test_a_sync_reads_the_credentials_once_and_keeps_them_no_longer(processing, 
     assert getattr(auth._held, "cache", None) is None  # forgotten once the sync ended
     auth.read_credentials(loads[0])
     assert len(loads) == 2
+
+
+@pytest.mark.parametrize("bad_id", [{"nested": 1}, ["1"], True, "1/../../2", "x" * 500])
+def test_a_hostile_answer_never_becomes_a_feature_id(processing, fetched, geobox_server, bad_id):
+    from geodock.plugin.sync.model import open_copy
+    from geodock.plugin.sync.origin import base_ids, database
+
+    _layer_uuid, source, _name = fetched
+    changed = fid_of(source, "a")
+
+    def change(layer):
+        feature = layer.GetFeature(fid_of(source, "a"))
+        feature.SetField("label", "a-hostile")
+        layer.SetFeature(feature)
+        new = ogr.Feature(layer.GetLayerDefn())
+        new.SetField("label", "hostile-new")
+        new.SetGeometry(ogr.CreateGeometryFromWkt("MULTIPOINT ((21 41))"))
+        layer.CreateFeature(new)
+
+    edit(source, change)
+    added = fid_of(source, "hostile-new")
+    with database(open_copy(source).path) as db:
+        before = base_ids(db, open_copy(source).layer)
+    # every write is done, and answered with the bad id (the change as well as the addition)
+    geobox_server._send_json("POST", "/__geobox__/write_faults", {"answer": {"id": bad_id}, "times": 2})
+    result = sync(processing, source)
+    assert (result["CHANGED"], result["ADDED"], result["FAILED"]) == (1, 0, 1)
+    with database(open_copy(source).path) as db:
+        after = base_ids(db, open_copy(source).layer)
+    assert after[changed] == before[changed]  # a change keeps its own id
+    assert added not in after or after[added][0] is None
+    assert not any(str(bad_id) == sid for sid, _version in after.values())

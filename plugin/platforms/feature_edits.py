@@ -7,8 +7,23 @@ fid), echoed back so the caller can match answers to rows; ``server_id`` is the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
+
+_ID = re.compile(r"^[\w.:-]{1,100}$")
+
+
+def readable_id(value: Any) -> Optional[str]:
+    """A feature id a server sent, as text: a whole number or a short word (letters, digits, ``_.:-``); None for
+    anything else (an object, a list, a bool, a long or odd string), which must never become a feature's id."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and _ID.match(value):
+        return value
+    return None
 
 
 @dataclass(frozen=True)

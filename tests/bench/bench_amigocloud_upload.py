@@ -73,13 +73,18 @@ def _chunks(path: Path, folder: Path) -> list[Path]:
     return chunks
 
 
-def run(bench) -> None:
+def chunked_upload_target(bench, name: str) -> tuple[object, str, str]:
+    """The local AmigoCloud server's ``chunked_upload`` URL in a new project: (connection, URL, token)."""
     server = bench.server("amigocloud")
-    connection = bench.connection(server, name="Bench AmigoCloud upload")
+    connection = bench.connection(server, name=name)
     token = server.credentials["token"]
     project = server._send_json("POST", f"/api/v1/me/projects?token={token}", {"name": f"bench {uuid.uuid4().hex[:6]}"})
     base = bench.task(lambda fb: project_upload_url(connection, str(project["id"]), fb))
-    url = f"{base}/datasets/chunked_upload"
+    return connection, f"{base}/datasets/chunked_upload", token
+
+
+def run(bench) -> None:
+    connection, url, token = chunked_upload_target(bench, "Bench AmigoCloud upload")
     path = bench.workdir / "amigocloud-upload-256.bin"
     with path.open("wb") as handle:
         for _ in range(SIZE_MIB):

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import uuid
 from pathlib import Path
 
-from bench_amigocloud_upload import FILENAME, _chunks, _curl
+from bench_amigocloud_upload import FILENAME, _chunks, _curl, chunked_upload_target
 from bench_links import MIB, PACES, Contest, _pace, _random_file
 
 from geodock.plugin.platforms.amigocloud.adapter import AmigoCloudAdapter
 from geodock.plugin.platforms.amigocloud.chunked_upload import ChunkedUpload
-from geodock.plugin.platforms.amigocloud.upload import project_upload_url
 
 SIZES = {"1gbit": 256 * MIB, "100mbit": 64 * MIB}
 
@@ -25,11 +23,7 @@ SIZES = {"1gbit": 256 * MIB, "100mbit": 64 * MIB}
 def run(bench) -> None:
     folder = Path(tempfile.mkdtemp(prefix="geodock-bench-links-amigocloud-", dir=bench.workdir))
     server = bench.server("amigocloud")
-    connection = bench.connection(server, name="Bench links AmigoCloud")
-    token = server.credentials["token"]
-    project = server._send_json("POST", f"/api/v1/me/projects?token={token}", {"name": f"links {uuid.uuid4().hex[:6]}"})
-    base = bench.task(lambda fb: project_upload_url(connection, str(project["id"]), fb))
-    url = f"{base}/datasets/chunked_upload"
+    connection, url, token = chunked_upload_target(bench, "Bench links AmigoCloud")
     adapter = AmigoCloudAdapter(connection)
     try:
         for label, rate in PACES.items():

@@ -8,7 +8,9 @@
   ``run_async=false`` the deletion is done before the answer ``{"deleted": n}``; else a finished task.
 * ``POST /__geobox__/write_faults`` ``{"after": N, "status": S, "times": K}``: the feature writes (POST, PUT,
   DELETE under ``features/``, and ``deleteFeatures``) after the next ``N`` answer ``S`` (``K`` times): a server
-  failing half-way through a save. Kept among the common faults, so ``DELETE /__faults__`` clears it too.
+  failing half-way through a save. With ``"answer": {...}`` instead, the write is done and answered with that
+  JSON (a hostile server: a new feature's ``id`` as an object, say). Kept among the common faults, so
+  ``DELETE /__faults__`` clears it too.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class WriteFault(Fault):
     """Fails feature writes after ``after`` more succeed; never taken by the common middleware."""
 
     after: int = 0
+    answer: Any = None  # the JSON to answer the write with, once done (None: fail with ``status``)
 
     def matches(self, path: str) -> bool:
         return False
@@ -92,6 +95,9 @@ def middleware(state_of: Callable[[web.Request], Any]) -> Any:
         if is_feature_write(request) and "uuid" in request.match_info:
             check_writable(request.app, state_of(request).layer(request))
             fault = take_write_fault(request.app)
+            if fault is not None and fault.answer is not None:
+                await handler(request)
+                return web.json_response(fault.answer)
             if fault is not None:
                 raise ApiError(fault.status or 500, "Injected write failure")
         return await handler(request)
@@ -107,6 +113,7 @@ async def add_write_fault(request: web.Request) -> web.Response:
             status=int(payload.get("status", 500)),
             times=int(payload.get("times", 1)),
             after=int(payload.get("after", 0)),
+            answer=payload.get("answer"),
         )
     )
     return web.json_response({"queued": len(request.app["faults"])})

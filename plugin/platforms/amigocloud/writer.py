@@ -24,7 +24,15 @@ from ...connections import Connection
 from ...errors import CancelledError, GeodockError, ResponseError, UnreadableResponseError
 from ...i18n import tr
 from ...net.client import HttpRequest
-from ..feature_edits import EditBatch, EditOutcome, FeatureEdit, OutcomeCallback, ServerFeature, WritePermission
+from ..feature_edits import (
+    EditBatch,
+    EditOutcome,
+    FeatureEdit,
+    OutcomeCallback,
+    ServerFeature,
+    WritePermission,
+    readable_id,
+)
 from ..resource_json import text
 from . import write_sql
 from .adapter import _GEOJSON_COLUMN, AmigoCloudAdapter, _feature
@@ -207,7 +215,7 @@ class AmigoCloudFeatureWriter:
         answer, stop = self._send(target, "add", query, sent, feedback, note)
         if answer is None:
             return stop
-        returned = [str(row.get(target.key)) for row in answer if row.get(target.key) is not None]
+        returned = [key for row in answer if (key := readable_id(row.get(target.key))) is not None]
         if not make_keys:  # the server's keys, in the order of the rows
             keys = dict(zip([e.local_id for e in sent], returned)) if len(returned) == len(sent) else {}
         missing = tr("AmigoCloud answered without the new feature's key")

@@ -25,7 +25,15 @@ from ...errors import (
 )
 from ...i18n import tr
 from ...net.client import HttpRequest, HttpResponse
-from ..feature_edits import EditBatch, EditOutcome, FeatureEdit, OutcomeCallback, ServerFeature, WritePermission
+from ..feature_edits import (
+    EditBatch,
+    EditOutcome,
+    FeatureEdit,
+    OutcomeCallback,
+    ServerFeature,
+    WritePermission,
+    readable_id,
+)
 from .adapter import GeoboxAdapter
 from .models import COLLECTION_OF_KIND
 
@@ -179,10 +187,11 @@ class GeoboxFeatureWriter:
             doc = answer.json()
         except GeodockError as err:
             return EditOutcome(kind, edit.local_id, edit.server_id, error=err.message), True
-        server_id = doc.get("id") if isinstance(doc, dict) else None
-        if server_id is None and kind == "add":
+        if kind == "update":  # a change keeps its id, whatever the answer names
+            return EditOutcome(kind, edit.local_id, edit.server_id, doc if isinstance(doc, dict) else None), False
+        server_id = readable_id(doc.get("id")) if isinstance(doc, dict) else None
+        if server_id is None:
             return EditOutcome(
-                kind, edit.local_id, None, error=tr("Geobox answered without the new feature's id")
+                kind, edit.local_id, None, error=tr("Geobox answered without a readable id for the new feature")
             ), True
-        sid = str(server_id if server_id is not None else edit.server_id)
-        return EditOutcome(kind, edit.local_id, sid, doc if isinstance(doc, dict) else None), False
+        return EditOutcome(kind, edit.local_id, server_id, doc), False
