@@ -2600,7 +2600,11 @@ The server forgets the job and its results. Files Geodock downloaded stay where 
     </message>
     <message>
         <source>Geobox answered without a readable id for the new feature</source>
-        <translation type="unfinished"></translation>
+        <translation>Geobox a répondu sans identifiant lisible pour la nouvelle entité</translation>
+    </message>
+    <message>
+        <source>Changed while validating: validate again.</source>
+        <translation>Modifié pendant la validation : validez à nouveau.</translation>
     </message>
 </context>
 <context>

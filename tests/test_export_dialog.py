@@ -65,6 +65,53 @@ def test_koordinates_validate_then_submit(kx, jobs, qgis_iface, tmp_path):
     assert 3 <= layer.featureCount() <= 10  # Norway, Sweden, Denmark, Finland (and what touches them)
 
 
+def test_a_title_coming_back_after_the_verdict_keeps_it(kx, koordinates_server, qgis_iface):
+    """The look-up of a typed id only names the item: when it answers after the validation, the verdict stays."""
+    from geodock.ui.export_dialog import ExportDialog
+
+    koordinates_server.fault(hold="lookup", path="/services/api/v1/layers/999", times=5)
+    try:
+        dialog = ExportDialog(qgis_iface, kx, [_resource(kx, 1, "World Countries")])
+        dialog.show()
+        wait_until(lambda: dialog.form.format_combos["vector"].count() > 2, 30, "formats from OPTIONS")
+        dialog.item_edit.setText("999")
+        dialog.add_item_button.click()
+        wait_until(lambda: koordinates_server.held("lookup") > 0, 30, "the look-up held by the server")
+        dialog.validate_button.click()
+        wait_until(lambda: dialog.validation is not None, 30, "validation")
+        assert not dialog.validation.is_valid
+        koordinates_server.release("lookup")
+        wait_until(lambda: "not found" in dialog.items_list.item(1).text(), 30, "the look-up's answer")
+        assert dialog.validation is not None and "does not exist" in dialog.report.toPlainText()
+        assert dialog.validate_button.isEnabled()
+    finally:
+        koordinates_server.release("lookup")
+
+
+def test_a_change_while_validating_drops_the_verdict(kx, koordinates_server, qgis_iface):
+    """A verdict that comes back after the request was changed is not shown as the changed request's."""
+    from geodock.ui.export_dialog import ExportDialog
+
+    koordinates_server.fault(hold="verdict", path="/services/api/v1/exports/validate/")
+    try:
+        dialog = ExportDialog(qgis_iface, kx, [_resource(kx, 1, "World Countries")])
+        dialog.show()
+        wait_until(lambda: dialog.form.format_combos["vector"].count() > 2, 30, "formats from OPTIONS")
+        dialog.validate_button.click()
+        wait_until(lambda: koordinates_server.held("verdict") > 0, 30, "the validation held by the server")
+        dialog.form.crs_widget.setCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
+        koordinates_server.release("verdict")
+        wait_until(lambda: "validate again" in dialog.status_label.text(), 30, "the stale verdict")
+        assert dialog.validation is None and dialog.validated_request is None
+        assert not dialog.submit_button.isEnabled() and dialog.validate_button.isEnabled()
+        dialog.validate_button.click()
+        wait_until(lambda: dialog.validation is not None, 30, "validation")
+        assert dialog.validation.is_valid and dialog.validated_request.crs == "EPSG:3857"
+        assert dialog.submit_button.isEnabled()
+    finally:
+        koordinates_server.release("verdict")
+
+
 def test_geobox_and_amigocloud_offer_only_what_they_support(geobox_server, amigocloud_server, connections, qgis_iface):
     from qgis.gui import QgsProjectionSelectionWidget
     from qgis.PyQt.QtWidgets import QGroupBox

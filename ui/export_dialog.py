@@ -70,6 +70,7 @@ class ExportDialog(QDialog):
         self.resources = list(resources or [])
         self.exporter = capability(connection, Capability.EXPORT)
         self.validation: Optional[ExportCheck] = None
+        self._asked = 0  # counts the requests the form has held: a verdict counts only for the one still shown
         self.validated_request: Optional[ExportRequest] = None
         self.submitted: Optional[Job] = None
         self._tasks: list[FunctionTask] = []
@@ -119,6 +120,7 @@ class ExportDialog(QDialog):
         self.items_list, self.item_edit = box.items_list, box.item_edit
         self.add_item_button, self.remove_item_button = box.add_item_button, box.remove_item_button
         box.changed.connect(self._items_changed)
+        box.relabelled.connect(self._follow_titles)
         box.message.connect(lambda text: self.status_label.setText(text))
         return box
 
@@ -126,8 +128,8 @@ class ExportDialog(QDialog):
         box = QGroupBox(tr("Destination"), self)
         dest = QFormLayout(box)
         self._auto_name = self._default_name()
+        # The name labels the export: a validation still holds when it changes (Submit sends the name given then).
         self.name_edit = QLineEdit(self._auto_name, box)
-        self.name_edit.textChanged.connect(self._invalidate)
         dest.addRow(tr("Export name"), self.name_edit)
         self.folder_widget = QgsFileWidget(box)
         self.folder_widget.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
@@ -147,11 +149,15 @@ class ExportDialog(QDialog):
 
     @guarded
     def _items_changed(self) -> None:
+        self._follow_titles()
+        self._invalidate()
+
+    @guarded
+    def _follow_titles(self) -> None:
         # The name follows the items until the user writes one of their own.
         if self.name_edit.text() == self._auto_name:
             self._auto_name = self._default_name()
             self.name_edit.setText(self._auto_name)
-        self._invalidate()
 
     # Tasks and server choices ------------------------------------------------------------------------
 
@@ -193,6 +199,7 @@ class ExportDialog(QDialog):
 
     @guarded
     def _invalidate(self, *_args: Any) -> None:
+        self._asked += 1  # a validation under way is for a request that is no more
         self.validation = None
         self.validated_request = None
         if hasattr(self, "report") and self.form.needs_validation:
@@ -223,9 +230,13 @@ class ExportDialog(QDialog):
         self.validate_button.setEnabled(False)
         self.status_label.setText(tr("Validating…"))
         work = partial(self.exporter.validate, request)
-        self._run(tr("Validating the export"), work, partial(self._validated, request))
+        self._run(tr("Validating the export"), work, partial(self._validated, request, self._asked))
 
-    def _validated(self, request: ExportRequest, check: Optional[ExportCheck]) -> None:
+    def _validated(self, request: ExportRequest, asked: int, check: Optional[ExportCheck]) -> None:
+        if asked != self._asked:  # changed while the server was asked: this verdict is not about what is shown
+            self.status_label.setText(tr("Changed while validating: validate again."))
+            self._update_buttons()
+            return
         check = check or ExportCheck(True)
         self.validation = check
         self.validated_request = request

@@ -170,7 +170,8 @@ class ItemsBox(QGroupBox):
     remove. An id typed in is shown as typed until the platform (``describe(ref, feedback)``, run in a task) says
     what it names; an id that names nothing is marked and said so."""
 
-    changed = pyqtSignal()  # an item was added, removed or resolved to its title
+    changed = pyqtSignal()  # an item was added or removed: what would be exported changed
+    relabelled = pyqtSignal()  # an item's title came back (or "not found"): only what the user sees changed
     message = pyqtSignal(str)  # for the dialog's status line
 
     def __init__(
@@ -253,7 +254,7 @@ class ItemsBox(QGroupBox):
         if self._current(item):
             self.resolved[ref] = resource
             self._show(item, resource.title or ref, resource.kind)
-            self.changed.emit()
+            self.relabelled.emit()
 
     def _not_described(self, item: QListWidgetItem, ref: str, err: GeodockError) -> None:
         if not self._current(item) or isinstance(err, CancelledError):
@@ -265,7 +266,7 @@ class ItemsBox(QGroupBox):
             self.message.emit(text.format(ref=ref))
         else:
             self.message.emit(log.exception(err, tr("Looking up {ref}").format(ref=ref)))
-        self.changed.emit()
+        self.relabelled.emit()
 
     @guarded
     def remove_selected(self, *_args: Any) -> None:
