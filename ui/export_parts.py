@@ -184,7 +184,6 @@ class ItemsBox(QGroupBox):
         super().__init__(form.items_title, parent)
         self.describe = describe
         self.multiple = bool(form.multiple_items)
-        self.resolved: dict[str, Resource] = {}  # reference -> the item it names, as the server described it
         self._tasks: list[FunctionTask] = []
         layout = QVBoxLayout(self)
         self.items_list = QListWidget(self)
@@ -252,7 +251,6 @@ class ItemsBox(QGroupBox):
 
     def _described(self, item: QListWidgetItem, ref: str, resource: Resource) -> None:
         if self._current(item):
-            self.resolved[ref] = resource
             self._show(item, resource.title or ref, resource.kind)
             self.relabelled.emit()
 
